@@ -30,6 +30,7 @@ export const configSchema = z
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     READ_YOUR_WRITES_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
+    EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30000),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     METRICS_PUBLIC: booleanFlag.default(false),
   })

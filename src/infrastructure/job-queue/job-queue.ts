@@ -1,25 +1,48 @@
 /**
  * The job queue port. Adapters: BullMQ on Redis (production) and an in-process queue (embedded default),
- * with the same retry policy. Every adapter passes test/infrastructure/job-queue.contract.ts.
+ * with the same retry policy (computed by retry-delay.ts for both). Every adapter passes
+ * test/infrastructure/job-queue.contract.ts.
+ *
+ * Delivery is at least once: a handler can run again for the same job (a retry, or a worker that died
+ * mid-job), so handlers must be idempotent.
  */
+
+/**
+ * How long to wait before retry n, where n (1-based) is the attempt that just failed.
+ * A handler can override the delay for one retry by throwing a RetryAfterError (e.g. on HTTP 429).
+ */
+export type BackoffPolicy =
+  /** baseDelayMs * 2^(n-1): 1x, 2x, 4x, ... */
+  | { type: 'exponential'; baseDelayMs: number }
+  | { type: 'fixed'; delayMs: number }
+  /**
+   * delaysMs[n-1]; past the end of the list the last delay repeats. `jitter` (0..1) shortens each delay by
+   * a random fraction of up to `jitter`, so many jobs failing together do not retry in lockstep.
+   */
+  | { type: 'schedule'; delaysMs: number[]; jitter?: number };
 
 export interface RetryPolicy {
   /** Total attempts including the first. */
   attempts: number;
-  /** Exponential backoff: delay before retry n (1-based) is baseDelayMs * 2^(n-1). */
-  backoff: { type: 'exponential'; baseDelayMs: number } | { type: 'fixed'; delayMs: number };
+  backoff: BackoffPolicy;
 }
 
 export interface JobOptions {
-  /** Deterministic id: enqueuing the same id twice runs the job once. No ':' allowed. */
+  /**
+   * Deterministic id, unique per queue: enqueuing an id that is waiting, delayed, active, or completed or
+   * failed within the retention window (completed: 1 day, failed: 7 days) is a no-op. No ':' allowed.
+   */
   jobId: string;
+  /** Defaults to DEFAULT_RETRY_POLICY. */
   retry?: RetryPolicy;
+  /** Run no earlier than this many ms from now. */
   delayMs?: number;
 }
 
 export interface Job<T = unknown> {
   id: string;
   name: string;
+  /** A JSON copy of what was enqueued (Dates become strings, undefined properties disappear). */
   data: T;
   /** 1 on the first attempt. */
   attempt: number;
@@ -28,12 +51,14 @@ export interface Job<T = unknown> {
 export type JobHandler<T = unknown> = (job: Job<T>) => Promise<void>;
 
 export interface WorkerOptions {
+  /** Jobs of this queue run at the same time in this process. Default 1. */
   concurrency?: number;
-  /** Called after the last attempt failed. */
+  /** Called once, after the last attempt failed; `job.attempt` is that last attempt. */
   onFailed?: (job: Job, error: Error) => void;
 }
 
 export interface QueueWorker {
+  /** Stops taking jobs and waits for the active ones. */
   close(): Promise<void>;
 }
 
@@ -46,9 +71,11 @@ export interface JobCounts {
 }
 
 export interface JobQueue {
+  /** Queue names: no ':' allowed. Rejects with JobQueueUnavailableError when the backend is unreachable. */
   enqueue<T>(queue: string, name: string, data: T, options: JobOptions): Promise<void>;
   /** Starts processing `queue`. One worker per queue and process is expected. */
   process<T>(queue: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
+  /** Completed and failed counts include only jobs still within retention. */
   counts(queue: string): Promise<JobCounts>;
   ping(): Promise<void>;
   /** Graceful: stops taking jobs, waits for active ones, closes connections. */

@@ -1,0 +1,54 @@
+import { apiKeyDecider, apiKeyStreamName } from '../../domain/api-key/api-key.decider';
+import { apiKeyEventCodec } from '../../domain/api-key/api-key.events';
+import { invalid } from '../../domain/shared/domain-error';
+import { generateApiKey, type ApiKeyEnvironment } from '../../http/auth/api-keys';
+import { isScope } from '../../http/auth/principal';
+import type { Clock } from '../../infrastructure/clock';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
+import { newId } from '../../infrastructure/ids';
+import type { CommandContext } from '../command-context';
+import { handleCommand } from '../command-handler';
+
+export interface IssueApiKeyInput {
+  name: string;
+  merchantId: string;
+  terminalId?: string;
+  scopes: string[];
+  environment: ApiKeyEnvironment;
+}
+
+const aggregate = { decider: apiKeyDecider, codec: apiKeyEventCodec };
+
+/** Issues a key and returns it once; only its hash is recorded. */
+export const issueApiKey = async (
+  deps: { eventStore: EventStore; clock: Clock },
+  input: IssueApiKeyInput,
+  context: CommandContext,
+): Promise<{ apiKeyId: string; key: string; position: bigint }> => {
+  const unknown = input.scopes.filter((scope) => !isScope(scope));
+  if (unknown.length > 0 || input.scopes.length === 0) {
+    throw invalid('invalid_scopes', `unknown or missing scopes: ${unknown.join(', ') || '(none given)'}`, 'scopes');
+  }
+  const apiKeyId = newId('key');
+  const { key, prefix, hash } = generateApiKey(input.environment);
+  const result = await handleCommand(
+    deps.eventStore,
+    aggregate,
+    apiKeyStreamName(apiKeyId),
+    {
+      type: 'IssueApiKey',
+      now: deps.clock.now().toISOString(),
+      apiKeyId,
+      name: input.name,
+      merchantId: input.merchantId,
+      terminalId: input.terminalId ?? null,
+      scopes: input.scopes,
+      prefix,
+      hash,
+    },
+    context,
+  );
+  const last = result.appended.at(-1);
+  if (!last) throw new Error('issuing an API key appended nothing');
+  return { apiKeyId, key, position: last.position };
+};

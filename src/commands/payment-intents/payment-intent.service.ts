@@ -1,0 +1,114 @@
+import type { PaymentIntentCommand } from '../../domain/payment-intent/payment-intent.commands';
+import { paymentIntentDecider, paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
+import { paymentIntentEventCodec, type PaymentMethod, type PaymentMethodType } from '../../domain/payment-intent/payment-intent.events';
+import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
+import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { DEFAULT_CURRENCY, type Currency } from '../../domain/shared/money';
+import type { Clock } from '../../infrastructure/clock';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
+import { deterministicId, newId } from '../../infrastructure/ids';
+import { canReach, type AccessScope } from '../access-scope';
+import type { CommandContext } from '../command-context';
+import { handleCommand, type CommandResult } from '../command-handler';
+
+export interface PaymentIntentServiceDeps {
+  eventStore: EventStore;
+  clock: Clock;
+  authorizationTtlMs: number;
+}
+
+export interface CreatePaymentIntentInput {
+  amount: number;
+  currency?: Currency;
+  terminalId?: string;
+  paymentMethodType: PaymentMethodType;
+  metadata?: Record<string, string>;
+}
+
+export interface AuthorizePaymentIntentInput {
+  amount: number;
+  paymentMethod: PaymentMethod;
+  decline?: { code: string; message: string };
+}
+
+type Result = CommandResult<PaymentIntentState>;
+const aggregate = { decider: paymentIntentDecider, codec: paymentIntentEventCodec };
+
+/** Another merchant's (or terminal's) intent is reported as absent, so ids reveal nothing. */
+const reachableBy = (scope: AccessScope, id: string) => (state: PaymentIntentState) => {
+  if (state.status === 'empty' || !canReach(scope, state)) {
+    throw notFound('payment_intent_not_found', `no payment intent ${id}`);
+  }
+};
+
+export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
+  const now = () => deps.clock.now().toISOString();
+
+  const onExisting = (
+    id: string,
+    command: PaymentIntentCommand,
+    scope: AccessScope,
+    context: CommandContext,
+    expectedVersion?: number,
+  ): Promise<Result> =>
+    handleCommand(deps.eventStore, aggregate, paymentIntentStreamName(id), command, context, {
+      guard: reachableBy(scope, id),
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    });
+
+  return {
+    create: async (input: CreatePaymentIntentInput, scope: AccessScope, context: CommandContext): Promise<Result> => {
+      if (scope.terminalId && input.terminalId && input.terminalId !== scope.terminalId) {
+        throw forbidden('terminal_mismatch', 'a terminal credential can only create intents for its own terminal');
+      }
+      const paymentIntentId = context.idempotency
+        ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)
+        : newId('pi');
+      return handleCommand(
+        deps.eventStore,
+        aggregate,
+        paymentIntentStreamName(paymentIntentId),
+        {
+          type: 'CreatePaymentIntent',
+          now: now(),
+          paymentIntentId,
+          merchantId: scope.merchantId,
+          terminalId: scope.terminalId ?? input.terminalId ?? null,
+          amount: input.amount,
+          currency: input.currency ?? DEFAULT_CURRENCY,
+          paymentMethodType: input.paymentMethodType,
+          metadata: input.metadata ?? {},
+        },
+        context,
+      );
+    },
+
+    authorize: (id: string, input: AuthorizePaymentIntentInput, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
+      onExisting(
+        id,
+        {
+          type: 'AuthorizePaymentIntent',
+          now: now(),
+          amount: input.amount,
+          paymentMethod: input.paymentMethod,
+          ...(input.decline ? { decline: input.decline } : {}),
+          authorizationTtlMs: deps.authorizationTtlMs,
+        },
+        scope,
+        context,
+        expectedVersion,
+      ),
+
+    capture: (id: string, amount: number | undefined, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
+      onExisting(id, { type: 'CapturePaymentIntent', now: now(), ...(amount === undefined ? {} : { amount }) }, scope, context, expectedVersion),
+
+    void: (id: string, reason: string | undefined, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
+      onExisting(id, { type: 'VoidPaymentIntent', now: now(), reason: reason ?? 'requested_by_customer' }, scope, context, expectedVersion),
+
+    /** For the expiry sweeper: a system command, not bound to a merchant. */
+    expire: (id: string, context: CommandContext) =>
+      handleCommand(deps.eventStore, aggregate, paymentIntentStreamName(id), { type: 'ExpirePaymentIntent', now: now() }, context),
+  };
+};
+
+export type PaymentIntentService = ReturnType<typeof paymentIntentService>;

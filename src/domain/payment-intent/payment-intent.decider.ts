@@ -1,0 +1,183 @@
+import { conflict, invalid } from '../shared/domain-error';
+import type { Decider } from '../shared/decider';
+import type {
+  AuthorizePaymentIntent,
+  CapturePaymentIntent,
+  CreatePaymentIntent,
+  ExpirePaymentIntent,
+  PaymentIntentCommand,
+  VoidPaymentIntent,
+} from './payment-intent.commands';
+import type { PaymentIntentEvent, PaymentMethodType } from './payment-intent.events';
+import { evolvePaymentIntent, initialPaymentIntentState, type PaymentIntentState } from './payment-intent.state';
+
+/** Edenred joins when its integration lands; until then such an intent could never be authorized. */
+const AVAILABLE_METHODS: ReadonlySet<PaymentMethodType> = new Set(['card_present']);
+
+const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+const requireExisting = (state: PaymentIntentState) => {
+  if (state.status === 'empty') throw conflict('payment_intent_not_created', 'the payment intent does not exist');
+  return state;
+};
+
+const create = (command: CreatePaymentIntent, state: PaymentIntentState): PaymentIntentEvent[] => {
+  if (state.status !== 'empty') throw conflict('payment_intent_exists', 'the payment intent already exists');
+  if (!AVAILABLE_METHODS.has(command.paymentMethodType)) {
+    throw invalid(
+      'payment_method_unavailable',
+      `${command.paymentMethodType} payments are not available yet`,
+      'paymentMethodType',
+    );
+  }
+  return [
+    {
+      type: 'PaymentIntentCreated',
+      data: {
+        paymentIntentId: command.paymentIntentId,
+        merchantId: command.merchantId,
+        terminalId: command.terminalId,
+        amount: command.amount,
+        currency: command.currency,
+        paymentMethodType: command.paymentMethodType,
+        metadata: command.metadata,
+        createdAt: command.now,
+      },
+    },
+  ];
+};
+
+const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
+  const state = requireExisting(current);
+  if (state.status !== 'requires_authorization' && state.status !== 'authorization_failed') {
+    throw conflict('payment_intent_unexpected_state', `cannot authorize a payment intent that is ${state.status}`);
+  }
+  if (command.paymentMethod.type !== state.paymentMethodType) {
+    throw invalid(
+      'payment_method_mismatch',
+      `this payment intent is paid by ${state.paymentMethodType}, not ${command.paymentMethod.type}`,
+      'paymentMethod',
+    );
+  }
+  if (command.amount > state.amount) {
+    throw conflict('amount_exceeds_intent', `cannot authorize ${command.amount}, the intent is for ${state.amount}`);
+  }
+  if (command.decline) {
+    return [
+      {
+        type: 'PaymentIntentAuthorizationFailed',
+        data: {
+          paymentIntentId: state.paymentIntentId,
+          declineCode: command.decline.code,
+          message: command.decline.message,
+          paymentMethod: command.paymentMethod,
+          failedAt: command.now,
+        },
+      },
+    ];
+  }
+  return [
+    {
+      type: 'PaymentIntentAuthorized',
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        amountAuthorized: command.amount,
+        paymentMethod: command.paymentMethod,
+        authorizedAt: command.now,
+        expiresAt: addMs(command.now, command.authorizationTtlMs),
+      },
+    },
+  ];
+};
+
+const capture = (command: CapturePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
+  const state = requireExisting(current);
+  if (state.status !== 'authorized') {
+    throw conflict('payment_intent_unexpected_state', `cannot capture a payment intent that is ${state.status}`);
+  }
+  if (Date.parse(command.now) >= Date.parse(state.expiresAt)) {
+    throw conflict('authorization_expired', `the authorization expired at ${state.expiresAt}`);
+  }
+  const amount = command.amount ?? state.amountAuthorized;
+  if (amount > state.amountAuthorized) {
+    throw conflict(
+      'amount_exceeds_authorized',
+      `cannot capture ${amount}, only ${state.amountAuthorized} is authorized`,
+    );
+  }
+  return [
+    {
+      type: 'PaymentIntentCaptured',
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        amountCaptured: amount,
+        amountReleased: state.amountAuthorized - amount,
+        capturedAt: command.now,
+      },
+    },
+  ];
+};
+
+const voidIntent = (command: VoidPaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
+  const state = requireExisting(current);
+  if (
+    state.status !== 'authorized' &&
+    state.status !== 'requires_authorization' &&
+    state.status !== 'authorization_failed'
+  ) {
+    throw conflict('payment_intent_unexpected_state', `cannot void a payment intent that is ${state.status}`);
+  }
+  return [
+    {
+      type: 'PaymentIntentVoided',
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        reason: command.reason,
+        amountReleased: state.status === 'authorized' ? state.amountAuthorized : 0,
+        voidedAt: command.now,
+      },
+    },
+  ];
+};
+
+/** Sent by the expiry sweeper; a no-op unless the authorization is still open and past its time. */
+const expire = (command: ExpirePaymentIntent, state: PaymentIntentState): PaymentIntentEvent[] => {
+  if (state.status !== 'authorized' || Date.parse(command.now) < Date.parse(state.expiresAt)) return [];
+  return [
+    {
+      type: 'PaymentIntentExpired',
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        amountReleased: state.amountAuthorized,
+        expiredAt: command.now,
+      },
+    },
+  ];
+};
+
+export const decidePaymentIntent = (command: PaymentIntentCommand, state: PaymentIntentState): PaymentIntentEvent[] => {
+  switch (command.type) {
+    case 'CreatePaymentIntent':
+      return create(command, state);
+    case 'AuthorizePaymentIntent':
+      return authorize(command, state);
+    case 'CapturePaymentIntent':
+      return capture(command, state);
+    case 'VoidPaymentIntent':
+      return voidIntent(command, state);
+    case 'ExpirePaymentIntent':
+      return expire(command, state);
+    default: {
+      const unreachable: never = command;
+      throw new Error(`unknown payment intent command ${JSON.stringify(unreachable)}`);
+    }
+  }
+};
+
+export const paymentIntentDecider: Decider<PaymentIntentState, PaymentIntentCommand, PaymentIntentEvent> = {
+  initialState: initialPaymentIntentState,
+  decide: decidePaymentIntent,
+  evolve: evolvePaymentIntent,
+};
+
+export const paymentIntentStreamName = (paymentIntentId: string): string => `payment_intent-${paymentIntentId}`;

@@ -1,0 +1,85 @@
+import type { Currency } from '../shared/money';
+import type { PaymentIntentEvent, PaymentMethod, PaymentMethodType } from './payment-intent.events';
+
+interface Details {
+  paymentIntentId: string;
+  merchantId: string;
+  terminalId: string | null;
+  amount: number;
+  currency: Currency;
+  paymentMethodType: PaymentMethodType;
+}
+
+interface Authorization {
+  amountAuthorized: number;
+  paymentMethod: PaymentMethod;
+  expiresAt: string;
+}
+
+/** The lifecycle as a union: each status carries exactly what it has (see docs/decisions). */
+export type PaymentIntentState =
+  | { status: 'empty' }
+  | ({ status: 'requires_authorization' } & Details)
+  | ({ status: 'authorization_failed' } & Details)
+  | ({ status: 'authorized' } & Details & Authorization)
+  | ({ status: 'captured'; amountCaptured: number } & Details & Authorization)
+  | ({ status: 'voided' } & Details & Partial<Authorization>)
+  | ({ status: 'expired' } & Details & Authorization);
+
+export type PaymentIntentStatus = PaymentIntentState['status'];
+
+export const initialPaymentIntentState = (): PaymentIntentState => ({ status: 'empty' });
+
+const details = (state: PaymentIntentState): Details => {
+  if (state.status === 'empty') throw new Error('payment intent event applied before creation');
+  const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType } = state;
+  return { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType };
+};
+
+const authorization = (state: PaymentIntentState): Authorization => {
+  if (state.status !== 'authorized') throw new Error(`no authorization in status ${state.status}`);
+  const { amountAuthorized, paymentMethod, expiresAt } = state;
+  return { amountAuthorized, paymentMethod, expiresAt };
+};
+
+export const evolvePaymentIntent = (state: PaymentIntentState, event: PaymentIntentEvent): PaymentIntentState => {
+  switch (event.type) {
+    case 'PaymentIntentCreated': {
+      const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType } = event.data;
+      return {
+        status: 'requires_authorization',
+        paymentIntentId,
+        merchantId,
+        terminalId,
+        amount,
+        currency,
+        paymentMethodType,
+      };
+    }
+    case 'PaymentIntentAuthorized': {
+      const { amountAuthorized, paymentMethod, expiresAt } = event.data;
+      return { status: 'authorized', ...details(state), amountAuthorized, paymentMethod, expiresAt };
+    }
+    case 'PaymentIntentAuthorizationFailed':
+      return { status: 'authorization_failed', ...details(state) };
+    case 'PaymentIntentCaptured':
+      return {
+        status: 'captured',
+        ...details(state),
+        ...authorization(state),
+        amountCaptured: event.data.amountCaptured,
+      };
+    case 'PaymentIntentVoided':
+      return {
+        status: 'voided',
+        ...details(state),
+        ...(state.status === 'authorized' ? authorization(state) : {}),
+      };
+    case 'PaymentIntentExpired':
+      return { status: 'expired', ...details(state), ...authorization(state) };
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unknown payment intent event ${JSON.stringify(unreachable)}`);
+    }
+  }
+};

@@ -1,0 +1,99 @@
+import express, { type Express } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import path from 'node:path';
+import type { PaymentIntentService } from '../commands/payment-intents/payment-intent.service';
+import type { Clock } from '../infrastructure/clock';
+import type { EventStore } from '../infrastructure/event-store/event-store';
+import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
+import type { Logger } from '../infrastructure/logging/logger';
+import type { Metrics } from '../infrastructure/metrics/metrics';
+import type { ReadStore } from '../infrastructure/read-store/read-store';
+import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import { TokenBucketRateLimiter } from './auth/rate-limiter';
+import { authenticate, type Authenticators } from './middleware/authenticate';
+import { cardDataGuard } from './middleware/card-data-guard';
+import { errorHandler, routeNotFound } from './middleware/error-handler';
+import { idempotency } from './middleware/idempotency';
+import { observeRequests } from './middleware/observe-requests';
+import { rateLimit } from './middleware/rate-limit';
+import { requestId } from './middleware/request-id';
+import { requireScopeFromContract } from './middleware/require-scope';
+import { protectedHealthRoutes, publicHealthRoutes, type HealthCheck } from './routes/health.routes';
+import { paymentIntentRoutes } from './routes/payment-intents.routes';
+
+export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
+const BODY_LIMIT = '64kb';
+const IDEMPOTENCY_LOCK_MS = 30_000;
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  eventStore: EventStore;
+  readStore: ReadStore;
+  idempotencyStore: IdempotencyStore;
+  freshness: ReadModelFreshness;
+  authenticators: Authenticators;
+  paymentIntents: PaymentIntentService;
+  healthChecks: readonly HealthCheck[];
+  settings: {
+    version: string;
+    rateLimitPerMinute: number;
+    idempotencyTtlMs: number;
+    readYourWritesTimeoutMs: number;
+    metricsPublic: boolean;
+    /** Tests turn this on: every answer is checked against the contract. */
+    validateResponses: boolean;
+  };
+}
+
+export const createApp = (deps: AppDeps): Express => {
+  const { settings } = deps;
+  const now = () => deps.clock.now().getTime();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+
+  app.use(requestId, observeRequests(deps.logger, deps.metrics));
+  app.use(publicHealthRoutes(deps.healthChecks));
+  if (settings.metricsPublic) {
+    app.get('/metrics', async (_req, res) => void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  }
+  app.use(authenticate(deps.authenticators));
+  app.use(rateLimit(new TokenBucketRateLimiter({ capacity: settings.rateLimitPerMinute, refillPerMinute: settings.rateLimitPerMinute }), now));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
+  app.use(cardDataGuard);
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: OPENAPI_SPEC,
+      validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
+      validateResponses: settings.validateResponses,
+      validateSecurity: false,
+      validateFormats: true,
+    }),
+  );
+  app.use(requireScopeFromContract);
+  app.use(
+    idempotency({
+      store: deps.idempotencyStore,
+      ttlMs: settings.idempotencyTtlMs,
+      lockMs: IDEMPOTENCY_LOCK_MS,
+      now,
+      logger: deps.logger,
+    }),
+  );
+  app.use(protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version));
+  app.use(
+    paymentIntentRoutes({
+      service: deps.paymentIntents,
+      eventStore: deps.eventStore,
+      readStore: deps.readStore,
+      freshness: deps.freshness,
+      readYourWritesTimeoutMs: settings.readYourWritesTimeoutMs,
+    }),
+  );
+  app.use(routeNotFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+};

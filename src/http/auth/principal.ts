@@ -1,0 +1,40 @@
+/** Who is calling, as established by authentication: the only source of merchant and terminal ids. */
+export interface Principal {
+  /** The API key's id, or `jwt:<sub>`; recorded as the events' actor and the idempotency scope. */
+  credentialId: string;
+  kind: 'api_key' | 'jwt';
+  merchantId: string;
+  /** Set for a terminal's credential, which reaches only that terminal's resources. */
+  terminalId?: string;
+  scopes: ReadonlySet<string>;
+}
+
+export const scopeResources = [
+  'payments',
+  'charges',
+  'terminals',
+  'webhooks',
+  'infrastructure',
+  'tariffs',
+  'audit',
+] as const;
+export type ScopeResource = (typeof scopeResources)[number];
+export type Scope = `${ScopeResource}:${'read' | 'write'}` | 'admin';
+
+const knownScopes: ReadonlySet<string> = new Set<string>([
+  'admin',
+  ...scopeResources.flatMap((resource) => [`${resource}:read`, `${resource}:write`]),
+]);
+
+export const isScope = (value: string): value is Scope => knownScopes.has(value);
+
+/**
+ * `admin` grants every scope. `write` does not imply `read`: a terminal that may create and capture
+ * payments need not list the merchant's other payments, so each is granted on its own (least privilege).
+ */
+export const hasScope = (principal: Pick<Principal, 'scopes'>, scope: Scope): boolean =>
+  principal.scopes.has('admin') || principal.scopes.has(scope);
+
+/** Parses an OAuth-style `scope` claim (space separated). Unknown scopes are kept; they grant nothing. */
+export const parseScopes = (claim: string): ReadonlySet<string> =>
+  new Set(claim.split(' ').filter((scope) => scope.length > 0));

@@ -1,0 +1,84 @@
+import { ConcurrencyConflictError, PreconditionFailedError } from '../../commands/command-handler';
+import { DomainError, type DomainErrorKind } from '../../domain/shared/domain-error';
+import { ApiError, type ErrorType } from './api-error';
+
+const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; type: ErrorType }> = {
+  invalid: { status: 400, type: 'invalid_request_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  conflict: { status: 409, type: 'conflict_error' },
+  forbidden: { status: 403, type: 'permission_error' },
+};
+
+interface ValidatorError {
+  status: number;
+  message?: string;
+  errors?: { path?: string; message?: string; errorCode?: string }[];
+}
+
+const isValidatorError = (error: unknown): error is ValidatorError =>
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as { status?: unknown }).status === 'number' &&
+  Array.isArray((error as { errors?: unknown }).errors);
+
+/** `/body/amount` or `.body.amount` -> `amount`. */
+const paramOf = (path: string | undefined): string | undefined =>
+  path
+    ?.replace(/^[./]?(body|query|params|headers|path)[./]?/, '')
+    .replace(/\//g, '.')
+    .replace(/^\./, '') || undefined;
+
+const fromValidator = (error: ValidatorError): ApiError => {
+  const first = error.errors?.[0];
+  const param = paramOf(first?.path);
+  const message = first ? `${param ?? 'request'}: ${first.message ?? 'is invalid'}` : (error.message ?? 'invalid request');
+  switch (error.status) {
+    case 404:
+      return new ApiError(404, 'not_found_error', 'route_not_found', 'no such route');
+    case 405:
+      return new ApiError(405, 'invalid_request_error', 'method_not_allowed', 'method not allowed on this route');
+    case 413:
+      return new ApiError(413, 'invalid_request_error', 'payload_too_large', 'the request body is too large');
+    case 415:
+      return new ApiError(415, 'invalid_request_error', 'unsupported_media_type', 'send application/json');
+    default:
+      return new ApiError(400, 'invalid_request_error', 'validation_failed', message, param ? { param } : {});
+  }
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+const fromBodyParser = (error: BodyParserError): ApiError | undefined => {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'invalid_request_error', 'invalid_json', 'the request body is not valid JSON');
+    case 'entity.too.large':
+      return new ApiError(413, 'invalid_request_error', 'payload_too_large', 'the request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'invalid_request_error', 'unsupported_encoding', 'unsupported body encoding');
+    default:
+      return undefined;
+  }
+};
+
+/** The one place where errors become HTTP answers. Unknown errors are 500 and logged by the caller. */
+export const toApiError = (error: unknown): ApiError | undefined => {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) {
+    const { status, type } = DOMAIN_STATUS[error.kind];
+    return new ApiError(status, type, error.code, error.message, error.param ? { param: error.param } : {});
+  }
+  if (error instanceof PreconditionFailedError) {
+    return new ApiError(412, 'precondition_failed_error', 'version_mismatch', error.message);
+  }
+  if (error instanceof ConcurrencyConflictError) {
+    return new ApiError(409, 'conflict_error', 'concurrent_modification', 'the resource changed concurrently; retry');
+  }
+  if (isValidatorError(error)) return fromValidator(error);
+  if (typeof error === 'object' && error !== null) return fromBodyParser(error as BodyParserError);
+  return undefined;
+};

@@ -1,0 +1,194 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamRecordedEvent,
+  type Position,
+  type ReadPosition,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+} from './event-store';
+import { assertAppendable } from './validate-append';
+
+const PAGE_SIZE = 256;
+/** Small: the newest events are usually user events, system ones come in bursts. */
+const HEAD_PAGE_SIZE = 16;
+
+const isSystemEvent = (event: { type: string }): boolean => event.type.startsWith('$');
+
+/** Our positions are commit positions; every event of an append has its own, equal to its prepare position. */
+const toReadPosition = (position: GlobalPosition): Position => ({ commit: position, prepare: position });
+
+const toRecordedEvent = (event: EsdbRecordedEvent, commitPosition?: bigint): RecordedEvent => {
+  const position = event.position?.commit ?? commitPosition;
+  if (position === undefined)
+    throw new Error(`event ${event.id} has no position (EventStoreDB 22.10 or later needed)`);
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: event.metadata as unknown as EventMetadata,
+    streamName: event.streamId,
+    revision: Number(event.revision),
+    position,
+    recordedAt: event.created.toISOString(),
+  };
+};
+
+/** The production event store: a thin mapping of the port onto the official EventStoreDB client. */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  static fromConnectionString(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    assertAppendable(events, expectedRevision);
+    try {
+      const result = await this.client.appendToStream(
+        streamName,
+        events.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data, metadata })),
+        { expectedRevision: expectedRevision === 'no_stream' ? NO_STREAM : BigInt(expectedRevision) },
+      );
+      if (!result.position) throw new Error(`append to ${streamName} returned no position`);
+      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position.commit };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = error.actualVersion === NO_STREAM ? NO_STREAM : Number(error.actualVersion);
+        throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    const recorded: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamName, { fromRevision: BigInt(options.fromRevision ?? 0) });
+      for await (const resolved of read) {
+        if (resolved.event) recorded.push(toRecordedEvent(resolved.event, resolved.commitPosition));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return recorded;
+  }
+
+  /**
+   * The client's readAll has no server-side filter and starts AT its position, so both are done here. Pages
+   * are sized so that every read is drained: leaving a gRPC read half-consumed would keep the call open.
+   */
+  async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const recorded: RecordedEvent[] = [];
+    let after = options.fromPosition;
+    while (recorded.length < limit) {
+      const maxCount = Math.min(PAGE_SIZE, limit - recorded.length + 1);
+      const from: ReadPosition = after === undefined ? START : toReadPosition(after);
+      let read = 0;
+      for await (const { event } of this.client.readAll({ fromPosition: from, maxCount })) {
+        read += 1;
+        if (!event || (after !== undefined && event.position.commit <= after)) continue;
+        after = event.position.commit;
+        if (!isSystemEvent(event) && recorded.length < limit) recorded.push(toRecordedEvent(event));
+      }
+      if (read < maxCount) break;
+    }
+    return recorded;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    const { fromPosition, onEvent, onError } = options;
+    const stream = this.client.subscribeToAll({
+      fromPosition: fromPosition === undefined ? START : toReadPosition(fromPosition),
+      filter: excludeSystemEvents(),
+    });
+    let closed = false;
+    let done: Promise<void> = Promise.resolve();
+    const subscription: Subscription = {
+      close: async () => {
+        closed = true;
+        await stream.unsubscribe().catch(() => undefined);
+        // Cancelling the gRPC call does not end the piped readable, so end it here to release the loop.
+        stream.destroy();
+        await done;
+      },
+    };
+    const deliver = async (): Promise<void> => {
+      try {
+        for await (const { event } of stream) {
+          if (closed) return;
+          if (!event || isSystemEvent(event)) continue;
+          if (fromPosition !== undefined && event.position.commit <= fromPosition) continue;
+          await onEvent(toRecordedEvent(event));
+        }
+        if (!closed) throw new Error('the EventStoreDB subscription ended');
+      } catch (error) {
+        if (!closed) onError?.(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        closed = true;
+        this.subscriptions.delete(subscription);
+        await stream.unsubscribe().catch(() => undefined);
+      }
+    };
+    done = deliver();
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    let from: ReadPosition = END;
+    for (;;) {
+      let read = 0;
+      let head: GlobalPosition | undefined;
+      let oldest: AllStreamRecordedEvent | undefined;
+      for await (const { event } of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: from,
+        maxCount: HEAD_PAGE_SIZE,
+      })) {
+        read += 1;
+        if (!event) continue;
+        if (head === undefined && !isSystemEvent(event)) head = event.position.commit;
+        oldest = event;
+      }
+      if (head !== undefined || read < HEAD_PAGE_SIZE || !oldest) return head;
+      // Reading backwards from a position excludes the event at that position.
+      from = oldest.position;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }).toArray();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+}

@@ -1,0 +1,248 @@
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+} from './event-store';
+import { AppendSignal, PollingSubscription } from './polling-subscription';
+import { assertAppendable } from './validate-append';
+
+export interface SqliteEventStoreOptions {
+  /** FULL survives power loss; NORMAL (in WAL mode) survives process crashes only. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often live subscriptions look for events appended by other processes sharing the file. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** Events read per query while a subscription catches up. */
+  pageSize?: number;
+  clock?: Clock;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_name TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (stream_name, revision)
+  )`;
+
+const COLUMNS = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+
+interface EventRow {
+  position: bigint;
+  stream_name: string;
+  revision: bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  streamName: row.stream_name,
+  revision: Number(row.revision),
+  position: row.position,
+  recordedAt: row.recorded_at,
+});
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+const prepareStatements = (db: Database.Database) => {
+  return {
+    insert: db
+      .prepare<[string, number, string, string, string, string, string]>(
+        `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(),
+    streamRevision: db
+      .prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream_name = ?')
+      .pluck(),
+    readStream: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .safeIntegers(),
+    readAll: db
+      .prepare<[bigint, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      )
+      .safeIntegers(),
+    headPosition: db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(),
+    ping: db.prepare('SELECT 1'),
+  };
+};
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** The embedded event store: one SQLite file in WAL mode, shareable by several processes. */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal = new AppendSignal();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly clock: Clock;
+  private readonly statements: Statements;
+  private readonly appendTransaction: Database.Transaction<SqliteEventStore['appendInTransaction']>;
+  private closed = false;
+
+  /** `path` is a file name, or `:memory:` for a private in-memory store. */
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    const synchronous = options.synchronous ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
+      throw new Error(`bad synchronous: ${synchronous}`);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.pageSize = options.pageSize ?? 256;
+    this.clock = options.clock ?? systemClock;
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous}`);
+      this.db.exec(SCHEMA);
+      this.statements = prepareStatements(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    assertAppendable(events, expectedRevision);
+    const recordedAt = this.clock.now().toISOString();
+    let result: AppendResult;
+    try {
+      result = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new Error(`stream ${streamName}: an event id being appended is already stored`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    this.signal.notify();
+    return result;
+  }
+
+  async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.statements.readStream.all(streamName, options.fromRevision ?? 0, -1).map(toRecordedEvent);
+  }
+
+  async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.readPage(options.fromPosition ?? 0n, options.limit ?? -1);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    this.assertOpen();
+    const subscription: PollingSubscription = new PollingSubscription({
+      ...options,
+      readPage: (after, limit) => this.readPage(after, limit),
+      signal: this.signal,
+      pollIntervalMs: this.pollIntervalMs,
+      pageSize: this.pageSize,
+      onStopped: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    this.assertOpen();
+    return this.statements.headPosition.get() ?? undefined;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.db.close();
+  }
+
+  /** Runs inside BEGIN IMMEDIATE: no other connection can append between the revision check and the insert. */
+  private appendInTransaction(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    recordedAt: string,
+  ): AppendResult {
+    const current = this.statements.streamRevision.get(streamName) ?? undefined;
+    const matches = expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision;
+    if (!matches) {
+      const replayed = this.findIdempotentAppend(streamName, events, expectedRevision);
+      if (replayed) return replayed;
+      throw new WrongExpectedRevisionError(streamName, expectedRevision, current ?? 'no_stream');
+    }
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      const inserted = this.statements.insert.run(
+        streamName,
+        revision,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      position = BigInt(inserted.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /** The same ids already stored right after `expectedRevision`: a retry of an append that succeeded. */
+  private findIdempotentAppend(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): AppendResult | undefined {
+    const firstRevision = expectedRevision === 'no_stream' ? 0 : expectedRevision + 1;
+    const stored = this.statements.readStream.all(streamName, firstRevision, events.length);
+    const last = stored.at(-1);
+    const same = stored.length === events.length && stored.every((row, i) => row.event_id === events[i]?.id);
+    if (!same || !last) return undefined;
+    return { nextExpectedRevision: Number(last.revision), position: last.position };
+  }
+
+  private readPage(after: GlobalPosition, limit: number): RecordedEvent[] {
+    return this.statements.readAll.all(after, limit).map(toRecordedEvent);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the event store is closed');
+  }
+}

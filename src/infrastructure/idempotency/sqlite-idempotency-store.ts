@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { canTakeOver, newClaim, reportLive, type ClaimInput } from './idempotency-claim-rules';
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredResponse } from './idempotency-store';
+
+export interface SqliteIdempotencyStoreOptions {
+  /** FULL survives power loss; NORMAL (with WAL) may lose the last commits, never corrupts. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+interface Row {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'in_flight' | 'completed';
+  response_json: string | null;
+  locked_until: number;
+  expires_at: number;
+}
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS idempotency_records (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('in_flight', 'completed')),
+    response_json TEXT,
+    locked_until INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS idempotency_records_expires_at ON idempotency_records (expires_at);
+`;
+
+const toRecord = (row: Row): IdempotencyRecord => ({
+  scope: row.scope,
+  key: row.key,
+  requestHash: row.request_hash,
+  state: row.state,
+  ...(row.response_json === null ? {} : { response: JSON.parse(row.response_json) as StoredResponse }),
+  lockedUntil: row.locked_until,
+  expiresAt: row.expires_at,
+});
+
+/** Idempotency records in a SQLite file: its own, or the event store's (the table name is its own). */
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly db: Database.Database;
+  private readonly selectRecord: Database.Statement<[string, string], Row>;
+  private readonly upsertClaim: Database.Statement<[IdempotencyRecord]>;
+  private readonly completeRecord: Database.Statement<[string, string, string]>;
+  private readonly releaseRecord: Database.Statement<[string, string]>;
+  private readonly deleteExpired: Database.Statement<[number]>;
+  private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
+
+  constructor(filePath: string, options: SqliteIdempotencyStoreOptions = {}) {
+    this.db = new Database(filePath);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec(schema);
+    this.selectRecord = this.db.prepare('SELECT * FROM idempotency_records WHERE scope = ? AND key = ?');
+    this.upsertClaim = this.db.prepare(`
+      INSERT INTO idempotency_records (scope, key, request_hash, state, response_json, locked_until, expires_at)
+      VALUES (@scope, @key, @requestHash, 'in_flight', NULL, @lockedUntil, @expiresAt)
+      ON CONFLICT (scope, key) DO UPDATE SET
+        request_hash = excluded.request_hash, state = 'in_flight', response_json = NULL,
+        locked_until = excluded.locked_until, expires_at = excluded.expires_at`);
+    this.completeRecord = this.db.prepare(`
+      UPDATE idempotency_records SET state = 'completed', response_json = ?
+      WHERE scope = ? AND key = ? AND state = 'in_flight'`);
+    this.releaseRecord = this.db.prepare(
+      "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND state = 'in_flight'",
+    );
+    this.deleteExpired = this.db.prepare('DELETE FROM idempotency_records WHERE expires_at < ?');
+    // IMMEDIATE takes the write lock before the read, so another connection (another process or
+    // instance on the same file) cannot claim between our look and our write.
+    const claim = this.db.transaction((input: ClaimInput): ClaimResult => {
+      const row = this.selectRecord.get(input.scope, input.key);
+      if (row && !canTakeOver(toRecord(row), input.now)) return reportLive(toRecord(row));
+      this.upsertClaim.run(newClaim(input));
+      return { outcome: 'claimed' };
+    });
+    this.claimTransaction = (input) => claim.immediate(input);
+  }
+
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    return this.claimTransaction(input);
+  }
+
+  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    this.completeRecord.run(JSON.stringify(response), scope, key);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    this.releaseRecord.run(scope, key);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.deleteExpired.run(now).changes;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,110 @@
+import {
+  paymentIntentEventCodec,
+  type PaymentIntentEvent,
+  type PaymentMethod,
+} from '../../domain/payment-intent/payment-intent.events';
+import type { RecordedEvent } from '../../infrastructure/event-store/event-store';
+import type { Projection } from '../projection';
+import type { PaymentIntentDocument, PaymentIntentPaymentMethodView } from './payment-intent.document';
+
+const methodView = (method: PaymentMethod): PaymentIntentPaymentMethodView => {
+  const { type, ...cardPresent } = method;
+  return { type, cardPresent };
+};
+
+const apply = (doc: PaymentIntentDocument | null, event: PaymentIntentEvent): PaymentIntentDocument | null => {
+  if (event.type === 'PaymentIntentCreated') {
+    const { data } = event;
+    return {
+      _id: data.paymentIntentId,
+      id: data.paymentIntentId,
+      object: 'payment_intent',
+      status: 'requires_authorization',
+      amount: data.amount,
+      currency: data.currency,
+      amountAuthorized: 0,
+      amountCaptured: 0,
+      amountReleased: 0,
+      paymentMethod: { type: data.paymentMethodType },
+      lastAuthorizationError: null,
+      terminalId: data.terminalId,
+      merchantId: data.merchantId,
+      chargeId: null,
+      metadata: data.metadata,
+      cancellationReason: null,
+      createdAt: data.createdAt,
+      updatedAt: data.createdAt,
+      authorizedAt: null,
+      capturedAt: null,
+      voidedAt: null,
+      expiresAt: null,
+      version: 0,
+    };
+  }
+  if (!doc) return null;
+  switch (event.type) {
+    case 'PaymentIntentAuthorized':
+      return {
+        ...doc,
+        status: 'authorized',
+        amountAuthorized: event.data.amountAuthorized,
+        paymentMethod: methodView(event.data.paymentMethod),
+        lastAuthorizationError: null,
+        authorizedAt: event.data.authorizedAt,
+        expiresAt: event.data.expiresAt,
+      };
+    case 'PaymentIntentAuthorizationFailed':
+      return {
+        ...doc,
+        status: 'authorization_failed',
+        paymentMethod: methodView(event.data.paymentMethod),
+        lastAuthorizationError: { declineCode: event.data.declineCode, message: event.data.message },
+      };
+    case 'PaymentIntentCaptured':
+      return {
+        ...doc,
+        status: 'captured',
+        amountCaptured: event.data.amountCaptured,
+        amountReleased: event.data.amountReleased,
+        capturedAt: event.data.capturedAt,
+      };
+    case 'PaymentIntentVoided':
+      return {
+        ...doc,
+        status: 'voided',
+        amountReleased: event.data.amountReleased,
+        cancellationReason: event.data.reason,
+        voidedAt: event.data.voidedAt,
+      };
+    case 'PaymentIntentExpired':
+      return { ...doc, status: 'expired', amountReleased: event.data.amountReleased };
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unhandled ${JSON.stringify(unreachable)}`);
+    }
+  }
+};
+
+export const evolvePaymentIntentDocument = (
+  doc: PaymentIntentDocument | null,
+  recorded: RecordedEvent,
+): PaymentIntentDocument | null => {
+  const next = apply(doc, paymentIntentEventCodec.parse(recorded));
+  return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
+};
+
+export const paymentIntentProjection: Projection<PaymentIntentDocument> = {
+  name: 'payment_intents',
+  collection: 'payment_intents',
+  eventTypes: paymentIntentEventCodec.eventTypes,
+  documentId: (event) => (event.data as { paymentIntentId?: string }).paymentIntentId ?? null,
+  evolve: evolvePaymentIntentDocument,
+  indexes: [
+    { keys: { merchantId: 1, createdAt: -1 } },
+    { keys: { status: 1, expiresAt: 1 } },
+  ],
+};
+
+/** Renders the resource straight from its stream, with the same pure function the projection uses. */
+export const paymentIntentFromStream = (stream: readonly RecordedEvent[]): PaymentIntentDocument | null =>
+  stream.reduce<PaymentIntentDocument | null>(evolvePaymentIntentDocument, null);

@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http';
+import { paymentIntentService } from '../commands/payment-intents/payment-intent.service';
+import { apiKeyAuthenticator } from '../http/auth/api-key-authenticator';
+import { createJwtVerifier } from '../http/auth/jwt-verifier';
+import { createApp } from '../http/app';
+import type { HealthCheck } from '../http/routes/health.routes';
+import { systemClock, type Clock } from '../infrastructure/clock';
+import type { Config } from '../infrastructure/config';
+import type { Logger } from '../infrastructure/logging/logger';
+import { createMetrics, type Metrics } from '../infrastructure/metrics/metrics';
+import { allProjections } from '../projections/all-projections';
+import { checkpointFreshness } from '../projections/checkpoint-freshness';
+import { ProjectionCheckpoints } from '../projections/projection-checkpoints';
+import { ProjectionRunner } from '../projections/projection-runner';
+import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import { startExpiryWorker } from '../workers/payment-intent-expiry';
+import { instrumentEventStore } from './instrument-event-store';
+import { openInfrastructure, type Infrastructure } from './infrastructure';
+
+export type Role = 'api' | 'projector' | 'worker';
+
+export const PROJECTOR_NAME = 'main';
+const VERSION = '0.1.0';
+
+export interface Gateway {
+  infrastructure: Infrastructure;
+  metrics: Metrics;
+  projector?: ProjectionRunner;
+  server?: Server;
+  /** Where the API listens, once started. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  roles: readonly Role[];
+  clock?: Clock;
+  /** Tests validate every answer against the contract. */
+  validateResponses?: boolean;
+}
+
+const jwtVerifierFor = async (config: Config, clock: Clock) =>
+  config.JWT_SECRET || config.JWT_PUBLIC_KEY || config.JWT_JWKS_URL
+    ? createJwtVerifier({
+        ...(config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : {}),
+        ...(config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY ? { jwksUrl: config.JWT_JWKS_URL } : {}),
+        ...(config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL ? { secret: config.JWT_SECRET } : {}),
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        clockToleranceSec: 30,
+        clock,
+      })
+    : undefined;
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+/** Starts the chosen roles in this process: all three for `edgepay start`, one each in production. */
+export const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  const { config, logger, roles } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const infrastructure = await openInfrastructure(config, logger);
+  const eventStore = instrumentEventStore(infrastructure.eventStore, metrics);
+  const { readStore, jobQueue, idempotencyStore } = infrastructure;
+  const closers: (() => Promise<void>)[] = [];
+  const gateway: Gateway = { infrastructure, metrics, close: async () => undefined };
+
+  const paymentIntents = paymentIntentService({
+    eventStore,
+    clock,
+    authorizationTtlMs: config.AUTHORIZATION_TTL_MINUTES * 60_000,
+  });
+
+  if (roles.includes('projector')) {
+    const projector = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, name: PROJECTOR_NAME });
+    await projector.start();
+    gateway.projector = projector;
+    closers.push(() => projector.stop());
+  }
+
+  if (roles.includes('worker')) {
+    const expiry = startExpiryWorker({
+      readStore,
+      jobQueue,
+      clock,
+      logger,
+      paymentIntents,
+      sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    });
+    closers.push(() => expiry.close());
+  }
+
+  if (roles.includes('api')) {
+    const projector = gateway.projector;
+    const freshness: ReadModelFreshness = projector
+      ? { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) }
+      : checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME));
+    const healthChecks: HealthCheck[] = [
+      { name: 'eventStore', componentType: 'datastore', check: () => eventStore.ping() },
+      { name: 'readStore', componentType: 'datastore', check: () => readStore.ping() },
+      { name: 'idempotencyStore', componentType: 'datastore', check: () => idempotencyStore.ping() },
+      { name: 'jobQueue', componentType: 'datastore', check: () => jobQueue.ping() },
+      ...(projector
+        ? [
+            {
+              name: 'projector',
+              componentType: 'component' as const,
+              check: async () => {
+                if (projector.status() !== 'running') throw new Error(`projector ${projector.status()}`);
+              },
+            },
+          ]
+        : []),
+    ];
+    const jwt = await jwtVerifierFor(config, clock);
+    const app = createApp({
+      logger,
+      metrics,
+      clock,
+      eventStore,
+      readStore,
+      idempotencyStore,
+      freshness,
+      authenticators: { apiKey: apiKeyAuthenticator(readStore), ...(jwt ? { jwt } : {}) },
+      paymentIntents,
+      healthChecks,
+      settings: {
+        version: VERSION,
+        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+        readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        metricsPublic: config.METRICS_PUBLIC,
+        validateResponses: options.validateResponses ?? false,
+      },
+    });
+    const server = createServer(app);
+    server.keepAliveTimeout = 65_000;
+    await listen(server, config.PORT, config.HOST);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    gateway.server = server;
+    gateway.url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    closers.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+  }
+
+  gateway.close = async () => {
+    for (const close of closers) await close();
+    await infrastructure.close();
+  };
+  return gateway;
+};

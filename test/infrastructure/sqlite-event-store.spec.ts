@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../../src/infrastructure/clock';
+import {
+  WrongExpectedRevisionError,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../src/infrastructure/event-store/event-store';
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
+import { waitUntil } from '../support/wait-until';
+
+const APPENDER = join(__dirname, '..', 'support', 'append-forever.ts');
+
+const newEvent = (type = 'ThingHappened'): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    correlationId: 'req_1',
+    actor: { id: 'system', kind: 'system' },
+    occurredAt: '2026-01-15T10:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
+/** Starts the appender child process and collects the ids it acknowledges on stdout. */
+const startAppender = (path: string, stream: string, count?: number) => {
+  const args = ['--require', require.resolve('tsx/cjs'), APPENDER, path, stream];
+  if (count !== undefined) args.push(String(count));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const acknowledged: string[] = [];
+  let stderr = '';
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('ack ')) acknowledged.push(line.slice(4));
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, acknowledged, exited, stderr: () => stderr };
+};
+
+const assertContiguous = (events: readonly RecordedEvent[]): void =>
+  assert.deepEqual(
+    events.map((event) => event.revision),
+    events.map((_, i) => i),
+  );
+
+/** Every batch the appender wrote is stored whole, its events side by side: appends are atomic. */
+const assertWholeBatches = (events: readonly RecordedEvent[]): void => {
+  for (let i = 0; i < events.length;) {
+    const { batch, size } = events[i]!.data as { batch: string; size: number };
+    const members = events.slice(i, i + size);
+    assert.equal(members.length, size, `batch ${batch} is complete`);
+    assert.ok(
+      members.every((event, index) => event.data.batch === batch && event.data.index === index),
+      `batch ${batch} is stored in one piece`,
+    );
+    i += size;
+  }
+};
+
+describe('SqliteEventStore', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const children: ChildProcess[] = [];
+  const stores: SqliteEventStore[] = [];
+  const open = (
+    path: string,
+    options?: ConstructorParameters<typeof SqliteEventStore>[1],
+  ): SqliteEventStore => {
+    const store = new SqliteEventStore(path, options);
+    stores.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'edgepay-sqlite-es-'));
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged event, exactly once, when the appending process is killed', async () => {
+    const path = join(dir, 'killed.sqlite');
+    const appender = startAppender(path, 'terminal-killed');
+    children.push(appender.child);
+    await waitUntil(() => appender.acknowledged.length >= 300 || appender.child.exitCode !== null, {
+      timeoutMs: 30_000,
+      message: '300 acknowledged events',
+    });
+    assert.equal(appender.child.exitCode, null, `the appender died early: ${appender.stderr()}`);
+    appender.child.kill('SIGKILL');
+    assert.equal((await appender.exited).signal, 'SIGKILL');
+    const acknowledged = [...appender.acknowledged];
+
+    const store = open(path);
+    const stored = await store.readStream('terminal-killed');
+    const storedIds = stored.map((event) => event.id);
+    assert.equal(new Set(storedIds).size, storedIds.length, 'no event is stored twice');
+    assertContiguous(stored);
+    assert.deepEqual(
+      storedIds.slice(0, acknowledged.length),
+      acknowledged,
+      'every acknowledged event, in order',
+    );
+
+    const integrity = new Database(path, { readonly: true });
+    try {
+      assert.equal(integrity.pragma('integrity_check', { simple: true }), 'ok');
+      assert.equal(integrity.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      integrity.close();
+    }
+  });
+
+  it('lets processes sharing the file append to one stream without losing or repeating a revision', async () => {
+    const path = join(dir, 'shared.sqlite');
+    open(path); // creates the schema before the writers race
+    const writers = [
+      startAppender(path, 'terminal-shared', 150),
+      startAppender(path, 'terminal-shared', 150),
+    ];
+    children.push(...writers.map((writer) => writer.child));
+    for (const writer of writers) {
+      const { code } = await writer.exited;
+      assert.equal(code, 0, writer.stderr());
+    }
+    const stored = await open(path).readStream('terminal-shared');
+    assert.equal(stored.length, 2 * (50 * 1 + 50 * 2 + 50 * 3));
+    assertContiguous(stored);
+    assertWholeBatches(stored);
+    const acknowledged = writers.flatMap((writer) => writer.acknowledged);
+    assert.deepEqual(new Set(stored.map((event) => event.id)), new Set(acknowledged));
+  });
+
+  it('delivers events appended by another instance on the same file, by polling', async () => {
+    const path = join(dir, 'polled.sqlite');
+    const writer = open(path);
+    const reader = open(path, { pollIntervalMs: 25 });
+    const delivered: RecordedEvent[] = [];
+    reader.subscribeToAll({ onEvent: async (event) => void delivered.push(event) });
+    const first = await writer.appendToStream('terminal-a', [newEvent(), newEvent()], 'no_stream');
+    await waitUntil(() => delivered.length === 2, { message: 'the first two events' });
+    await writer.appendToStream('terminal-a', [newEvent()], first.nextExpectedRevision);
+    await waitUntil(() => delivered.length === 3, { message: 'the third event' });
+    assert.deepEqual(
+      delivered.map((event) => event.revision),
+      [0, 1, 2],
+    );
+  });
+
+  it('wakes live subscriptions on its own appends, also during a delivery, without waiting for the poll', async () => {
+    const store = open(':memory:', { pollIntervalMs: 600_000 });
+    const delivered: RecordedEvent[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    store.subscribeToAll({
+      onEvent: async (event) => {
+        delivered.push(event);
+        await gate;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the subscription now sleeps on an empty store
+    const first = await store.appendToStream('terminal-a', [newEvent()], 'no_stream');
+    await waitUntil(() => delivered.length === 1, { timeoutMs: 5_000, message: 'the first event' });
+    await store.appendToStream('terminal-a', [newEvent()], first.nextExpectedRevision);
+    release();
+    await waitUntil(() => delivered.length === 2, {
+      timeoutMs: 5_000,
+      message: 'the event appended mid-delivery',
+    });
+  });
+
+  it('is empty at first: no head position, nothing to read', async () => {
+    const store = open(join(dir, 'empty.sqlite'));
+    assert.equal(await store.headPosition(), undefined);
+    assert.deepEqual(await store.readAll(), []);
+    const appended = await store.appendToStream('terminal-a', [newEvent()], 'no_stream');
+    assert.equal(await store.headPosition(), appended.position);
+  });
+
+  it('refuses a retry whose ids only partly match what is stored', async () => {
+    const store = open(':memory:');
+    const [a, b] = [newEvent(), newEvent()];
+    await store.appendToStream('terminal-a', [a, b], 'no_stream');
+    await assert.rejects(
+      store.appendToStream('terminal-a', [a, newEvent()], 'no_stream'),
+      WrongExpectedRevisionError,
+    );
+    await assert.rejects(
+      store.appendToStream('terminal-a', [a, b, newEvent()], 'no_stream'),
+      WrongExpectedRevisionError,
+    );
+    assert.equal((await store.readStream('terminal-a')).length, 2);
+  });
+
+  it('refuses an event id stored in another stream, writing nothing', async () => {
+    const store = open(':memory:');
+    const shared = newEvent();
+    await store.appendToStream('terminal-a', [shared], 'no_stream');
+    await assert.rejects(
+      store.appendToStream('terminal-b', [newEvent(), shared], 'no_stream'),
+      /already stored/,
+    );
+    assert.deepEqual(await store.readStream('terminal-b'), []);
+  });
+
+  it('stamps recordedAt from the injected clock', async () => {
+    const clock = new ManualClock(new Date('2026-02-01T08:00:00.000Z'));
+    const store = open(':memory:', { clock });
+    await store.appendToStream('terminal-a', [newEvent()], 'no_stream');
+    assert.equal((await store.readStream('terminal-a'))[0]!.recordedAt, '2026-02-01T08:00:00.000Z');
+  });
+
+  it('keeps events across a reopen with synchronous NORMAL', async () => {
+    const path = join(dir, 'normal.sqlite');
+    const before = new SqliteEventStore(path, { synchronous: 'NORMAL' });
+    const event = newEvent();
+    await before.appendToStream('terminal-a', [event], 'no_stream');
+    await before.close();
+    const after = open(path, { synchronous: 'NORMAL' });
+    assert.deepEqual(
+      (await after.readStream('terminal-a')).map((recorded) => recorded.id),
+      [event.id],
+    );
+  });
+
+  it('stops its subscriptions on close and refuses further use', async () => {
+    const store = new SqliteEventStore(':memory:');
+    const delivered: RecordedEvent[] = [];
+    const errors: Error[] = [];
+    store.subscribeToAll({
+      onEvent: async (event) => void delivered.push(event),
+      onError: (e) => errors.push(e),
+    });
+    await store.appendToStream('terminal-a', [newEvent()], 'no_stream');
+    await waitUntil(() => delivered.length === 1, { message: 'one delivery' });
+    await store.close();
+    await store.close();
+    assert.deepEqual(errors, []);
+    await assert.rejects(store.appendToStream('terminal-a', [newEvent()], 0), /closed/);
+    assert.throws(() => store.subscribeToAll({ onEvent: async () => undefined }), /closed/);
+  });
+
+  it('refuses a malformed expected revision or synchronous mode', async () => {
+    const store = open(':memory:');
+    await assert.rejects(store.appendToStream('terminal-a', [newEvent()], -1), TypeError);
+    await assert.rejects(store.appendToStream('terminal-a', [newEvent()], 1.5), TypeError);
+    assert.throws(() => new SqliteEventStore(':memory:', { synchronous: 'OFF' as 'FULL' }), /synchronous/);
+  });
+});
