@@ -4,6 +4,9 @@ export interface AccessScope {
   terminalId?: string;
 }
 
-export const canReach = (scope: AccessScope, resource: { merchantId: string; terminalId: string | null }): boolean =>
+export const canReach = (
+  scope: AccessScope,
+  resource: { merchantId: string; terminalId: string | null },
+): boolean =>
   resource.merchantId === scope.merchantId &&
   (scope.terminalId === undefined || resource.terminalId === scope.terminalId);

@@ -51,7 +51,13 @@ const toNewEvents = (
 ): NewEvent[] =>
   events.map((event, index) => ({
     id: context.idempotency
-      ? deterministicUuid(context.idempotency.scope, context.idempotency.key, streamName, String(revision), String(index))
+      ? deterministicUuid(
+          context.idempotency.scope,
+          context.idempotency.key,
+          streamName,
+          String(revision),
+          String(index),
+        )
       : newUuid(),
     type: event.type,
     data: event.data as Record<string, unknown>,
@@ -72,7 +78,8 @@ const toNewEvents = (
 const alreadyApplied = (stream: readonly RecordedEvent[], { idempotency }: CommandContext): boolean =>
   idempotency !== undefined &&
   stream.some(
-    (event) => event.metadata.idempotencyKey === idempotency.key && event.metadata.actor.id === idempotency.scope,
+    (event) =>
+      event.metadata.idempotencyKey === idempotency.key && event.metadata.actor.id === idempotency.scope,
   );
 
 /**
@@ -90,7 +97,9 @@ export const handleCommand = async <State, Command extends { now: string }, Even
   const { decider, codec } = aggregate;
   for (let attempt = 0; ; attempt++) {
     const stream = await eventStore.readStream(streamName);
-    const state = stream.map((recorded) => codec.parse(recorded)).reduce(decider.evolve, decider.initialState());
+    const state = stream
+      .map((recorded) => codec.parse(recorded))
+      .reduce(decider.evolve, decider.initialState());
     const version = stream.length;
     options.guard?.(state);
     if (alreadyApplied(stream, context)) return { state, version, stream, appended: [] };
@@ -102,7 +111,11 @@ export const handleCommand = async <State, Command extends { now: string }, Even
 
     const newEvents = toNewEvents(decided, streamName, version - 1, context, command.now);
     try {
-      const result = await eventStore.appendToStream(streamName, newEvents, version === 0 ? 'no_stream' : version - 1);
+      const result = await eventStore.appendToStream(
+        streamName,
+        newEvents,
+        version === 0 ? 'no_stream' : version - 1,
+      );
       const appended: RecordedEvent[] = newEvents.map((event, index) => ({
         ...event,
         streamName,
@@ -122,7 +135,8 @@ export const handleCommand = async <State, Command extends { now: string }, Even
         const actual = error.actual === 'no_stream' ? 0 : error.actual + 1;
         throw new PreconditionFailedError(options.expectedVersion, actual);
       }
-      if (attempt >= MAX_CONFLICT_RETRIES) throw new ConcurrencyConflictError(`gave up on ${streamName} after ${attempt + 1} conflicts`);
+      if (attempt >= MAX_CONFLICT_RETRIES)
+        throw new ConcurrencyConflictError(`gave up on ${streamName} after ${attempt + 1} conflicts`);
     }
   }
 };

@@ -58,11 +58,25 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(requestId, observeRequests(deps.logger, deps.metrics));
   app.use(publicHealthRoutes(deps.healthChecks));
   if (settings.metricsPublic) {
-    app.get('/metrics', async (_req, res) => void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+    app.get(
+      '/metrics',
+      async (_req, res) =>
+        void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+    );
   }
   app.use(authenticate(deps.authenticators));
-  app.use(rateLimit(new TokenBucketRateLimiter({ capacity: settings.rateLimitPerMinute, refillPerMinute: settings.rateLimitPerMinute }), now));
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
+  app.use(
+    rateLimit(
+      new TokenBucketRateLimiter({
+        capacity: settings.rateLimitPerMinute,
+        refillPerMinute: settings.rateLimitPerMinute,
+      }),
+      now,
+    ),
+  );
+  app.use(
+    express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+  );
   app.use(cardDataGuard);
   app.use(
     OpenApiValidator.middleware({

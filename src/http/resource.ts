@@ -18,7 +18,11 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
   return match ? Number(match[1]) : undefined;
 };
 
-export const sendResource = (res: Response, status: number, doc: StoredDocument & { version: number }): void => {
+export const sendResource = (
+  res: Response,
+  status: number,
+  doc: StoredDocument & { version: number },
+): void => {
   res.setHeader('ETag', etagOf(doc.version));
   res.status(status).json(toResource(doc));
 };

@@ -16,9 +16,15 @@ export const configSchema = z
       .string()
       .regex(/^(esdb(\+discover)?:\/\/|sqlite:)/, 'must start with esdb://, esdb+discover:// or sqlite:')
       .optional(),
-    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').optional(),
+    MONGODB_URL: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL')
+      .optional(),
     MONGODB_DATABASE: z.string().default('edgepay'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_PUBLIC_KEY: z.string().optional(),
@@ -35,7 +41,12 @@ export const configSchema = z
     METRICS_PUBLIC: booleanFlag.default(false),
   })
   .superRefine((config, ctx) => {
-    if (config.EDGEPAY_ENV === 'production' && config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL) {
+    if (
+      config.EDGEPAY_ENV === 'production' &&
+      config.JWT_SECRET &&
+      !config.JWT_PUBLIC_KEY &&
+      !config.JWT_JWKS_URL
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],

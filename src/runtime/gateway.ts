@@ -46,7 +46,9 @@ const jwtVerifierFor = async (config: Config, clock: Clock) =>
     ? createJwtVerifier({
         ...(config.JWT_PUBLIC_KEY ? { publicKeyPem: config.JWT_PUBLIC_KEY } : {}),
         ...(config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY ? { jwksUrl: config.JWT_JWKS_URL } : {}),
-        ...(config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL ? { secret: config.JWT_SECRET } : {}),
+        ...(config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL
+          ? { secret: config.JWT_SECRET }
+          : {}),
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         clockToleranceSec: 30,
@@ -81,7 +83,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   });
 
   if (roles.includes('projector')) {
-    const projector = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, name: PROJECTOR_NAME });
+    const projector = new ProjectionRunner({
+      eventStore,
+      readStore,
+      projections: allProjections,
+      logger,
+      name: PROJECTOR_NAME,
+    });
     await projector.start();
     gateway.projector = projector;
     closers.push(() => projector.stop());

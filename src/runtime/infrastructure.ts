@@ -25,7 +25,10 @@ export const openInfrastructure = async (config: Config, logger: Logger): Promis
     dataDir: config.EDGEPAY_DATA_DIR,
     synchronous: config.SQLITE_SYNCHRONOUS,
   });
-  const readStore = await createReadStore({ mongoUrl: config.MONGODB_URL, database: config.MONGODB_DATABASE });
+  const readStore = await createReadStore({
+    mongoUrl: config.MONGODB_URL,
+    database: config.MONGODB_DATABASE,
+  });
   const idempotencyStore = await createIdempotencyStore({
     mongoUrl: config.MONGODB_URL,
     database: config.MONGODB_DATABASE,

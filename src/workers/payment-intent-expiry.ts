@@ -18,12 +18,24 @@ interface ExpiryJob {
  * read model and the events are the durable record, so a restart loses no expiry; the decider checks
  * the time again, so an early or repeated job does nothing.
  */
-export const sweepExpiredAuthorizations = async (deps: { readStore: ReadStore; jobQueue: JobQueue; clock: Clock }) => {
+export const sweepExpiredAuthorizations = async (deps: {
+  readStore: ReadStore;
+  jobQueue: JobQueue;
+  clock: Clock;
+}) => {
   const due = await deps.readStore
     .collection<PaymentIntentDocument>('payment_intents')
-    .find({ status: 'authorized', expiresAt: { $lte: deps.clock.now().toISOString() } }, { limit: BATCH, sort: { expiresAt: 1 } });
+    .find(
+      { status: 'authorized', expiresAt: { $lte: deps.clock.now().toISOString() } },
+      { limit: BATCH, sort: { expiresAt: 1 } },
+    );
   for (const intent of due) {
-    await deps.jobQueue.enqueue<ExpiryJob>(EXPIRY_QUEUE, 'expire', { paymentIntentId: intent.id }, { jobId: `expire-${intent.id}` });
+    await deps.jobQueue.enqueue<ExpiryJob>(
+      EXPIRY_QUEUE,
+      'expire',
+      { paymentIntentId: intent.id },
+      { jobId: `expire-${intent.id}` },
+    );
   }
   return due.length;
 };
@@ -40,7 +52,9 @@ export const startExpiryWorker = (deps: {
     await deps.paymentIntents.expire(job.data.paymentIntentId, systemContext(`job-${job.id}`));
   });
   const sweep = () =>
-    sweepExpiredAuthorizations(deps).catch((error: unknown) => deps.logger.warn('expiry sweep failed', { error }));
+    sweepExpiredAuthorizations(deps).catch((error: unknown) =>
+      deps.logger.warn('expiry sweep failed', { error }),
+    );
   const timer = setInterval(sweep, deps.sweepIntervalMs);
   timer.unref();
   void sweep();

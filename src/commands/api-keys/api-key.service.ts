@@ -27,7 +27,11 @@ export const issueApiKey = async (
 ): Promise<{ apiKeyId: string; key: string; position: bigint }> => {
   const unknown = input.scopes.filter((scope) => !isScope(scope));
   if (unknown.length > 0 || input.scopes.length === 0) {
-    throw invalid('invalid_scopes', `unknown or missing scopes: ${unknown.join(', ') || '(none given)'}`, 'scopes');
+    throw invalid(
+      'invalid_scopes',
+      `unknown or missing scopes: ${unknown.join(', ') || '(none given)'}`,
+      'scopes',
+    );
   }
   const apiKeyId = newId('key');
   const { key, prefix, hash } = generateApiKey(input.environment);

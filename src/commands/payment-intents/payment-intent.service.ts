@@ -1,6 +1,13 @@
 import type { PaymentIntentCommand } from '../../domain/payment-intent/payment-intent.commands';
-import { paymentIntentDecider, paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
-import { paymentIntentEventCodec, type PaymentMethod, type PaymentMethodType } from '../../domain/payment-intent/payment-intent.events';
+import {
+  paymentIntentDecider,
+  paymentIntentStreamName,
+} from '../../domain/payment-intent/payment-intent.decider';
+import {
+  paymentIntentEventCodec,
+  type PaymentMethod,
+  type PaymentMethodType,
+} from '../../domain/payment-intent/payment-intent.events';
 import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
 import { DEFAULT_CURRENCY, type Currency } from '../../domain/shared/money';
@@ -57,9 +64,16 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
     });
 
   return {
-    create: async (input: CreatePaymentIntentInput, scope: AccessScope, context: CommandContext): Promise<Result> => {
+    create: async (
+      input: CreatePaymentIntentInput,
+      scope: AccessScope,
+      context: CommandContext,
+    ): Promise<Result> => {
       if (scope.terminalId && input.terminalId && input.terminalId !== scope.terminalId) {
-        throw forbidden('terminal_mismatch', 'a terminal credential can only create intents for its own terminal');
+        throw forbidden(
+          'terminal_mismatch',
+          'a terminal credential can only create intents for its own terminal',
+        );
       }
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)
@@ -83,7 +97,13 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       );
     },
 
-    authorize: (id: string, input: AuthorizePaymentIntentInput, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
+    authorize: (
+      id: string,
+      input: AuthorizePaymentIntentInput,
+      scope: AccessScope,
+      context: CommandContext,
+      expectedVersion?: number,
+    ) =>
       onExisting(
         id,
         {
@@ -99,15 +119,45 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
         expectedVersion,
       ),
 
-    capture: (id: string, amount: number | undefined, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
-      onExisting(id, { type: 'CapturePaymentIntent', now: now(), ...(amount === undefined ? {} : { amount }) }, scope, context, expectedVersion),
+    capture: (
+      id: string,
+      amount: number | undefined,
+      scope: AccessScope,
+      context: CommandContext,
+      expectedVersion?: number,
+    ) =>
+      onExisting(
+        id,
+        { type: 'CapturePaymentIntent', now: now(), ...(amount === undefined ? {} : { amount }) },
+        scope,
+        context,
+        expectedVersion,
+      ),
 
-    void: (id: string, reason: string | undefined, scope: AccessScope, context: CommandContext, expectedVersion?: number) =>
-      onExisting(id, { type: 'VoidPaymentIntent', now: now(), reason: reason ?? 'requested_by_customer' }, scope, context, expectedVersion),
+    void: (
+      id: string,
+      reason: string | undefined,
+      scope: AccessScope,
+      context: CommandContext,
+      expectedVersion?: number,
+    ) =>
+      onExisting(
+        id,
+        { type: 'VoidPaymentIntent', now: now(), reason: reason ?? 'requested_by_customer' },
+        scope,
+        context,
+        expectedVersion,
+      ),
 
     /** For the expiry sweeper: a system command, not bound to a merchant. */
     expire: (id: string, context: CommandContext) =>
-      handleCommand(deps.eventStore, aggregate, paymentIntentStreamName(id), { type: 'ExpirePaymentIntent', now: now() }, context),
+      handleCommand(
+        deps.eventStore,
+        aggregate,
+        paymentIntentStreamName(id),
+        { type: 'ExpirePaymentIntent', now: now() },
+        context,
+      ),
   };
 };
 

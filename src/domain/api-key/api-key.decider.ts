@@ -16,7 +16,8 @@ export type ApiKeyCommand =
     }
   | { type: 'RevokeApiKey'; now: string; reason: string };
 
-export type ApiKeyState = { status: 'empty' } | { status: 'active'; apiKeyId: string } | { status: 'revoked' };
+export type ApiKeyState =
+  { status: 'empty' } | { status: 'active'; apiKeyId: string } | { status: 'revoked' };
 
 export const apiKeyStreamName = (apiKeyId: string): string => `api_key-${apiKeyId}`;
 
@@ -26,12 +27,20 @@ export const decideApiKey = (command: ApiKeyCommand, state: ApiKeyState): ApiKey
       if (state.status !== 'empty') throw conflict('api_key_exists', 'the API key already exists');
       const { apiKeyId, name, merchantId, terminalId, scopes, prefix, hash, now } = command;
       return [
-        { type: 'ApiKeyIssued', data: { apiKeyId, name, merchantId, terminalId, scopes, prefix, hash, issuedAt: now } },
+        {
+          type: 'ApiKeyIssued',
+          data: { apiKeyId, name, merchantId, terminalId, scopes, prefix, hash, issuedAt: now },
+        },
       ];
     }
     case 'RevokeApiKey':
       if (state.status !== 'active') throw conflict('api_key_not_active', `the API key is ${state.status}`);
-      return [{ type: 'ApiKeyRevoked', data: { apiKeyId: state.apiKeyId, reason: command.reason, revokedAt: command.now } }];
+      return [
+        {
+          type: 'ApiKeyRevoked',
+          data: { apiKeyId: state.apiKeyId, reason: command.reason, revokedAt: command.now },
+        },
+      ];
     default: {
       const unreachable: never = command;
       throw new Error(`unknown API key command ${JSON.stringify(unreachable)}`);

@@ -9,7 +9,11 @@ import type {
   VoidPaymentIntent,
 } from './payment-intent.commands';
 import type { PaymentIntentEvent, PaymentMethodType } from './payment-intent.events';
-import { evolvePaymentIntent, initialPaymentIntentState, type PaymentIntentState } from './payment-intent.state';
+import {
+  evolvePaymentIntent,
+  initialPaymentIntentState,
+  type PaymentIntentState,
+} from './payment-intent.state';
 
 /** Edenred joins when its integration lands; until then such an intent could never be authorized. */
 const AVAILABLE_METHODS: ReadonlySet<PaymentMethodType> = new Set(['card_present']);
@@ -17,7 +21,8 @@ const AVAILABLE_METHODS: ReadonlySet<PaymentMethodType> = new Set(['card_present
 const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 const requireExisting = (state: PaymentIntentState) => {
-  if (state.status === 'empty') throw conflict('payment_intent_not_created', 'the payment intent does not exist');
+  if (state.status === 'empty')
+    throw conflict('payment_intent_not_created', 'the payment intent does not exist');
   return state;
 };
 
@@ -50,7 +55,10 @@ const create = (command: CreatePaymentIntent, state: PaymentIntentState): Paymen
 const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
   const state = requireExisting(current);
   if (state.status !== 'requires_authorization' && state.status !== 'authorization_failed') {
-    throw conflict('payment_intent_unexpected_state', `cannot authorize a payment intent that is ${state.status}`);
+    throw conflict(
+      'payment_intent_unexpected_state',
+      `cannot authorize a payment intent that is ${state.status}`,
+    );
   }
   if (command.paymentMethod.type !== state.paymentMethodType) {
     throw invalid(
@@ -60,7 +68,10 @@ const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState)
     );
   }
   if (command.amount > state.amount) {
-    throw conflict('amount_exceeds_intent', `cannot authorize ${command.amount}, the intent is for ${state.amount}`);
+    throw conflict(
+      'amount_exceeds_intent',
+      `cannot authorize ${command.amount}, the intent is for ${state.amount}`,
+    );
   }
   if (command.decline) {
     return [
@@ -93,7 +104,10 @@ const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState)
 const capture = (command: CapturePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
   const state = requireExisting(current);
   if (state.status !== 'authorized') {
-    throw conflict('payment_intent_unexpected_state', `cannot capture a payment intent that is ${state.status}`);
+    throw conflict(
+      'payment_intent_unexpected_state',
+      `cannot capture a payment intent that is ${state.status}`,
+    );
   }
   if (Date.parse(command.now) >= Date.parse(state.expiresAt)) {
     throw conflict('authorization_expired', `the authorization expired at ${state.expiresAt}`);
@@ -155,7 +169,10 @@ const expire = (command: ExpirePaymentIntent, state: PaymentIntentState): Paymen
   ];
 };
 
-export const decidePaymentIntent = (command: PaymentIntentCommand, state: PaymentIntentState): PaymentIntentEvent[] => {
+export const decidePaymentIntent = (
+  command: PaymentIntentCommand,
+  state: PaymentIntentState,
+): PaymentIntentEvent[] => {
   switch (command.type) {
     case 'CreatePaymentIntent':
       return create(command, state);
@@ -180,4 +197,5 @@ export const paymentIntentDecider: Decider<PaymentIntentState, PaymentIntentComm
   evolve: evolvePaymentIntent,
 };
 
-export const paymentIntentStreamName = (paymentIntentId: string): string => `payment_intent-${paymentIntentId}`;
+export const paymentIntentStreamName = (paymentIntentId: string): string =>
+  `payment_intent-${paymentIntentId}`;

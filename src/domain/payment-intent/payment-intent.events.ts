@@ -70,6 +70,9 @@ export type PaymentIntentEventType = keyof Schemas;
 export type PaymentIntentEvent = {
   [Type in PaymentIntentEventType]: { type: Type; data: z.infer<Schemas[Type]> };
 }[PaymentIntentEventType];
-export type PaymentIntentEventOf<Type extends PaymentIntentEventType> = Extract<PaymentIntentEvent, { type: Type }>;
+export type PaymentIntentEventOf<Type extends PaymentIntentEventType> = Extract<
+  PaymentIntentEvent,
+  { type: Type }
+>;
 
 export const paymentIntentEventCodec = zodEventCodec(paymentIntentEventSchemas);

@@ -42,7 +42,10 @@ const authorization = (state: PaymentIntentState): Authorization => {
   return { amountAuthorized, paymentMethod, expiresAt };
 };
 
-export const evolvePaymentIntent = (state: PaymentIntentState, event: PaymentIntentEvent): PaymentIntentState => {
+export const evolvePaymentIntent = (
+  state: PaymentIntentState,
+  event: PaymentIntentEvent,
+): PaymentIntentState => {
   switch (event.type) {
     case 'PaymentIntentCreated': {
       const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType } = event.data;

@@ -16,8 +16,11 @@ export class DomainError extends Error {
   }
 }
 
-export const conflict = (code: string, message: string): DomainError => new DomainError('conflict', code, message);
+export const conflict = (code: string, message: string): DomainError =>
+  new DomainError('conflict', code, message);
 export const invalid = (code: string, message: string, param?: string): DomainError =>
   new DomainError('invalid', code, message, param);
-export const notFound = (code: string, message: string): DomainError => new DomainError('not_found', code, message);
-export const forbidden = (code: string, message: string): DomainError => new DomainError('forbidden', code, message);
+export const notFound = (code: string, message: string): DomainError =>
+  new DomainError('not_found', code, message);
+export const forbidden = (code: string, message: string): DomainError =>
+  new DomainError('forbidden', code, message);

@@ -14,8 +14,9 @@ export interface EventCodec<Event extends DomainEvent> {
 }
 
 export const zodEventCodec = <Schemas extends Record<string, z.ZodType<object>>>(schemas: Schemas) => {
-  type Event = { [Type in keyof Schemas & string]: { type: Type; data: z.infer<Schemas[Type]> } }[keyof Schemas &
-    string];
+  type Event = {
+    [Type in keyof Schemas & string]: { type: Type; data: z.infer<Schemas[Type]> };
+  }[keyof Schemas & string];
   const codec: EventCodec<Event> = {
     eventTypes: Object.keys(schemas) as Event['type'][],
     handles: (type) => Object.hasOwn(schemas, type),
@@ -23,7 +24,8 @@ export const zodEventCodec = <Schemas extends Record<string, z.ZodType<object>>>
       const schema = schemas[type];
       if (!schema) throw new EventSchemaError(`unknown event type ${type}`);
       const parsed = schema.safeParse(data);
-      if (!parsed.success) throw new EventSchemaError(`${type} does not match its schema: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new EventSchemaError(`${type} does not match its schema: ${parsed.error.message}`);
       return { type, data: parsed.data } as Event;
     },
   };

@@ -31,12 +31,19 @@ const paramOf = (path: string | undefined): string | undefined =>
 const fromValidator = (error: ValidatorError): ApiError => {
   const first = error.errors?.[0];
   const param = paramOf(first?.path);
-  const message = first ? `${param ?? 'request'}: ${first.message ?? 'is invalid'}` : (error.message ?? 'invalid request');
+  const message = first
+    ? `${param ?? 'request'}: ${first.message ?? 'is invalid'}`
+    : (error.message ?? 'invalid request');
   switch (error.status) {
     case 404:
       return new ApiError(404, 'not_found_error', 'route_not_found', 'no such route');
     case 405:
-      return new ApiError(405, 'invalid_request_error', 'method_not_allowed', 'method not allowed on this route');
+      return new ApiError(
+        405,
+        'invalid_request_error',
+        'method_not_allowed',
+        'method not allowed on this route',
+      );
     case 413:
       return new ApiError(413, 'invalid_request_error', 'payload_too_large', 'the request body is too large');
     case 415:
@@ -76,7 +83,12 @@ export const toApiError = (error: unknown): ApiError | undefined => {
     return new ApiError(412, 'precondition_failed_error', 'version_mismatch', error.message);
   }
   if (error instanceof ConcurrencyConflictError) {
-    return new ApiError(409, 'conflict_error', 'concurrent_modification', 'the resource changed concurrently; retry');
+    return new ApiError(
+      409,
+      'conflict_error',
+      'concurrent_modification',
+      'the resource changed concurrently; retry',
+    );
   }
   if (isValidatorError(error)) return fromValidator(error);
   if (typeof error === 'object' && error !== null) return fromBodyParser(error as BodyParserError);

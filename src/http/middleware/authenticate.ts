@@ -19,7 +19,10 @@ const toApiError = (error: AuthenticationError): ApiError =>
         headers: { 'WWW-Authenticate': 'Bearer realm="edgepay", ApiKey header="X-API-Key"' },
       });
 
-const credentialsOf = async (authenticators: Authenticators, header: { apiKey?: string; authorization?: string }) => {
+const credentialsOf = async (
+  authenticators: Authenticators,
+  header: { apiKey?: string; authorization?: string },
+) => {
   if (header.apiKey && header.authorization) {
     throw new AuthenticationError('invalid_token', 'send either X-API-Key or Authorization, not both');
   }
@@ -27,7 +30,8 @@ const credentialsOf = async (authenticators: Authenticators, header: { apiKey?: 
   if (header.authorization) {
     const token = BEARER.exec(header.authorization)?.[1];
     if (!token) throw new AuthenticationError('invalid_token', 'Authorization must be "Bearer <token>"');
-    if (!authenticators.jwt) throw new AuthenticationError('invalid_token', 'bearer tokens are not accepted here');
+    if (!authenticators.jwt)
+      throw new AuthenticationError('invalid_token', 'bearer tokens are not accepted here');
     return authenticators.jwt.verify(token);
   }
   throw new AuthenticationError('missing_credentials', 'send an X-API-Key header or a Bearer token');

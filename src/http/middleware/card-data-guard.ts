@@ -44,9 +44,15 @@ export const cardDataGuard: RequestHandler = (req, _res, next) => {
   const param = findCardNumber(req.body, '') ?? findCardNumber(req.query, '');
   if (param !== undefined) {
     next(
-      new ApiError(400, 'invalid_request_error', 'card_data_refused', 'full card numbers must never be sent to EdgePay', {
-        ...(param ? { param } : {}),
-      }),
+      new ApiError(
+        400,
+        'invalid_request_error',
+        'card_data_refused',
+        'full card numbers must never be sent to EdgePay',
+        {
+          ...(param ? { param } : {}),
+        },
+      ),
     );
     return;
   }

@@ -13,7 +13,8 @@ export const errorHandler =
     void _next;
     const requestId = (res.locals.requestId as string | undefined) ?? 'unknown';
     const apiError =
-      toApiError(error) ?? new ApiError(500, 'api_error', 'internal_error', 'something went wrong on our side');
+      toApiError(error) ??
+      new ApiError(500, 'api_error', 'internal_error', 'something went wrong on our side');
     if (apiError.status >= 500) logger.error('request failed', { requestId, error });
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(apiError.options.headers ?? {})) res.setHeader(name, value);

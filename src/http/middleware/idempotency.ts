@@ -53,15 +53,34 @@ export const idempotency =
     const hash = requestHash(req.method, req.path, req.body);
     const now = options.now();
     try {
-      const claim = await options.store.claim({ scope, key, requestHash: hash, now, lockMs: options.lockMs, ttlMs: options.ttlMs });
+      const claim = await options.store.claim({
+        scope,
+        key,
+        requestHash: hash,
+        now,
+        lockMs: options.lockMs,
+        ttlMs: options.ttlMs,
+      });
       if (claim.outcome !== 'claimed') {
         if (claim.record.requestHash !== hash) {
-          throw new ApiError(422, 'idempotency_error', 'idempotency_key_reused', 'this Idempotency-Key was used with another request', { param: 'Idempotency-Key' });
+          throw new ApiError(
+            422,
+            'idempotency_error',
+            'idempotency_key_reused',
+            'this Idempotency-Key was used with another request',
+            { param: 'Idempotency-Key' },
+          );
         }
         if (claim.outcome === 'in_flight' || !claim.record.response) {
-          throw new ApiError(409, 'conflict_error', 'idempotency_request_in_progress', 'a request with this Idempotency-Key is still being processed', {
-            headers: { 'Retry-After': '1' },
-          });
+          throw new ApiError(
+            409,
+            'conflict_error',
+            'idempotency_request_in_progress',
+            'a request with this Idempotency-Key is still being processed',
+            {
+              headers: { 'Retry-After': '1' },
+            },
+          );
         }
         return replay(res, claim.record.response);
       }
@@ -79,11 +98,16 @@ export const idempotency =
         if (typeof value === 'string') headers[name] = value;
       }
       const settle =
-        status >= 500 ? options.store.release(scope, key) : options.store.complete(scope, key, { status, body, headers });
+        status >= 500
+          ? options.store.release(scope, key)
+          : options.store.complete(scope, key, { status, body, headers });
       settle.then(
         () => send(body),
         (error: unknown) => {
-          options.logger.error('idempotency record could not be saved', { requestId: res.locals.requestId, error });
+          options.logger.error('idempotency record could not be saved', {
+            requestId: res.locals.requestId,
+            error,
+          });
           send(body);
         },
       );

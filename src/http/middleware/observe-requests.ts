@@ -18,7 +18,10 @@ export const observeRequests =
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeTemplate(req);
-      metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+      metrics.httpRequestDuration.observe(
+        { method: req.method, route, status_code: String(res.statusCode) },
+        seconds,
+      );
       logger.log(res.statusCode >= 500 ? 'error' : 'http', 'request', {
         requestId: res.locals.requestId,
         method: req.method,

@@ -15,7 +15,9 @@ export const requireScopeFromContract: RequestHandler = (req, res, next) => {
     return;
   }
   if (!hasScope(principalOf(res), scope)) {
-    next(new ApiError(403, 'permission_error', 'insufficient_scope', `this credential lacks the ${scope} scope`));
+    next(
+      new ApiError(403, 'permission_error', 'insufficient_scope', `this credential lacks the ${scope} scope`),
+    );
     return;
   }
   next();

@@ -33,7 +33,13 @@ const run = async (check: HealthCheck): Promise<CheckResult> => {
   const time = new Date().toISOString();
   try {
     await withTimeout(check.check(), CHECK_TIMEOUT_MS);
-    return { name: check.name, componentType: check.componentType, status: 'pass', latencyMs: performance.now() - started, time };
+    return {
+      name: check.name,
+      componentType: check.componentType,
+      status: 'pass',
+      latencyMs: performance.now() - started,
+      time,
+    };
   } catch (error) {
     return {
       name: check.name,
@@ -63,7 +69,11 @@ export const publicHealthRoutes = (checks: readonly HealthCheck[]): Router => {
   return router;
 };
 
-export const protectedHealthRoutes = (checks: readonly HealthCheck[], metrics: Metrics, version: string): Router => {
+export const protectedHealthRoutes = (
+  checks: readonly HealthCheck[],
+  metrics: Metrics,
+  version: string,
+): Router => {
   const router = Router();
   router.get('/health/detailed', async (_req, res) => {
     const results = await Promise.all(checks.map(run));

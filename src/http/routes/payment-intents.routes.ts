@@ -32,11 +32,14 @@ export const commandContext = (res: Response): CommandContext => {
   return {
     correlationId: res.locals.requestId as string,
     actor: { id: principal.credentialId, kind: principal.kind },
-    ...(res.locals.idempotency ? { idempotency: res.locals.idempotency as CommandContext['idempotency'] } : {}),
+    ...(res.locals.idempotency
+      ? { idempotency: res.locals.idempotency as CommandContext['idempotency'] }
+      : {}),
   };
 };
 
-const notFound = (id: string) => new ApiError(404, 'not_found_error', 'payment_intent_not_found', `no payment intent ${id}`);
+const notFound = (id: string) =>
+  new ApiError(404, 'not_found_error', 'payment_intent_not_found', `no payment intent ${id}`);
 
 /** Command answers are rendered from the stream with the projection's own function: no wait needed. */
 const sendResult = (res: Response, status: number, result: CommandResult<unknown>): void => {
@@ -64,11 +67,19 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     const last = stream.at(-1);
     if (!last) throw notFound(id);
     if (!(await deps.freshness.waitFor(last.position, deps.readYourWritesTimeoutMs))) {
-      throw new ApiError(503, 'dependency_error', 'read_model_lagging', 'the read model is catching up; retry shortly', {
-        headers: { 'Retry-After': '1' },
-      });
+      throw new ApiError(
+        503,
+        'dependency_error',
+        'read_model_lagging',
+        'the read model is catching up; retry shortly',
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
     }
-    const doc = await deps.readStore.collection<PaymentIntentDocument>('payment_intents').findOne({ _id: id });
+    const doc = await deps.readStore
+      .collection<PaymentIntentDocument>('payment_intents')
+      .findOne({ _id: id });
     if (!doc || !canReach(scopeOf(principalOf(res)), doc)) throw notFound(id);
     sendResource(res, 200, doc);
   });

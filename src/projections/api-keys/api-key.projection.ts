@@ -21,7 +21,18 @@ const evolve = (doc: ApiKeyDocument | null, recorded: RecordedEvent): ApiKeyDocu
   switch (event.type) {
     case 'ApiKeyIssued': {
       const { apiKeyId, prefix, hash, name, merchantId, terminalId, scopes, issuedAt } = event.data;
-      return { _id: apiKeyId, prefix, hash, name, merchantId, terminalId, scopes, status: 'active', issuedAt, revokedAt: null };
+      return {
+        _id: apiKeyId,
+        prefix,
+        hash,
+        name,
+        merchantId,
+        terminalId,
+        scopes,
+        status: 'active',
+        issuedAt,
+        revokedAt: null,
+      };
     }
     case 'ApiKeyRevoked':
       return doc && { ...doc, status: 'revoked', revokedAt: event.data.revokedAt };

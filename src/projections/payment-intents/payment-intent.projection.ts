@@ -12,7 +12,10 @@ const methodView = (method: PaymentMethod): PaymentIntentPaymentMethodView => {
   return { type, cardPresent };
 };
 
-const apply = (doc: PaymentIntentDocument | null, event: PaymentIntentEvent): PaymentIntentDocument | null => {
+const apply = (
+  doc: PaymentIntentDocument | null,
+  event: PaymentIntentEvent,
+): PaymentIntentDocument | null => {
   if (event.type === 'PaymentIntentCreated') {
     const { data } = event;
     return {
@@ -99,10 +102,7 @@ export const paymentIntentProjection: Projection<PaymentIntentDocument> = {
   eventTypes: paymentIntentEventCodec.eventTypes,
   documentId: (event) => (event.data as { paymentIntentId?: string }).paymentIntentId ?? null,
   evolve: evolvePaymentIntentDocument,
-  indexes: [
-    { keys: { merchantId: 1, createdAt: -1 } },
-    { keys: { status: 1, expiresAt: 1 } },
-  ],
+  indexes: [{ keys: { merchantId: 1, createdAt: -1 } }, { keys: { status: 1, expiresAt: 1 } }],
 };
 
 /** Renders the resource straight from its stream, with the same pure function the projection uses. */

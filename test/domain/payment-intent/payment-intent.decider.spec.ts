@@ -23,7 +23,8 @@ describe('payment intent decider', () => {
   describe('create', () => {
     it('creates an intent awaiting authorization', () => given([]).when(create()).then([created()]));
 
-    it('refuses to create twice', () => given([created()]).when(create()).thenRefuses('payment_intent_exists'));
+    it('refuses to create twice', () =>
+      given([created()]).when(create()).thenRefuses('payment_intent_exists'));
 
     it('refuses a method whose integration is not available yet', () =>
       given([])
@@ -38,15 +39,25 @@ describe('payment intent decider', () => {
         .then([
           {
             type: 'PaymentIntentAuthorized',
-            data: { paymentIntentId: 'pi_1', amountAuthorized: 10_000, paymentMethod: card, authorizedAt: T1, expiresAt: EXPIRES_AT },
+            data: {
+              paymentIntentId: 'pi_1',
+              amountAuthorized: 10_000,
+              paymentMethod: card,
+              authorizedAt: T1,
+              expiresAt: EXPIRES_AT,
+            },
           },
         ]));
 
     it('accepts a partial authorization below the intent amount', () =>
-      given([created(10_000)]).when(authorize(6_000)).then([authorized(6_000)]));
+      given([created(10_000)])
+        .when(authorize(6_000))
+        .then([authorized(6_000)]));
 
     it('refuses an authorization above the intent amount', () =>
-      given([created(10_000)]).when(authorize(10_001)).thenRefuses('amount_exceeds_intent', 'conflict'));
+      given([created(10_000)])
+        .when(authorize(10_001))
+        .thenRefuses('amount_exceeds_intent', 'conflict'));
 
     it('records a decline as a failed authorization', () =>
       given([created()])
@@ -54,7 +65,13 @@ describe('payment intent decider', () => {
         .then([
           {
             type: 'PaymentIntentAuthorizationFailed',
-            data: { paymentIntentId: 'pi_1', declineCode: '51', message: 'insufficient funds', paymentMethod: card, failedAt: T1 },
+            data: {
+              paymentIntentId: 'pi_1',
+              declineCode: '51',
+              message: 'insufficient funds',
+              paymentMethod: card,
+              failedAt: T1,
+            },
           },
         ]));
 
@@ -63,14 +80,22 @@ describe('payment intent decider', () => {
         created(),
         {
           type: 'PaymentIntentAuthorizationFailed',
-          data: { paymentIntentId: 'pi_1', declineCode: '05', message: 'do not honour', paymentMethod: card, failedAt: T0 },
+          data: {
+            paymentIntentId: 'pi_1',
+            declineCode: '05',
+            message: 'do not honour',
+            paymentMethod: card,
+            failedAt: T0,
+          },
         },
       ])
         .when(authorize())
         .then([authorized()]));
 
     it('refuses to authorize twice', () =>
-      given([created(), authorized()]).when(authorize()).thenRefuses('payment_intent_unexpected_state', 'conflict'));
+      given([created(), authorized()])
+        .when(authorize())
+        .thenRefuses('payment_intent_unexpected_state', 'conflict'));
 
     it('refuses to authorize an intent that does not exist', () =>
       given([]).when(authorize()).thenRefuses('payment_intent_not_created'));
@@ -78,13 +103,19 @@ describe('payment intent decider', () => {
 
   describe('capture', () => {
     it('captures everything authorized by default', () =>
-      given([created(), authorized(10_000)]).when(capture()).then([captured(10_000, 0)]));
+      given([created(), authorized(10_000)])
+        .when(capture())
+        .then([captured(10_000, 0)]));
 
     it('releases the remainder of a partial capture', () =>
-      given([created(), authorized(10_000)]).when(capture(7_250)).then([captured(7_250, 2_750)]));
+      given([created(), authorized(10_000)])
+        .when(capture(7_250))
+        .then([captured(7_250, 2_750)]));
 
     it('refuses to capture more than authorized', () =>
-      given([created(), authorized(10_000)]).when(capture(10_001)).thenRefuses('amount_exceeds_authorized', 'conflict'));
+      given([created(), authorized(10_000)])
+        .when(capture(10_001))
+        .thenRefuses('amount_exceeds_authorized', 'conflict'));
 
     it('refuses to capture twice', () =>
       given([created(), authorized(), captured(5_000, 5_000)])
@@ -92,27 +123,39 @@ describe('payment intent decider', () => {
         .thenRefuses('payment_intent_unexpected_state'));
 
     it('refuses to capture after a void', () =>
-      given([created(), authorized(), voided(10_000)]).when(capture()).thenRefuses('payment_intent_unexpected_state'));
+      given([created(), authorized(), voided(10_000)])
+        .when(capture())
+        .thenRefuses('payment_intent_unexpected_state'));
 
     it('refuses to capture before authorization', () =>
       given([created()]).when(capture()).thenRefuses('payment_intent_unexpected_state'));
 
     it('refuses to capture an authorization past its expiry', () =>
-      given([created(), authorized()]).when(capture(undefined, AFTER_EXPIRY)).thenRefuses('authorization_expired'));
+      given([created(), authorized()])
+        .when(capture(undefined, AFTER_EXPIRY))
+        .thenRefuses('authorization_expired'));
   });
 
   describe('void', () => {
     it('voids an authorization and releases all of it', () =>
-      given([created(), authorized(8_000)]).when(voidIt()).then([voided(8_000)]));
+      given([created(), authorized(8_000)])
+        .when(voidIt())
+        .then([voided(8_000)]));
 
     it('voids an intent that was never authorized, releasing nothing', () =>
-      given([created()]).when(voidIt('abandoned')).then([voided(0, 'abandoned')]));
+      given([created()])
+        .when(voidIt('abandoned'))
+        .then([voided(0, 'abandoned')]));
 
     it('refuses to void after capture', () =>
-      given([created(), authorized(), captured(10_000, 0)]).when(voidIt()).thenRefuses('payment_intent_unexpected_state'));
+      given([created(), authorized(), captured(10_000, 0)])
+        .when(voidIt())
+        .thenRefuses('payment_intent_unexpected_state'));
 
     it('refuses to void twice', () =>
-      given([created(), authorized(), voided(10_000)]).when(voidIt()).thenRefuses('payment_intent_unexpected_state'));
+      given([created(), authorized(), voided(10_000)])
+        .when(voidIt())
+        .thenRefuses('payment_intent_unexpected_state'));
   });
 
   describe('expire', () => {
@@ -120,12 +163,18 @@ describe('payment intent decider', () => {
       given([created(), authorized(9_000)])
         .when(expire(AFTER_EXPIRY))
         .then([
-          { type: 'PaymentIntentExpired', data: { paymentIntentId: 'pi_1', amountReleased: 9_000, expiredAt: AFTER_EXPIRY } },
+          {
+            type: 'PaymentIntentExpired',
+            data: { paymentIntentId: 'pi_1', amountReleased: 9_000, expiredAt: AFTER_EXPIRY },
+          },
         ]));
 
-    it('does nothing before the expiry time', () => given([created(), authorized()]).when(expire(T1)).then([]));
+    it('does nothing before the expiry time', () =>
+      given([created(), authorized()]).when(expire(T1)).then([]));
 
     it('does nothing to a captured intent', () =>
-      given([created(), authorized(), captured(10_000, 0)]).when(expire(AFTER_EXPIRY)).then([]));
+      given([created(), authorized(), captured(10_000, 0)])
+        .when(expire(AFTER_EXPIRY))
+        .then([]));
   });
 });

@@ -1,5 +1,8 @@
 import type { PaymentIntentCommand } from '../../../src/domain/payment-intent/payment-intent.commands';
-import type { PaymentIntentEvent, PaymentIntentEventOf } from '../../../src/domain/payment-intent/payment-intent.events';
+import type {
+  PaymentIntentEvent,
+  PaymentIntentEventOf,
+} from '../../../src/domain/payment-intent/payment-intent.events';
 
 export const T0 = '2026-01-15T10:00:00.000Z';
 export const T1 = '2026-01-15T10:05:00.000Z';
@@ -32,7 +35,13 @@ export const created = (amount = 10_000): PaymentIntentEventOf<'PaymentIntentCre
 
 export const authorized = (amountAuthorized = 10_000): PaymentIntentEvent => ({
   type: 'PaymentIntentAuthorized',
-  data: { paymentIntentId: 'pi_1', amountAuthorized, paymentMethod: card, authorizedAt: T1, expiresAt: EXPIRES_AT },
+  data: {
+    paymentIntentId: 'pi_1',
+    amountAuthorized,
+    paymentMethod: card,
+    authorizedAt: T1,
+    expiresAt: EXPIRES_AT,
+  },
 });
 
 export const captured = (amountCaptured: number, amountReleased: number, at = T2): PaymentIntentEvent => ({
@@ -57,7 +66,10 @@ export const create = (amount = 10_000): PaymentIntentCommand => ({
   metadata: {},
 });
 
-export const authorize = (amount = 10_000, decline?: { code: string; message: string }): PaymentIntentCommand => ({
+export const authorize = (
+  amount = 10_000,
+  decline?: { code: string; message: string },
+): PaymentIntentCommand => ({
   type: 'AuthorizePaymentIntent',
   now: T1,
   amount,

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { startTestGateway, type TestGateway } from '../support/test-gateway';
+
+describe('HTTP: health and metrics', () => {
+  let api: TestGateway;
+  before(async () => {
+    api = await startTestGateway();
+  });
+  after(() => api.close());
+
+  for (const path of ['/health', '/health/live', '/health/ready']) {
+    it(`${path} answers without credentials`, async () => {
+      const response = await api.request('GET', path);
+      assert.equal(response.status, 200);
+      assert.equal(response.body.status, 'pass');
+    });
+  }
+
+  it('/health/ready lists each dependency', async () => {
+    const response = await api.request('GET', '/health/ready');
+    assert.deepEqual(Object.keys(response.body.checks).sort(), [
+      'eventStore',
+      'idempotencyStore',
+      'jobQueue',
+      'projector',
+      'readStore',
+    ]);
+  });
+
+  it('/health/detailed needs infrastructure:read and gives each component with its latency', async () => {
+    assert.equal((await api.request('GET', '/health/detailed')).status, 401);
+    const paymentsOnly = await api.issueKey();
+    assert.equal((await api.request('GET', '/health/detailed', { key: paymentsOnly })).status, 403);
+    const ops = await api.issueKey({ scopes: ['infrastructure:read'] });
+    const response = await api.request('GET', '/health/detailed', { key: ops });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/health\+json/);
+    assert.equal(response.body.status, 'pass');
+    const check = response.body.checks['eventStore:responseTime'][0];
+    assert.equal(check.status, 'pass');
+    assert.equal(check.observedUnit, 'ms');
+    assert.equal(typeof check.observedValue, 'number');
+  });
+
+  it('/health/ready answers 503 when a dependency is down', async () => {
+    const broken = await startTestGateway();
+    await broken.gateway.infrastructure.idempotencyStore.close();
+    try {
+      const response = await broken.request('GET', '/health/ready');
+      assert.equal(response.status, 503);
+      assert.equal(response.body.checks.idempotencyStore, 'fail');
+      assert.equal(response.body.checks.eventStore, 'pass');
+    } finally {
+      await broken.close().catch(() => undefined);
+    }
+  });
+
+  it('/metrics exposes request durations by route template, never by raw id', async () => {
+    const key = await api.issueKey({ scopes: ['infrastructure:read', 'payments:read'] });
+    await api.request('GET', '/v1/payment-intents/pi_01ARZ3NDEKTSV4RRFFQ69G5FAV', { key });
+    const response = await api.request('GET', '/metrics', { key });
+    assert.equal(response.status, 200);
+    const text = response.body as string;
+    assert.match(text, /http_request_duration_seconds_bucket\{.*route="\/v1\/payment-intents\/\{id\}"/);
+    assert.doesNotMatch(text, /pi_01ARZ3NDEKTSV4RRFFQ69G5FAV/);
+    assert.match(text, /event_store_append_duration_seconds/);
+    assert.match(text, /process_cpu_user_seconds_total/);
+  });
+});
