@@ -23,7 +23,6 @@ import { paymentIntentRoutes } from './routes/payment-intents.routes';
 
 export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
 const BODY_LIMIT = '64kb';
-const IDEMPOTENCY_LOCK_MS = 30_000;
 
 export interface AppDeps {
   logger: Logger;
@@ -40,6 +39,8 @@ export interface AppDeps {
     version: string;
     rateLimitPerMinute: number;
     idempotencyTtlMs: number;
+    /** How long a claim of a request that never finished (crashed process) blocks its retries. */
+    idempotencyLockMs: number;
     readYourWritesTimeoutMs: number;
     metricsPublic: boolean;
     /** Tests turn this on: every answer is checked against the contract. */
@@ -92,7 +93,7 @@ export const createApp = (deps: AppDeps): Express => {
     idempotency({
       store: deps.idempotencyStore,
       ttlMs: settings.idempotencyTtlMs,
-      lockMs: IDEMPOTENCY_LOCK_MS,
+      lockMs: settings.idempotencyLockMs,
       now,
       logger: deps.logger,
     }),

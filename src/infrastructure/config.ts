@@ -34,6 +34,7 @@ export const configSchema = z
     AUTHORIZATION_TTL_MINUTES: positiveInt.default(7 * 24 * 60),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
+    IDEMPOTENCY_LOCK_SECONDS: positiveInt.default(30),
     READ_YOUR_WRITES_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
     EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30000),

@@ -145,6 +145,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         version: VERSION,
         rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
         idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+        idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
         readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         metricsPublic: config.METRICS_PUBLIC,
         validateResponses: options.validateResponses ?? false,

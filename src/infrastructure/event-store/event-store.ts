@@ -63,6 +63,7 @@ export interface SubscribeToAllOptions {
 }
 
 export interface Subscription {
+  /** Stops delivery; resolves once the delivery in flight, if any, has finished. Never await it inside onEvent. */
   close(): Promise<void>;
 }
 

@@ -42,7 +42,8 @@ export class PollingSubscription implements Subscription {
       this.appendedSinceRead = true;
       this.wake?.();
     });
-    this.done = this.run();
+    // Started on the next microtask, so the owner has registered this subscription before it can stop.
+    this.done = Promise.resolve().then(() => this.run());
   }
 
   /** Resolves once no delivery is in flight and none will start. Do not await it inside onEvent. */
