@@ -13,7 +13,8 @@ import { checkpointFreshness } from '../projections/checkpoint-freshness';
 import { ProjectionCheckpoints } from '../projections/projection-checkpoints';
 import { ProjectionRunner } from '../projections/projection-runner';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
-import { startExpiryWorker } from '../workers/payment-intent-expiry';
+import { EXPIRY_QUEUE, startExpiryWorker } from '../workers/payment-intent-expiry';
+import { startMetricsSampler } from './metrics-sampler';
 import { instrumentEventStore } from './instrument-event-store';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
 
@@ -166,6 +167,16 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         }),
     );
   }
+
+  const sampler = startMetricsSampler({
+    metrics,
+    logger,
+    ...(gateway.projector ? { projector: gateway.projector } : {}),
+    ...(roles.includes('worker') ? { jobQueue } : {}),
+    queues: [EXPIRY_QUEUE],
+    intervalMs: 5_000,
+  });
+  closers.unshift(() => sampler.close());
 
   gateway.close = async () => {
     for (const close of closers) await close();

@@ -1,0 +1,505 @@
+/**
+ * Command-path benchmark: authorize + capture on the embedded default, measured with autocannon side by
+ * side with a bare express JSON route in the same run. See bench/README.md for the method.
+ *
+ *   npm run bench
+ *
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2),
+ * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (servers run with --cpu-prof, profiles in
+ * bench/results/profiles/, summarise with `npx tsx bench/profile-summary.ts <file>`).
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
+import type { ReadyMessage } from './target-server';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS_DIR = path.join(__dirname, 'results');
+const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
+
+const intEnv = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number`);
+  return parsed;
+};
+
+const ROUNDS = intEnv('BENCH_ROUNDS', 3);
+const DURATION_S = intEnv('BENCH_DURATION_S', 6);
+const WARMUP_S = intEnv('BENCH_WARMUP_S', 2);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const KILL_CHECK_S = 3;
+
+type Synchronous = 'FULL' | 'NORMAL';
+type TargetName = 'bare' | Synchronous;
+const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,FULL,NORMAL')
+  .split(',')
+  .map((name) => name.trim()) as TargetName[];
+for (const name of TARGETS) {
+  if (!['bare', 'FULL', 'NORMAL'].includes(name)) throw new Error(`unknown target ${name}`);
+}
+
+const cardPresent = { scheme: 'troy', last4: '4242', authorizationCode: 'A1B2C3', rrn: '123456789012' };
+const AMOUNT = 10_000;
+const AUTHORIZE_BODY = JSON.stringify({ amount: AMOUNT, cardPresent });
+const CAPTURE_BODY = JSON.stringify({});
+
+// ---------------------------------------------------------------------------------------------------
+// targets: each server in its own child process
+
+interface Target {
+  name: TargetName;
+  label: string;
+  child: ChildProcess;
+  ready: ReadyMessage;
+  exited: Promise<void>;
+  /** Gateway only: ids of created, not yet used payment intents. */
+  pool: string[];
+  created: number;
+  /** Gateway only: highest authorize+capture pairs per second seen so far, to size the pool. */
+  pairRate: number;
+}
+
+const labelOf = (name: TargetName) => (name === 'bare' ? 'bare express' : `gateway ${name}`);
+
+const startTarget = (name: TargetName): Promise<Target> =>
+  new Promise((resolve, reject) => {
+    const execArgv = ['--require', 'tsx/cjs'];
+    if (PROFILE && name !== 'bare') {
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=gateway-${name}.cpuprofile`);
+    }
+    const child = fork(
+      path.join(__dirname, 'target-server.ts'),
+      name === 'bare' ? ['bare'] : ['gateway', name],
+      { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.once('exit', (code) => reject(new Error(`${name} target exited (${code}) before it was ready`)));
+    child.on('message', (message: ReadyMessage) => {
+      if (message.type !== 'ready') return;
+      resolve({ name, label: labelOf(name), child, ready: message, exited, pool: [], created: 0, pairRate: 0 });
+    });
+  });
+
+const closeTarget = async (target: Target) => {
+  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
+  target.child.send({ type: 'close' });
+  await target.exited;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// payment intents created ahead of the rounds (POST /v1/payment-intents, 10 at a time)
+
+const createIntents = async (target: Target, count: number) => {
+  const { url, apiKey } = target.ready;
+  let failures = 0;
+  const worker = async () => {
+    while (count > 0) {
+      count -= 1;
+      const n = target.created++;
+      const response = await fetch(`${url}/v1/payment-intents`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': apiKey as string,
+          'idempotency-key': `bench-create-${n}`,
+        },
+        body: JSON.stringify({ amount: AMOUNT, paymentMethodType: 'card_present', terminalId: 'trm_bench' }),
+      });
+      const body = (await response.json()) as { id?: string };
+      if (response.status !== 201 || !body.id) failures += 1;
+      else target.pool.push(body.id);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  if (failures > 0) throw new Error(`${target.label}: ${failures} payment intents could not be created`);
+};
+
+/** Enough intents for `seconds` at twice the best rate seen so far (at least 1000 pairs/s the first time). */
+const topUp = async (target: Target, seconds: number) => {
+  const needed = Math.ceil(Math.max(target.pairRate * 2, 1000) * seconds) + CONNECTIONS * 2;
+  if (target.pool.length < needed) await createIntents(target, needed - target.pool.length);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// one autocannon run
+
+interface Acknowledged {
+  authorized: string[];
+  captured: string[];
+}
+
+interface RoundResult {
+  target: TargetName;
+  round: number;
+  durationS: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
+  /** autocannon's own histogram (whole milliseconds). */
+  autocannonLatencyMs: { p50: number; p99: number };
+  errors: { connection: number; timeouts: number; non2xx: number; wrongBody: number; poolExhausted: number };
+  statusCodes: Record<string, number>;
+}
+
+const percentile = (sorted: Float64Array, p: number): number => {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+};
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+const gatewayRequests = (
+  target: Target,
+  counters: { wrongBody: number; poolExhausted: number },
+  acknowledged: Acknowledged,
+): autocannon.RequestStep[] => {
+  const headers = { 'content-type': 'application/json', 'x-api-key': target.ready.apiKey as string };
+  let last = '';
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request, context) => {
+        const id = target.pool.pop();
+        if (id === undefined) counters.poolExhausted += 1;
+        // Exhausted pool (never expected: it is sized at twice the best rate): the retry of a used intent
+        // answers 409 and is counted as an error, so an undersized pool cannot flatter the result.
+        const intent = id ?? last;
+        last = intent;
+        context.id = intent;
+        return {
+          ...request,
+          path: `/v1/payment-intents/${intent}/authorize`,
+          headers: { ...headers, 'idempotency-key': `bench-auth-${intent}-${id ? 'a' : 'x'}` },
+          body: AUTHORIZE_BODY,
+        };
+      },
+      onResponse: (status, body, context) => {
+        if (status !== 200) return;
+        if (!body.includes('"status":"authorized"')) counters.wrongBody += 1;
+        else acknowledged.authorized.push(context.id as string);
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (request, context) => ({
+        ...request,
+        path: `/v1/payment-intents/${context.id as string}/capture`,
+        headers: { ...headers, 'idempotency-key': `bench-cap-${context.id as string}` },
+        body: CAPTURE_BODY,
+      }),
+      onResponse: (status, body, context) => {
+        if (status !== 200) return;
+        if (!body.includes('"status":"captured"')) counters.wrongBody += 1;
+        else acknowledged.captured.push(context.id as string);
+      },
+    },
+  ];
+};
+
+const bareRequests = (counters: { wrongBody: number }): autocannon.RequestStep[] => {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request) => ({
+        ...request,
+        path: `/bare/req_${n++}`,
+        headers: { 'content-type': 'application/json' },
+        body: AUTHORIZE_BODY,
+      }),
+      onResponse: (status, body) => {
+        if (status === 200 && !body.includes('"object":"echo"')) counters.wrongBody += 1;
+      },
+    },
+  ];
+};
+
+const runAutocannon = (
+  target: Target,
+  seconds: number,
+  round: number,
+  options: { killAfterMs?: number } = {},
+): Promise<{ result: RoundResult; acknowledged: Acknowledged }> =>
+  new Promise((resolve, reject) => {
+    const counters = { wrongBody: 0, poolExhausted: 0 };
+    const acknowledged: Acknowledged = { authorized: [], captured: [] };
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url: target.ready.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 10,
+        requests:
+          target.name === 'bare' ? bareRequests(counters) : gatewayRequests(target, counters, acknowledged),
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const sorted = Float64Array.from(latencies).sort();
+        const mean = latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length);
+        const statusCodes = Object.fromEntries(
+          Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+        );
+        const durationS = (result.finish.getTime() - result.start.getTime()) / 1000;
+        resolve({
+          acknowledged,
+          result: {
+            target: target.name,
+            round,
+            durationS,
+            requests: result.requests.total,
+            requestsPerSecond: Math.round(result.requests.total / durationS),
+            latencyMs: {
+              p50: round3(percentile(sorted, 50)),
+              p90: round3(percentile(sorted, 90)),
+              p99: round3(percentile(sorted, 99)),
+              p999: round3(percentile(sorted, 99.9)),
+              max: round3(percentile(sorted, 100)),
+              mean: round3(mean),
+            },
+            autocannonLatencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+            errors: {
+              connection: result.errors,
+              timeouts: result.timeouts,
+              non2xx: result.non2xx,
+              wrongBody: counters.wrongBody,
+              poolExhausted: counters.poolExhausted,
+            },
+            statusCodes,
+          },
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+    });
+    if (options.killAfterMs !== undefined) {
+      setTimeout(() => {
+        target.child.kill('SIGKILL');
+        // Whatever was answered before the kill is acknowledged; stop at once, nothing more can come.
+        setTimeout(() => instance.stop(), 50);
+      }, options.killAfterMs);
+    }
+  });
+
+const errorCount = (errors: RoundResult['errors']) =>
+  errors.connection + errors.timeouts + errors.non2xx + errors.wrongBody + errors.poolExhausted;
+
+// ---------------------------------------------------------------------------------------------------
+// durability: SIGKILL the gateway under load, reopen its SQLite file, find every acknowledged command
+
+interface KillCheck {
+  target: Synchronous;
+  acknowledgedAuthorizations: number;
+  acknowledgedCaptures: number;
+  missingAuthorizations: number;
+  missingCaptures: number;
+}
+
+const killCheck = async (target: Target & { name: Synchronous }): Promise<KillCheck> => {
+  await topUp(target, KILL_CHECK_S);
+  const { acknowledged } = await runAutocannon(target, KILL_CHECK_S, 0, {
+    killAfterMs: (KILL_CHECK_S * 1000) / 2,
+  });
+  await target.exited;
+  const dataDir = target.ready.dataDir as string;
+  const store = createEventStore({ dataDir, synchronous: target.name });
+  try {
+    const events = await store.readAll({});
+    const found = { PaymentIntentAuthorized: new Set<string>(), PaymentIntentCaptured: new Set<string>() };
+    for (const event of events) {
+      if (event.type === 'PaymentIntentAuthorized' || event.type === 'PaymentIntentCaptured') {
+        found[event.type].add(event.streamName.replace(/^payment_intent-/, ''));
+      }
+    }
+    return {
+      target: target.name,
+      acknowledgedAuthorizations: acknowledged.authorized.length,
+      acknowledgedCaptures: acknowledged.captured.length,
+      missingAuthorizations: acknowledged.authorized.filter((id) => !found.PaymentIntentAuthorized.has(id))
+        .length,
+      missingCaptures: acknowledged.captured.filter((id) => !found.PaymentIntentCaptured.has(id)).length,
+    };
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+// report
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+interface Summary {
+  target: TargetName;
+  label: string;
+  rounds: number;
+  medianRequestsPerSecond: number;
+  medianP50Ms: number;
+  medianP99Ms: number;
+  ratioToBare: number | null;
+  errors: number;
+  requests: number;
+}
+
+const summarise = (rounds: RoundResult[]): Summary[] => {
+  const summaries = TARGETS.map((name): Summary => {
+    const mine = rounds.filter((round) => round.target === name);
+    return {
+      target: name,
+      label: labelOf(name),
+      rounds: mine.length,
+      medianRequestsPerSecond: Math.round(median(mine.map((round) => round.requestsPerSecond))),
+      medianP50Ms: round3(median(mine.map((round) => round.latencyMs.p50))),
+      medianP99Ms: round3(median(mine.map((round) => round.latencyMs.p99))),
+      ratioToBare: null,
+      errors: mine.reduce((sum, round) => sum + errorCount(round.errors), 0),
+      requests: mine.reduce((sum, round) => sum + round.requests, 0),
+    };
+  });
+  const bare = summaries.find((summary) => summary.target === 'bare');
+  for (const summary of summaries) {
+    if (bare && bare.medianRequestsPerSecond > 0) {
+      summary.ratioToBare = Math.round((summary.medianRequestsPerSecond / bare.medianRequestsPerSecond) * 1e4) / 1e4;
+    }
+  }
+  return summaries;
+};
+
+const printTable = (summaries: Summary[]) => {
+  const rows = [
+    ['target', 'req/s (median)', 'vs bare', 'p50 ms', 'p99 ms', 'requests', 'errors'],
+    ...summaries.map((summary) => [
+      summary.label,
+      String(summary.medianRequestsPerSecond),
+      summary.ratioToBare === null ? '-' : `${(summary.ratioToBare * 100).toFixed(2)}%`,
+      summary.medianP50Ms.toFixed(2),
+      summary.medianP99Ms.toFixed(2),
+      String(summary.requests),
+      String(summary.errors),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+
+const main = async () => {
+  const started = Date.now();
+  const machine = {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+  const settings = {
+    rounds: ROUNDS,
+    durationS: DURATION_S,
+    warmupS: WARMUP_S,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    targets: TARGETS,
+    profile: PROFILE,
+  };
+  console.log(`machine: ${JSON.stringify(machine)}`);
+  console.log(`settings: ${JSON.stringify(settings)}`);
+
+  const targets: Target[] = [];
+  try {
+    for (const name of TARGETS) targets.push(await startTarget(name));
+
+    // Warm-up (JIT, SQLite page cache), not counted; it also gives the first rate estimate for the pool.
+    for (const target of targets) {
+      if (target.name !== 'bare') await topUp(target, WARMUP_S);
+      const { result } = await runAutocannon(target, WARMUP_S, 0);
+      if (target.name !== 'bare') target.pairRate = result.requestsPerSecond / 2;
+      console.log(`warm-up ${target.label}: ${result.requestsPerSecond} req/s`);
+    }
+
+    const rounds: RoundResult[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const target of targets) {
+        if (target.name !== 'bare') await topUp(target, DURATION_S);
+        const { result } = await runAutocannon(target, DURATION_S, round);
+        if (target.name !== 'bare') target.pairRate = Math.max(target.pairRate, result.requestsPerSecond / 2);
+        rounds.push(result);
+        console.log(
+          `round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, ` +
+            `p99 ${result.latencyMs.p99} ms, errors ${errorCount(result.errors)}`,
+        );
+      }
+    }
+
+    const killChecks: KillCheck[] = [];
+    if (!PROFILE) {
+      for (const target of targets) {
+        if (target.name === 'bare') continue;
+        const check = await killCheck(target as Target & { name: Synchronous });
+        killChecks.push(check);
+        console.log(
+          `SIGKILL under load, gateway ${check.target}: ${check.acknowledgedAuthorizations} acknowledged ` +
+            `authorizations (${check.missingAuthorizations} missing after restart), ` +
+            `${check.acknowledgedCaptures} acknowledged captures (${check.missingCaptures} missing)`,
+        );
+      }
+    }
+
+    const summaries = summarise(rounds);
+    console.log('');
+    printTable(summaries);
+    console.log('');
+    console.log('gateway requests alternate authorize and capture: pairs/s = req/s / 2; errors count');
+    console.log('connection errors, timeouts, non-2xx answers and 200s whose body had the wrong status.');
+
+    const report = {
+      kind: 'edgepay-command-path-bench',
+      startedAt: new Date(started).toISOString(),
+      elapsedS: Math.round((Date.now() - started) / 100) / 10,
+      machine,
+      settings,
+      summaries,
+      rounds,
+      killChecks,
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    if (!PROFILE && TARGETS.length === 3) copyFileSync(file, path.join(RESULTS_DIR, 'latest.json'));
+    console.log(`\nraw results: ${path.relative(ROOT, file)} (${report.elapsedS} s)`);
+
+    const failed =
+      summaries.some((summary) => summary.errors > 0) ||
+      killChecks.some((check) => check.missingAuthorizations + check.missingCaptures > 0);
+    if (failed) {
+      console.error('FAILED: errors during the run or acknowledged commands missing after SIGKILL');
+      process.exitCode = 1;
+    }
+  } finally {
+    await Promise.all(targets.map(closeTarget));
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
