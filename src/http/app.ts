@@ -1,14 +1,10 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import path from 'node:path';
-import type { PaymentIntentService } from '../commands/payment-intents/payment-intent.service';
 import type { Clock } from '../infrastructure/clock';
-import type { EventStore } from '../infrastructure/event-store/event-store';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { Metrics } from '../infrastructure/metrics/metrics';
-import type { ReadStore } from '../infrastructure/read-store/read-store';
-import type { ReadModelFreshness } from '../projections/read-model-freshness';
 import { TokenBucketRateLimiter } from './auth/rate-limiter';
 import { authenticate, type Authenticators } from './middleware/authenticate';
 import { cardDataGuard } from './middleware/card-data-guard';
@@ -19,7 +15,6 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { requireScopeFromContract } from './middleware/require-scope';
 import { protectedHealthRoutes, publicHealthRoutes, type HealthCheck } from './routes/health.routes';
-import { paymentIntentRoutes } from './routes/payment-intents.routes';
 
 export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
 const BODY_LIMIT = '64kb';
@@ -28,12 +23,10 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
-  eventStore: EventStore;
-  readStore: ReadStore;
   idempotencyStore: IdempotencyStore;
-  freshness: ReadModelFreshness;
   authenticators: Authenticators;
-  paymentIntents: PaymentIntentService;
+  /** One router per resource group, mounted after authentication, validation, scopes and idempotency. */
+  routers: readonly Router[];
   healthChecks: readonly HealthCheck[];
   settings: {
     version: string;
@@ -41,7 +34,6 @@ export interface AppDeps {
     idempotencyTtlMs: number;
     /** How long a claim of a request that never finished (crashed process) blocks its retries. */
     idempotencyLockMs: number;
-    readYourWritesTimeoutMs: number;
     metricsPublic: boolean;
     /** Tests turn this on: every answer is checked against the contract. */
     validateResponses: boolean;
@@ -99,15 +91,7 @@ export const createApp = (deps: AppDeps): Express => {
     }),
   );
   app.use(protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version));
-  app.use(
-    paymentIntentRoutes({
-      service: deps.paymentIntents,
-      eventStore: deps.eventStore,
-      readStore: deps.readStore,
-      freshness: deps.freshness,
-      readYourWritesTimeoutMs: settings.readYourWritesTimeoutMs,
-    }),
-  );
+  for (const router of deps.routers) app.use(router);
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -3,6 +3,7 @@ import { paymentIntentService } from '../commands/payment-intents/payment-intent
 import { apiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { createJwtVerifier } from '../http/auth/jwt-verifier';
 import { createApp } from '../http/app';
+import { paymentIntentRoutes } from '../http/routes/payment-intents.routes';
 import type { HealthCheck } from '../http/routes/health.routes';
 import { systemClock, type Clock } from '../infrastructure/clock';
 import type { Config } from '../infrastructure/config';
@@ -135,19 +136,24 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       logger,
       metrics,
       clock,
-      eventStore,
-      readStore,
       idempotencyStore,
-      freshness,
       authenticators: { apiKey: apiKeyAuthenticator(readStore), ...(jwt ? { jwt } : {}) },
-      paymentIntents,
+      routers: [
+        paymentIntentRoutes({
+          service: paymentIntents,
+          eventStore,
+          readStore,
+          freshness,
+          readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        }),
+        // Each resource group adds its router here.
+      ],
       healthChecks,
       settings: {
         version: VERSION,
         rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
         idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
-        readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         metricsPublic: config.METRICS_PUBLIC,
         validateResponses: options.validateResponses ?? false,
       },
