@@ -5,7 +5,11 @@ import type {
   Subscription,
 } from '../infrastructure/event-store/event-store';
 import type { Logger } from '../infrastructure/logging/logger';
-import type { ReadStore, StoredDocument } from '../infrastructure/read-store/read-store';
+import {
+  DuplicateKeyError,
+  type ReadStore,
+  type StoredDocument,
+} from '../infrastructure/read-store/read-store';
 import { CHECKPOINTS_COLLECTION, ProjectionCheckpoints } from './projection-checkpoints';
 import type { Projection } from './projection';
 import { PositionWaiters } from './position-waiters';
@@ -46,6 +50,12 @@ class ProjectionEventError extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
 }
+
+/** A projection threw: the code or the event is wrong, and retrying cannot help. */
+class ProjectionLogicError extends Error {}
+
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 const alreadyApplied = (doc: GuardedDocument, event: RecordedEvent): boolean =>
   doc._position !== undefined && BigInt(doc._position) >= event.position;
@@ -227,7 +237,7 @@ export class ProjectionRunner {
   private async deliver(event: RecordedEvent, generation: number): Promise<void> {
     if (generation !== this.generation || this.currentStatus !== 'running') return;
     if (this.applied !== undefined && event.position <= this.applied) return;
-    const applying = this.apply(event);
+    const applying = this.applyRetryingStoreErrors(event, generation);
     this.inFlight = applying.then(
       () => undefined,
       () => undefined,
@@ -240,6 +250,34 @@ export class ProjectionRunner {
       if (generation === this.generation) this.fail(failure, event);
       // Rethrown so the subscription stops for good: skipping the event would corrupt the read models.
       throw error;
+    }
+  }
+
+  /**
+   * A read store that is briefly unreachable (a MongoDB failover) must not stop the read models for good:
+   * store errors are retried with capped backoff, holding the subscription on this event. Errors thrown by
+   * a projection itself are not retried.
+   */
+  private async applyRetryingStoreErrors(event: RecordedEvent, generation: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.apply(event);
+      } catch (error) {
+        const cause = error instanceof ProjectionEventError ? error.cause : error;
+        const permanent = cause instanceof ProjectionLogicError || cause instanceof DuplicateKeyError;
+        if (permanent || generation !== this.generation) throw error;
+        const delayMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
+        this.options.logger.warn('read store write failed; retrying', {
+          runner: this.name,
+          eventType: event.type,
+          position: Number(event.position),
+          attempt: attempt + 1,
+          delayMs,
+          error,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (generation !== this.generation) throw error;
+      }
     }
   }
 
@@ -265,14 +303,21 @@ export class ProjectionRunner {
     const collection = this.options.readStore.collection<GuardedDocument>(projection.collection);
     const stored = await collection.findOne({ _id: id });
     if (stored !== null && alreadyApplied(stored, event)) return;
-    const next = projection.evolve(stored === null ? null : withoutGuard(stored), event);
+    let next: StoredDocument | null;
+    try {
+      next = projection.evolve(stored === null ? null : withoutGuard(stored), event);
+    } catch (error) {
+      throw new ProjectionLogicError(error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+    }
     if (next === null) {
       // A deleted document takes its guard with it; a replay after a crash may briefly re-create it,
       // until the replay reaches the same delete again.
       if (stored !== null) await collection.deleteOne({ _id: id });
       return;
     }
-    if (next._id !== id) throw new Error(`evolve returned _id ${next._id} for document ${id}`);
+    if (next._id !== id) throw new ProjectionLogicError(`evolve returned _id ${next._id} for document ${id}`);
     await collection.replaceOne(
       { _id: id },
       { ...next, _position: event.position.toString() },

@@ -305,6 +305,34 @@ describe('ProjectionRunner', () => {
     assert.deepEqual(await subject.lag(), { head: 20n, applied: 20n, behind: 0 });
   });
 
+  it('retries a read store that fails for a while, then applies every event once', async () => {
+    const failures = { left: 3 };
+    const flaky = readStore.collection<CounterDocument>('counters');
+    const replaceOne = flaky.replaceOne.bind(flaky);
+    const original = readStore.collection.bind(readStore);
+    readStore.collection = ((name: string) => {
+      const collection = original(name);
+      if (name !== 'counters') return collection;
+      return Object.assign(Object.create(collection), {
+        replaceOne: async (...args: Parameters<typeof replaceOne>) => {
+          if (failures.left > 0) {
+            failures.left -= 1;
+            throw new Error('connection reset');
+          }
+          return collection.replaceOne(...args);
+        },
+      });
+    }) as typeof readStore.collection;
+    await open('c1');
+    const last = await increment('c1', 2);
+    const subject = runner();
+    await subject.start();
+    assert.equal(await subject.waitForPosition(last, 10_000), true);
+    assert.equal(subject.status(), 'running');
+    assert.equal(failures.left, 0);
+    assert.equal((await counters().findOne({ _id: 'c1' }))?.count, 2);
+  });
+
   it('stops with a failed status and logs the event when evolve throws, without skipping it', async () => {
     const fragile: Projection<CounterDocument> = {
       ...counterProjection,
