@@ -5,7 +5,7 @@ import winston from 'winston';
 import type { GlobalPosition, NewEvent } from '../../src/infrastructure/event-store/event-store';
 import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
 import { MemoryReadStore } from '../../src/infrastructure/read-store/memory-read-store';
-import type { ReadStore } from '../../src/infrastructure/read-store/read-store';
+import type { ReadCollection, ReadStore } from '../../src/infrastructure/read-store/read-store';
 import type { Projection } from '../../src/projections/projection';
 import { CHECKPOINTS_COLLECTION } from '../../src/projections/projection-checkpoints';
 import { ProjectionRunner } from '../../src/projections/projection-runner';
@@ -307,14 +307,12 @@ describe('ProjectionRunner', () => {
 
   it('retries a read store that fails for a while, then applies every event once', async () => {
     const failures = { left: 3 };
-    const flaky = readStore.collection<CounterDocument>('counters');
-    const replaceOne = flaky.replaceOne.bind(flaky);
     const original = readStore.collection.bind(readStore);
     readStore.collection = ((name: string) => {
       const collection = original(name);
       if (name !== 'counters') return collection;
       return Object.assign(Object.create(collection), {
-        replaceOne: async (...args: Parameters<typeof replaceOne>) => {
+        replaceOne: async (...args: Parameters<ReadCollection<CounterDocument>['replaceOne']>) => {
           if (failures.left > 0) {
             failures.left -= 1;
             throw new Error('connection reset');
