@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from '../infrastructure/config';
 import { createEventStore } from '../infrastructure/event-store/create-event-store';
 import { createLogger, type Logger } from '../infrastructure/logging/logger';
 import { newUuid } from '../infrastructure/ids';
+import { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import { startGateway, type Role } from '../runtime/gateway';
 
 const USAGE = `usage: edgepay <command>
@@ -16,6 +17,8 @@ const USAGE = `usage: edgepay <command>
   api | projector | worker   one production process each
   keys create --merchant <id> [--terminal <id>] [--scopes "payments:read payments:write"] [--name <text>] [--test]
                              issues an API key and prints it once
+  cpms-simulator             the CPMS simulator alone, on PORT (for workers on several hosts: set their
+                             CPMS_SIMULATOR_URL to it, and the same CPMS_SIMULATOR_TOKEN everywhere)
 
 Configuration is read from the environment; see .env.example.`;
 
@@ -90,6 +93,16 @@ const createKey = async (args: string[], config: Config) => {
   }
 };
 
+const runCpmsSimulator = async (config: Config, logger: Logger) => {
+  if (!config.CPMS_SIMULATOR_TOKEN) throw new ConfigError('cpms-simulator needs CPMS_SIMULATOR_TOKEN');
+  const simulator = new CpmsSimulator({ token: config.CPMS_SIMULATOR_TOKEN });
+  const url = await simulator.listen(config.PORT, config.HOST);
+  logger.info('cpms simulator started', { url });
+  const stop = () => void simulator.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+};
+
 const main = async () => {
   const [command, subcommand, ...rest] = process.argv.slice(2);
   const config = loadConfig();
@@ -97,6 +110,7 @@ const main = async () => {
   const roles = command ? ROLES[command] : undefined;
   if (roles) return runRoles(roles, config, logger);
   if (command === 'keys' && subcommand === 'create') return createKey(rest, config);
+  if (command === 'cpms-simulator') return runCpmsSimulator(config, logger);
   console.error(USAGE);
   process.exitCode = 2;
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../domain/tariff/local-time';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
@@ -40,8 +41,62 @@ export const configSchema = z
     EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30000),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     METRICS_PUBLIC: booleanFlag.default(false),
+    // Charges and tariffs (docs/decisions/0010-charges-and-tariffs.md).
+    CPMS_ADAPTER: z.enum(['simulator']).default('simulator'),
+    CPMS_SIMULATOR_URL: z.url().optional(),
+    CPMS_SIMULATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    CPMS_TIMEOUT_MS: positiveInt.default(5000),
+    CPMS_POLL_INTERVAL_MS: positiveInt.default(2000),
+    CHARGE_START_TIMEOUT_SECONDS: positiveInt.default(120),
+    CHARGE_STOP_MARGIN_MINOR: z.coerce.number().int().min(0).default(500),
+    CHARGE_STOP_MARGIN_PERCENT: z.coerce.number().min(0).max(100).default(0),
+    CHARGE_SWEEP_INTERVAL_MS: positiveInt.default(1000),
+    VAT_RATE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+    TARIFF_TIME_ZONE: z
+      .string()
+      .refine(isValidTimeZone, 'must be an IANA time zone')
+      .default('Europe/Istanbul'),
+    // Terminals and attestation (docs/decisions/0009-terminals-and-attestation.md).
+    TERMINAL_OFFLINE_AFTER_SECONDS: positiveInt.default(300),
+    TERMINAL_OFFLINE_SWEEP_INTERVAL_MS: positiveInt.default(15_000),
+    ATTESTATION_CHALLENGE_TTL_SECONDS: positiveInt.max(3600).default(300),
+    ATTESTATION_VERDICT_TTL_MINUTES: positiveInt.default(60),
+    ATTESTATION_TRUSTED_ROOTS_FILE: z.string().optional(),
+    ATTESTATION_REVOCATION_FILE: z.string().optional(),
+    // Webhooks (docs/decisions/0008-webhooks.md).
+    WEBHOOK_SECRET_ENCRYPTION_KEY: z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64 encoded')
+      .optional(),
+    WEBHOOK_ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+    WEBHOOK_TIMEOUT_MS: positiveInt.default(15_000),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(120),
+    WEBHOOK_RETRY_SCHEDULE_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+      .transform((value) => value.split(',').map(Number))
+      .optional(),
+    WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(720).default(24),
+    WEBHOOK_DELIVERY_CONCURRENCY: positiveInt.default(10),
+    WEBHOOK_RECONCILE_INTERVAL_MS: positiveInt.default(60_000),
+    WEBHOOK_RECONCILE_GRACE_MS: positiveInt.default(300_000),
+    WEBHOOK_DISPATCHER: booleanFlag.default(true),
   })
   .superRefine((config, ctx) => {
+    if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_ALLOW_PRIVATE_URLS'],
+        message: 'webhooks to private addresses are for development only',
+      });
+    }
+    if (config.EDGEPAY_ENV === 'production' && !config.WEBHOOK_SECRET_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET_ENCRYPTION_KEY'],
+        message: 'required in production (32 random bytes, base64): it encrypts webhook signing secrets',
+      });
+    }
     if (
       config.EDGEPAY_ENV === 'production' &&
       config.JWT_SECRET &&

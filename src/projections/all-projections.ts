@@ -1,10 +1,26 @@
 import type { StoredDocument } from '../infrastructure/read-store/read-store';
 import { apiKeyProjection } from './api-keys/api-key.projection';
+import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import type { Projection } from './projection';
+import { tariffProjection } from './tariffs/tariff.projection';
+import { merchantAttestationPolicyProjection } from './terminals/merchant-attestation-policy.projection';
+import { terminalAttestationProjection } from './terminals/terminal-attestation.projection';
+import { terminalStatsProjection } from './terminals/terminal-stats.projection';
+import { terminalProjection } from './terminals/terminal.projection';
+import { webhookDeliveryProjection } from './webhooks/webhook-delivery.projection';
+import { webhookSubscriptionProjection } from './webhooks/webhook-subscription.projection';
 
 /** Every read model the gateway serves; the projector feeds all of them from one subscription. */
 export const allProjections: readonly Projection<StoredDocument>[] = [
   paymentIntentProjection as unknown as Projection<StoredDocument>,
   apiKeyProjection as unknown as Projection<StoredDocument>,
+  terminalProjection as unknown as Projection<StoredDocument>,
+  terminalStatsProjection as unknown as Projection<StoredDocument>,
+  terminalAttestationProjection as unknown as Projection<StoredDocument>,
+  merchantAttestationPolicyProjection as unknown as Projection<StoredDocument>,
+  webhookSubscriptionProjection as unknown as Projection<StoredDocument>,
+  webhookDeliveryProjection as unknown as Projection<StoredDocument>,
+  tariffProjection as unknown as Projection<StoredDocument>,
+  chargeProjection as unknown as Projection<StoredDocument>,
 ];

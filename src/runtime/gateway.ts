@@ -18,6 +18,11 @@ import { EXPIRY_QUEUE, startExpiryWorker } from '../workers/payment-intent-expir
 import { startMetricsSampler } from './metrics-sampler';
 import { instrumentEventStore } from './instrument-event-store';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
+import { TERMINAL_OFFLINE_QUEUE, terminalRuntime } from './terminals';
+import { WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
+import { CHARGE_QUEUES, startCharging } from './charging';
+import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
+import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -31,6 +36,8 @@ export interface Gateway {
   server?: Server;
   /** Where the API listens, once started. */
   url?: string;
+  /** The in-process CPMS simulator (CPMS_ADAPTER=simulator without CPMS_SIMULATOR_URL), for tests. */
+  cpmsSimulator?: CpmsSimulator;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,10 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Tests validate every answer against the contract. */
   validateResponses?: boolean;
+  /** Randomness of attestation challenges; tests replay recorded evidence with the challenge it carries. */
+  attestationChallengeBytes?: (size: number) => Uint8Array;
+  /** Crash-test seams around a charge's payment settlement; never set in production. */
+  chargeHooks?: ChargeProcessHooks;
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -78,11 +89,46 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const closers: (() => Promise<void>)[] = [];
   const gateway: Gateway = { infrastructure, metrics, close: async () => undefined };
 
+  const checkpointed = checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME));
+  const terminals = terminalRuntime({
+    config,
+    logger,
+    clock,
+    eventStore,
+    readStore,
+    jobQueue,
+    // Decided per call: the projector, when this process runs one, starts after the services exist.
+    freshness: {
+      waitFor: (position, timeoutMs) =>
+        gateway.projector
+          ? gateway.projector.waitForPosition(position, timeoutMs)
+          : checkpointed.waitFor(position, timeoutMs),
+    },
+    ...(options.attestationChallengeBytes ? { challengeBytes: options.attestationChallengeBytes } : {}),
+  });
+
   const paymentIntents = paymentIntentService({
     eventStore,
     clock,
     authorizationTtlMs: config.AUTHORIZATION_TTL_MINUTES * 60_000,
+    terminalTrust: terminals.terminalTrust,
   });
+
+  const webhooks = webhookRuntime({ config, logger, clock, eventStore, readStore, jobQueue });
+
+  const charging = await startCharging({
+    config,
+    logger,
+    clock,
+    eventStore,
+    readStore,
+    jobQueue,
+    paymentIntents,
+    roles,
+    ...(options.chargeHooks ? { hooks: options.chargeHooks } : {}),
+  });
+  if (charging.simulator) gateway.cpmsSimulator = charging.simulator;
+  closers.push(() => charging.close());
 
   if (roles.includes('projector')) {
     const projector = new ProjectionRunner({
@@ -107,6 +153,18 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
     });
     closers.push(() => expiry.close());
+    const terminalOffline = terminals.startWorker();
+    closers.push(() => terminalOffline.close());
+    const runner = gateway.projector;
+    const webhookWorkers = await webhooks.startWorkers({
+      metrics,
+      freshness: runner
+        ? { waitFor: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs) }
+        : checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME)),
+    });
+    closers.unshift(() => webhookWorkers.close());
+    const chargeWorkers = charging.startWorkers();
+    closers.unshift(() => chargeWorkers.close());
   }
 
   if (roles.includes('api')) {
@@ -146,6 +204,14 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           freshness,
           readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         }),
+        webhooks.router({ freshness }),
+        ...terminals.routers(),
+        ...charging.routers({
+          eventStore,
+          readStore,
+          freshness,
+          readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        }),
         // Each resource group adds its router here.
       ],
       healthChecks,
@@ -179,7 +245,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     logger,
     ...(gateway.projector ? { projector: gateway.projector } : {}),
     ...(roles.includes('worker') ? { jobQueue } : {}),
-    queues: [EXPIRY_QUEUE],
+    queues: [EXPIRY_QUEUE, WEBHOOK_DELIVERY_QUEUE, TERMINAL_OFFLINE_QUEUE, ...CHARGE_QUEUES],
     intervalMs: 5_000,
   });
   closers.unshift(() => sampler.close());

@@ -44,7 +44,12 @@ export interface TestGateway {
 }
 
 export const startTestGateway = async (
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** The randomness of attestation challenges (see GatewayOptions). */
+    attestationChallengeBytes?: (size: number) => Uint8Array;
+  } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
   const clock = options.clock ?? systemClock;
@@ -63,6 +68,9 @@ export const startTestGateway = async (
     roles: ['api', 'projector', 'worker'],
     clock,
     validateResponses: true,
+    ...(options.attestationChallengeBytes
+      ? { attestationChallengeBytes: options.attestationChallengeBytes }
+      : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

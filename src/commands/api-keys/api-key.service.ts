@@ -15,6 +15,8 @@ export interface IssueApiKeyInput {
   terminalId?: string;
   scopes: string[];
   environment: ApiKeyEnvironment;
+  /** Chosen by the caller when it must record the id before the key exists (a terminal's credential). */
+  apiKeyId?: string;
 }
 
 const aggregate = { decider: apiKeyDecider, codec: apiKeyEventCodec };
@@ -33,7 +35,7 @@ export const issueApiKey = async (
       'scopes',
     );
   }
-  const apiKeyId = newId('key');
+  const apiKeyId = input.apiKeyId ?? newId('key');
   const { key, prefix, hash } = generateApiKey(input.environment);
   const result = await handleCommand(
     deps.eventStore,

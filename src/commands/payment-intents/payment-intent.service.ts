@@ -12,6 +12,7 @@ import type { PaymentIntentState } from '../../domain/payment-intent/payment-int
 import { forbidden, notFound } from '../../domain/shared/domain-error';
 import { DEFAULT_CURRENCY, type Currency } from '../../domain/shared/money';
 import type { Clock } from '../../infrastructure/clock';
+import type { TerminalTrust } from '../terminals/terminal-trust';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { deterministicId, newId } from '../../infrastructure/ids';
 import { canReach, type AccessScope } from '../access-scope';
@@ -22,6 +23,8 @@ export interface PaymentIntentServiceDeps {
   eventStore: EventStore;
   clock: Clock;
   authorizationTtlMs: number;
+  /** Refuses payment commands from a terminal the merchant's attestation policy does not trust. */
+  terminalTrust?: TerminalTrust;
 }
 
 export interface CreatePaymentIntentInput {
@@ -50,6 +53,11 @@ const reachableBy = (scope: AccessScope, id: string) => (state: PaymentIntentSta
 
 export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const trusted = async (scope: AccessScope): Promise<void> => {
+    if (scope.terminalId && deps.terminalTrust) {
+      await deps.terminalTrust.check(scope.merchantId, scope.terminalId, deps.clock.now());
+    }
+  };
 
   const onExisting = (
     id: string,
@@ -75,6 +83,7 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
           'a terminal credential can only create intents for its own terminal',
         );
       }
+      await trusted(scope);
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)
         : newId('pi');
@@ -104,19 +113,21 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       context: CommandContext,
       expectedVersion?: number,
     ) =>
-      onExisting(
-        id,
-        {
-          type: 'AuthorizePaymentIntent',
-          now: now(),
-          amount: input.amount,
-          paymentMethod: input.paymentMethod,
-          ...(input.decline ? { decline: input.decline } : {}),
-          authorizationTtlMs: deps.authorizationTtlMs,
-        },
-        scope,
-        context,
-        expectedVersion,
+      trusted(scope).then(() =>
+        onExisting(
+          id,
+          {
+            type: 'AuthorizePaymentIntent',
+            now: now(),
+            amount: input.amount,
+            paymentMethod: input.paymentMethod,
+            ...(input.decline ? { decline: input.decline } : {}),
+            authorizationTtlMs: deps.authorizationTtlMs,
+          },
+          scope,
+          context,
+          expectedVersion,
+        ),
       ),
 
     capture: (
@@ -126,12 +137,14 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       context: CommandContext,
       expectedVersion?: number,
     ) =>
-      onExisting(
-        id,
-        { type: 'CapturePaymentIntent', now: now(), ...(amount === undefined ? {} : { amount }) },
-        scope,
-        context,
-        expectedVersion,
+      trusted(scope).then(() =>
+        onExisting(
+          id,
+          { type: 'CapturePaymentIntent', now: now(), ...(amount === undefined ? {} : { amount }) },
+          scope,
+          context,
+          expectedVersion,
+        ),
       ),
 
     void: (
@@ -147,6 +160,36 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
         scope,
         context,
         expectedVersion,
+      ),
+
+    /** A charge starting takes the intent: checked against the caller's merchant (and terminal). */
+    linkToCharge: (
+      id: string,
+      link: { chargeId: string; currency: Currency; minimumAuthorized: number },
+      scope: AccessScope,
+      context: CommandContext,
+    ) =>
+      trusted(scope).then(() =>
+        onExisting(id, { type: 'LinkPaymentIntentToCharge', now: now(), ...link }, scope, context),
+      ),
+
+    /** For a charge's settlement: a system command; a repeat for the same charge is a no-op. */
+    captureForCharge: (id: string, chargeId: string, amount: number, context: CommandContext) =>
+      handleCommand(
+        deps.eventStore,
+        aggregate,
+        paymentIntentStreamName(id),
+        { type: 'CapturePaymentIntent', now: now(), amount, chargeId },
+        context,
+      ),
+
+    voidForCharge: (id: string, chargeId: string, reason: string, context: CommandContext) =>
+      handleCommand(
+        deps.eventStore,
+        aggregate,
+        paymentIntentStreamName(id),
+        { type: 'VoidPaymentIntent', now: now(), reason, chargeId },
+        context,
       ),
 
     /** For the expiry sweeper: a system command, not bound to a merchant. */

@@ -30,11 +30,24 @@ export interface CapturePaymentIntent extends CommandBase {
   type: 'CapturePaymentIntent';
   /** Defaults to everything authorized. */
   amount?: number;
+  /** Set by a charge's settlement: only that charge may capture, and a repeat for it is a no-op. */
+  chargeId?: string;
 }
 
 export interface VoidPaymentIntent extends CommandBase {
   type: 'VoidPaymentIntent';
   reason: string;
+  /** As for capture: the linked charge's settlement; a repeat for it is a no-op. */
+  chargeId?: string;
+}
+
+/** A charge takes the authorization: one charge per intent, from its start to its settlement. */
+export interface LinkPaymentIntentToCharge extends CommandBase {
+  type: 'LinkPaymentIntentToCharge';
+  chargeId: string;
+  currency: Currency;
+  /** The tariff's pre-authorization requirement (OCPI 2.3.0 preauthorize_amount), minor units. */
+  minimumAuthorized: number;
 }
 
 export interface ExpirePaymentIntent extends CommandBase {
@@ -46,4 +59,5 @@ export type PaymentIntentCommand =
   | AuthorizePaymentIntent
   | CapturePaymentIntent
   | VoidPaymentIntent
-  | ExpirePaymentIntent;
+  | ExpirePaymentIntent
+  | LinkPaymentIntentToCharge;

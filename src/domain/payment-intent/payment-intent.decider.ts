@@ -5,6 +5,7 @@ import type {
   CapturePaymentIntent,
   CreatePaymentIntent,
   ExpirePaymentIntent,
+  LinkPaymentIntentToCharge,
   PaymentIntentCommand,
   VoidPaymentIntent,
 } from './payment-intent.commands';
@@ -101,8 +102,65 @@ const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState)
   ];
 };
 
+/**
+ * Once a charge took the intent, only that charge's settlement captures or voids it (true when the
+ * command names it); a repeat of that settlement finds the work done and changes nothing.
+ */
+const chargeGate = (
+  chargeId: string | undefined,
+  state: Exclude<PaymentIntentState, { status: 'empty' }>,
+  done: PaymentIntentState['status'],
+): 'proceed' | 'already_done' => {
+  if (chargeId === undefined) {
+    if (state.chargeId !== null) {
+      throw conflict(
+        'payment_intent_linked_to_charge',
+        `charge ${state.chargeId} settles this payment intent`,
+      );
+    }
+    return 'proceed';
+  }
+  if (state.chargeId !== chargeId) {
+    throw conflict('charge_mismatch', `this payment intent is not linked to charge ${chargeId}`);
+  }
+  return state.status === done ? 'already_done' : 'proceed';
+};
+
+const link = (command: LinkPaymentIntentToCharge, current: PaymentIntentState): PaymentIntentEvent[] => {
+  const state = requireExisting(current);
+  if (state.chargeId === command.chargeId) return [];
+  if (state.chargeId !== null) {
+    throw conflict('payment_intent_already_linked', `the payment intent pays for charge ${state.chargeId}`);
+  }
+  if (state.status !== 'authorized') {
+    throw conflict('payment_intent_not_authorized', `the payment intent is ${state.status}, not authorized`);
+  }
+  if (Date.parse(command.now) >= Date.parse(state.expiresAt)) {
+    throw conflict('authorization_expired', `the authorization expired at ${state.expiresAt}`);
+  }
+  if (command.currency !== state.currency) {
+    throw conflict(
+      'currency_mismatch',
+      `the tariff is in ${command.currency}, the payment in ${state.currency}`,
+    );
+  }
+  if (state.amountAuthorized < command.minimumAuthorized) {
+    throw conflict(
+      'preauthorization_insufficient',
+      `the tariff needs ${command.minimumAuthorized} pre-authorized, only ${state.amountAuthorized} is`,
+    );
+  }
+  return [
+    {
+      type: 'PaymentIntentLinkedToCharge',
+      data: { paymentIntentId: state.paymentIntentId, chargeId: command.chargeId, linkedAt: command.now },
+    },
+  ];
+};
+
 const capture = (command: CapturePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
   const state = requireExisting(current);
+  if (chargeGate(command.chargeId, state, 'captured') === 'already_done') return [];
   if (state.status !== 'authorized') {
     throw conflict(
       'payment_intent_unexpected_state',
@@ -127,6 +185,7 @@ const capture = (command: CapturePaymentIntent, current: PaymentIntentState): Pa
         amountCaptured: amount,
         amountReleased: state.amountAuthorized - amount,
         capturedAt: command.now,
+        ...(command.chargeId ? { chargeId: command.chargeId } : {}),
       },
     },
   ];
@@ -134,6 +193,7 @@ const capture = (command: CapturePaymentIntent, current: PaymentIntentState): Pa
 
 const voidIntent = (command: VoidPaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
   const state = requireExisting(current);
+  if (chargeGate(command.chargeId, state, 'voided') === 'already_done') return [];
   if (
     state.status !== 'authorized' &&
     state.status !== 'requires_authorization' &&
@@ -149,6 +209,7 @@ const voidIntent = (command: VoidPaymentIntent, current: PaymentIntentState): Pa
         reason: command.reason,
         amountReleased: state.status === 'authorized' ? state.amountAuthorized : 0,
         voidedAt: command.now,
+        ...(command.chargeId ? { chargeId: command.chargeId } : {}),
       },
     },
   ];
@@ -184,6 +245,8 @@ export const decidePaymentIntent = (
       return voidIntent(command, state);
     case 'ExpirePaymentIntent':
       return expire(command, state);
+    case 'LinkPaymentIntentToCharge':
+      return link(command, state);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown payment intent command ${JSON.stringify(unreachable)}`);

@@ -51,12 +51,22 @@ export const paymentIntentEventSchemas = {
     amountCaptured: positiveMinorUnitsSchema,
     amountReleased: minorUnitsSchema,
     capturedAt: timestamp,
+    /** Present when a charge's settlement captured it. */
+    chargeId: z.string().optional(),
   }),
   PaymentIntentVoided: z.object({
     paymentIntentId: z.string(),
     reason: z.string(),
     amountReleased: minorUnitsSchema,
     voidedAt: timestamp,
+    /** Present when a charge's settlement voided it. */
+    chargeId: z.string().optional(),
+  }),
+  /** An ad-hoc charge took this authorization; from now on only that charge captures or voids it. */
+  PaymentIntentLinkedToCharge: z.object({
+    paymentIntentId: z.string(),
+    chargeId: z.string(),
+    linkedAt: timestamp,
   }),
   PaymentIntentExpired: z.object({
     paymentIntentId: z.string(),

@@ -8,6 +8,8 @@ interface Details {
   amount: number;
   currency: Currency;
   paymentMethodType: PaymentMethodType;
+  /** The charge this intent pays for, once one took it. */
+  chargeId: string | null;
 }
 
 interface Authorization {
@@ -32,8 +34,8 @@ export const initialPaymentIntentState = (): PaymentIntentState => ({ status: 'e
 
 const details = (state: PaymentIntentState): Details => {
   if (state.status === 'empty') throw new Error('payment intent event applied before creation');
-  const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType } = state;
-  return { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType };
+  const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType, chargeId } = state;
+  return { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType, chargeId };
 };
 
 const authorization = (state: PaymentIntentState): Authorization => {
@@ -57,6 +59,7 @@ export const evolvePaymentIntent = (
         amount,
         currency,
         paymentMethodType,
+        chargeId: null,
       };
     }
     case 'PaymentIntentAuthorized': {
@@ -80,6 +83,8 @@ export const evolvePaymentIntent = (
       };
     case 'PaymentIntentExpired':
       return { status: 'expired', ...details(state), ...authorization(state) };
+    case 'PaymentIntentLinkedToCharge':
+      return { ...state, ...details(state), chargeId: event.data.chargeId } as PaymentIntentState;
     default: {
       const unreachable: never = event;
       throw new Error(`unknown payment intent event ${JSON.stringify(unreachable)}`);

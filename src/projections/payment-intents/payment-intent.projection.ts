@@ -81,6 +81,8 @@ const apply = (
       };
     case 'PaymentIntentExpired':
       return { ...doc, status: 'expired', amountReleased: event.data.amountReleased };
+    case 'PaymentIntentLinkedToCharge':
+      return { ...doc, chargeId: event.data.chargeId };
     default: {
       const unreachable: never = event;
       throw new Error(`unhandled ${JSON.stringify(unreachable)}`);

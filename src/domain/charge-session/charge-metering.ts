@@ -1,0 +1,34 @@
+import { priceSession, type SessionCost } from '../tariff/price-session';
+import type { ChargingPeriod, MeterReading } from './charge-session.events';
+import type { ChargeDetails, Metering } from './charge-session.state';
+
+/** Why a reading changes nothing: the same or an older instant, or a meter that went backwards. */
+export type IgnoredReading = 'duplicate_or_stale' | 'meter_went_backwards';
+
+export const ignoredReason = (metering: Metering, reading: MeterReading): IgnoredReading | undefined => {
+  if (Date.parse(reading.measuredAt) <= Date.parse(metering.lastReading.measuredAt))
+    return 'duplicate_or_stale';
+  if (reading.meterWh < metering.lastReading.meterWh) return 'meter_went_backwards';
+  return undefined;
+};
+
+/** The period from the previous reading to this one: the energy in between, the power reported now. */
+export const periodTo = (metering: Metering, reading: MeterReading): ChargingPeriod => ({
+  startAt: metering.lastReading.measuredAt,
+  endAt: reading.measuredAt,
+  energyWh: reading.meterWh - metering.lastReading.meterWh,
+  ...(reading.powerKw === undefined ? {} : { powerKw: reading.powerKw }),
+  ...(reading.currentA === undefined ? {} : { currentA: reading.currentA }),
+});
+
+/** The charge's tariff, fixed at start, applied to everything metered so far. */
+export const costOf = (
+  charge: Pick<ChargeDetails, 'tariff' | 'vatRatePercent' | 'timeZone'>,
+  activatedAt: string,
+  periods: readonly ChargingPeriod[],
+): SessionCost =>
+  priceSession(
+    charge.tariff,
+    { startedAt: activatedAt, periods },
+    { vatRatePercent: charge.vatRatePercent, timeZone: charge.timeZone },
+  );

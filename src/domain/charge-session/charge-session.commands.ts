@@ -1,0 +1,85 @@
+import type { Currency } from '../shared/money';
+import type { TariffDefinition } from '../tariff/tariff.model';
+import type { CpmsSessionStatus, MeterReading, SettlementOutcome } from './charge-session.events';
+
+/** Every command carries the time it is decided at; deciders never read a clock. */
+interface CommandBase {
+  now: string;
+}
+
+export interface StartChargeSession extends CommandBase {
+  type: 'StartChargeSession';
+  chargeId: string;
+  merchantId: string;
+  terminalId: string | null;
+  paymentIntentId: string;
+  stationId: string;
+  connectorId: string;
+  evseId: string | null;
+  tariffId: string;
+  tariff: TariffDefinition;
+  currency: Currency;
+  amountAuthorized: number;
+  stopThreshold: number;
+  vatRatePercent: number;
+  timeZone: string;
+  startTimeoutMs: number;
+  metadata: Record<string, string>;
+}
+
+/** The CPMS took the start request; confirmation comes later, as a STARTED status. */
+export interface AcceptCpmsStart extends CommandBase {
+  type: 'AcceptCpmsStart';
+  cpmsSessionId: string | null;
+}
+
+export interface RefuseCpmsStart extends CommandBase {
+  type: 'RefuseCpmsStart';
+  reason: string;
+}
+
+/** From the sweeper: fails the charge if the CPMS has not confirmed by the deadline. */
+export interface TimeOutChargeStart extends CommandBase {
+  type: 'TimeOutChargeStart';
+}
+
+export interface ReportCpmsStatus extends CommandBase {
+  type: 'ReportCpmsStatus';
+  status: CpmsSessionStatus;
+  cpmsSessionId: string | null;
+}
+
+export interface RecordChargeProgress extends CommandBase {
+  type: 'RecordChargeProgress';
+  reading: MeterReading;
+}
+
+export interface CompleteChargeSession extends CommandBase {
+  type: 'CompleteChargeSession';
+  /** The final reading, when the terminal has one. */
+  reading?: MeterReading;
+}
+
+export interface RecordCpmsStopOutcome extends CommandBase {
+  type: 'RecordCpmsStopOutcome';
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface RecordChargeSettlement extends CommandBase {
+  type: 'RecordChargeSettlement';
+  outcome: SettlementOutcome;
+  amountCaptured: number;
+  failureCode: string | null;
+}
+
+export type ChargeSessionCommand =
+  | StartChargeSession
+  | AcceptCpmsStart
+  | RefuseCpmsStart
+  | TimeOutChargeStart
+  | ReportCpmsStatus
+  | RecordChargeProgress
+  | CompleteChargeSession
+  | RecordCpmsStopOutcome
+  | RecordChargeSettlement;

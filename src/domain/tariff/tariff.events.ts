@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { zodEventCodec } from '../shared/event-codec';
+import { tariffDefinitionSchema } from './tariff.model';
+
+const timestamp = z.iso.datetime();
+
+export const tariffEventSchemas = {
+  /** Created or replaced: the whole definition, so a reader never needs the previous version. */
+  TariffUpserted: z.object({
+    tariffId: z.string(),
+    merchantId: z.string(),
+    definition: tariffDefinitionSchema,
+    updatedAt: timestamp,
+  }),
+  TariffDeleted: z.object({
+    tariffId: z.string(),
+    merchantId: z.string(),
+    deletedAt: timestamp,
+  }),
+} as const;
+
+type Schemas = typeof tariffEventSchemas;
+export type TariffEventType = keyof Schemas;
+export type TariffEvent = {
+  [Type in TariffEventType]: { type: Type; data: z.infer<Schemas[Type]> };
+}[TariffEventType];
+
+export const tariffEventCodec = zodEventCodec(tariffEventSchemas);

@@ -1,0 +1,71 @@
+import type { DeliverySource, WebhookDeliveryEvent } from './webhook-delivery.events';
+
+interface Details {
+  deliveryId: string;
+  subscriptionId: string;
+  merchantId: string;
+  eventId: string;
+  eventType: string;
+  source: DeliverySource;
+  round: number;
+  /** Attempts made in the current round. */
+  roundAttempts: number;
+}
+
+export type WebhookDeliveryState =
+  | { status: 'empty' }
+  | ({ status: 'pending'; nextAttemptAt: string } & Details)
+  | ({ status: 'succeeded' | 'failed' | 'canceled' } & Details);
+
+export type WebhookDeliveryStatus = WebhookDeliveryState['status'];
+
+export const initialWebhookDeliveryState = (): WebhookDeliveryState => ({ status: 'empty' });
+
+const details = (state: WebhookDeliveryState): Details => {
+  if (state.status === 'empty') throw new Error('webhook delivery event applied before scheduling');
+  const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, round, roundAttempts } = state;
+  return { deliveryId, subscriptionId, merchantId, eventId, eventType, source, round, roundAttempts };
+};
+
+export const evolveWebhookDelivery = (
+  state: WebhookDeliveryState,
+  event: WebhookDeliveryEvent,
+): WebhookDeliveryState => {
+  switch (event.type) {
+    case 'WebhookDeliveryScheduled': {
+      const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, scheduledAt } = event.data;
+      return {
+        status: 'pending',
+        nextAttemptAt: scheduledAt,
+        deliveryId,
+        subscriptionId,
+        merchantId,
+        eventId,
+        eventType,
+        source,
+        round: 0,
+        roundAttempts: 0,
+      };
+    }
+    case 'WebhookDeliveryAttempted': {
+      const next = { ...details(state), roundAttempts: event.data.attempt };
+      if (event.data.succeeded) return { status: 'succeeded', ...next };
+      if (event.data.nextAttemptAt === null) return { status: 'failed', ...next };
+      return { status: 'pending', nextAttemptAt: event.data.nextAttemptAt, ...next };
+    }
+    case 'WebhookDeliveryCanceled':
+      return { status: 'canceled', ...details(state) };
+    case 'WebhookDeliveryReplayRequested':
+      return {
+        status: 'pending',
+        nextAttemptAt: event.data.requestedAt,
+        ...details(state),
+        round: event.data.round,
+        roundAttempts: 0,
+      };
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unknown webhook delivery event ${JSON.stringify(unreachable)}`);
+    }
+  }
+};

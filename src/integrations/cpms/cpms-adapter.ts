@@ -1,0 +1,44 @@
+import type { CpmsSessionStatus } from '../../domain/charge-session/charge-session.events';
+
+/**
+ * The CPMS port: what the gateway needs from a charge point management system. Adapters: the HTTP
+ * simulator (embedded default); Longship/Corpay and OCPI come later and speak the same vocabulary.
+ *
+ * Calls carry the charge id as the CPMS-side reference, so a repeated start or stop (a retried job, a
+ * restarted worker) names the same session and the CPMS can recognise it. Transport failures throw
+ * CpmsUnavailableError; the job queue retries them. An answer of "no" is a result, not an error.
+ */
+export interface StartSessionRequest {
+  chargeId: string;
+  stationId: string;
+  connectorId: string;
+  evseId: string | null;
+}
+
+export type StartSessionResult =
+  { outcome: 'accepted'; cpmsSessionId: string | null } | { outcome: 'refused'; reason: string };
+
+export interface StopSessionRequest {
+  chargeId: string;
+  cpmsSessionId: string | null;
+}
+
+export type StopSessionResult = { outcome: 'accepted' } | { outcome: 'refused'; reason: string };
+
+export interface CpmsSessionView {
+  cpmsSessionId: string | null;
+  status: CpmsSessionStatus;
+}
+
+export interface CpmsAdapter {
+  readonly name: string;
+  startSession(request: StartSessionRequest): Promise<StartSessionResult>;
+  stopSession(request: StopSessionRequest): Promise<StopSessionResult>;
+  /** The session's status as the CPMS sees it; undefined when the CPMS does not know the charge. */
+  getSession(chargeId: string): Promise<CpmsSessionView | undefined>;
+  ping(): Promise<void>;
+}
+
+export class CpmsUnavailableError extends Error {
+  override readonly name = 'CpmsUnavailableError';
+}

@@ -1,0 +1,64 @@
+import type { PaymentIntentDocument } from '../projections/payment-intents/payment-intent.document';
+import { paymentIntentFromStream } from '../projections/payment-intents/payment-intent.projection';
+import type { PublicEventMapping, PublicEventSource } from './public-event';
+
+/**
+ * The payment intent as subscribers see it, field by field. The card's authorization code and RRN stay
+ * out: they are for reconciliation through the API, not for every endpoint a merchant wires up.
+ */
+export const publicPaymentIntent = (doc: PaymentIntentDocument) => ({
+  id: doc.id,
+  object: doc.object,
+  status: doc.status,
+  amount: doc.amount,
+  currency: doc.currency,
+  amountAuthorized: doc.amountAuthorized,
+  amountCaptured: doc.amountCaptured,
+  amountReleased: doc.amountReleased,
+  paymentMethod: {
+    type: doc.paymentMethod.type,
+    ...(doc.paymentMethod.cardPresent
+      ? {
+          cardPresent: {
+            scheme: doc.paymentMethod.cardPresent.scheme,
+            last4: doc.paymentMethod.cardPresent.last4,
+          },
+        }
+      : {}),
+  },
+  lastAuthorizationError: doc.lastAuthorizationError,
+  terminalId: doc.terminalId,
+  chargeId: doc.chargeId,
+  metadata: doc.metadata,
+  cancellationReason: doc.cancellationReason,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+  authorizedAt: doc.authorizedAt,
+  capturedAt: doc.capturedAt,
+  voidedAt: doc.voidedAt,
+  expiresAt: doc.expiresAt,
+  version: doc.version,
+});
+
+/** The intent as of the event (not as it is now), so a replay sends the same payload. */
+const asOfEvent = ({ history }: PublicEventSource) => {
+  const doc = paymentIntentFromStream(history);
+  return doc && { merchantId: doc.merchantId, data: publicPaymentIntent(doc) };
+};
+
+const mapping = (domainEventType: string, publicType: string): PublicEventMapping => ({
+  domainEventType,
+  publicType,
+  version: 1,
+  needsHistory: true,
+  build: asOfEvent,
+});
+
+export const paymentIntentPublicEvents: readonly PublicEventMapping[] = [
+  mapping('PaymentIntentCreated', 'payment_intent.created'),
+  mapping('PaymentIntentAuthorized', 'payment_intent.authorized'),
+  mapping('PaymentIntentAuthorizationFailed', 'payment_intent.authorization_failed'),
+  mapping('PaymentIntentCaptured', 'payment_intent.captured'),
+  mapping('PaymentIntentVoided', 'payment_intent.voided'),
+  mapping('PaymentIntentExpired', 'payment_intent.expired'),
+];

@@ -1,0 +1,53 @@
+import type { TerminalDocument } from '../projections/terminals/terminal.document';
+import { terminalFromStream } from '../projections/terminals/terminal.projection';
+import type { PublicEventMapping, PublicEventSource } from './public-event';
+
+/** The terminal as subscribers see it: no credential ids, and health as a status and its problems. */
+export const publicTerminal = (doc: TerminalDocument) => ({
+  id: doc.id,
+  object: doc.object,
+  stationId: doc.stationId,
+  serialNumber: doc.serialNumber,
+  model: doc.model,
+  manufacturer: doc.manufacturer,
+  label: doc.label,
+  firmwareVersion: doc.firmwareVersion,
+  status: doc.status,
+  statusReason: doc.statusReason,
+  connectivity: doc.connectivity,
+  lastSeenAt: doc.lastSeenAt,
+  health: { status: doc.health.status, problems: doc.health.problems },
+  metadata: doc.metadata,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+  version: doc.version,
+});
+
+const asOfEvent = ({ history }: PublicEventSource) => {
+  const doc = terminalFromStream(history);
+  return doc && { merchantId: doc.merchantId, data: publicTerminal(doc) };
+};
+
+const mapping = (
+  domainEventType: string,
+  publicType: string,
+  build: PublicEventMapping['build'] = asOfEvent,
+): PublicEventMapping => ({ domainEventType, publicType, version: 1, needsHistory: true, build });
+
+/**
+ * Health reports arrive every minute from every terminal (heartbeats): only a change of health status is
+ * worth a webhook.
+ */
+const healthChanged: PublicEventMapping['build'] = (source) => {
+  const previous = (source.event.data as { previousAttributes?: { healthStatus?: string } })
+    .previousAttributes;
+  return previous?.healthStatus === undefined ? null : asOfEvent(source);
+};
+
+export const terminalPublicEvents: readonly PublicEventMapping[] = [
+  mapping('TerminalRegistered', 'terminal.registered'),
+  mapping('TerminalStatusChanged', 'terminal.status_changed'),
+  mapping('TerminalWentOffline', 'terminal.offline'),
+  mapping('TerminalCameOnline', 'terminal.online'),
+  mapping('TerminalHealthReported', 'terminal.health_changed', healthChanged),
+];

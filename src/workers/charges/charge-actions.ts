@@ -1,0 +1,51 @@
+import type { ChargeDocument } from '../../projections/charges/charge.document';
+
+export const CHARGE_PROCESS_QUEUE = 'charge-processes';
+export const CPMS_POLL_QUEUE = 'cpms-status-poll';
+
+/** The process managers of a charge; each is idempotent and keyed by the charge. */
+export type ChargeAction = 'cpms-start' | 'start-timeout' | 'cpms-stop' | 'settle';
+
+export interface ChargeJob {
+  chargeId: string;
+}
+
+/**
+ * What a charge still needs, as a pure function of its read model (or of its stream, rendered the same
+ * way). The work is done when its result is recorded on the charge, so the list empties by itself.
+ */
+export const outstandingActions = (charge: ChargeDocument, now: Date): ChargeAction[] => {
+  const actions: ChargeAction[] = [];
+  if (charge.status === 'pending' && !charge.cpms.startAccepted) actions.push('cpms-start');
+  if (charge.status === 'pending' && now.getTime() >= Date.parse(charge.startDeadline))
+    actions.push('start-timeout');
+  if (charge.stop?.status === 'pending') actions.push('cpms-stop');
+  if ((charge.status === 'completed' || charge.status === 'failed') && !charge.settlement)
+    actions.push('settle');
+  return actions;
+};
+
+/** Whether the CPMS should be asked for the session's status. */
+export const needsPolling = (charge: ChargeDocument): boolean =>
+  (charge.status === 'pending' && charge.cpms.startAccepted) ||
+  charge.status === 'active' ||
+  charge.status === 'stopping' ||
+  charge.status === 'stop_failed';
+
+/**
+ * Job ids: one per action, charge and minute of real time (not the domain clock: this paces retries).
+ * Within the minute, the kick after a command and every sweep name the same job, so it runs once; a
+ * later minute may run it again only if the work is still outstanding, which every handler checks
+ * against the stream first. No ':' (BullMQ).
+ */
+export const jobIdFor = (action: string, chargeId: string, bucketMs = 60_000, nowMs = Date.now()): string =>
+  `${action}-${chargeId}-${Math.floor(nowMs / bucketMs)}`;
+
+/** The read-model filter for charges that may have outstanding work or need polling. */
+export const OPEN_CHARGES_FILTER = {
+  $or: [
+    { status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] } },
+    { status: { $in: ['completed', 'failed'] }, settlement: null },
+    { 'stop.status': 'pending' },
+  ],
+};

@@ -1,0 +1,128 @@
+import type { ChargeService } from '../../commands/charges/charge.service';
+import { systemContext, type CommandContext } from '../../commands/command-context';
+import type { PaymentIntentService } from '../../commands/payment-intents/payment-intent.service';
+import type { ChargeSessionState } from '../../domain/charge-session/charge-session.state';
+import { DomainError } from '../../domain/shared/domain-error';
+import type { Job } from '../../infrastructure/job-queue/job-queue';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { CpmsAdapter } from '../../integrations/cpms/cpms-adapter';
+import type { ChargeAction, ChargeJob } from './charge-actions';
+
+/** Test seams around the payment step, where a crash is most interesting. Never set in production. */
+export interface ChargeProcessHooks {
+  beforePaymentSettled?: (chargeId: string) => void | Promise<void>;
+  afterPaymentSettled?: (chargeId: string) => void | Promise<void>;
+}
+
+export interface ChargeJobDeps {
+  charges: ChargeService;
+  paymentIntents: PaymentIntentService;
+  cpms: CpmsAdapter;
+  logger: Logger;
+  hooks?: ChargeProcessHooks;
+}
+
+type Finished = Extract<ChargeSessionState, { status: 'completed' | 'failed' }>;
+
+const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {
+  if (state.status !== 'pending' || state.cpmsStartAccepted) return;
+  const result = await deps.cpms.startSession({
+    chargeId: state.chargeId,
+    stationId: state.stationId,
+    connectorId: state.connectorId,
+    evseId: state.evseId,
+  });
+  if (result.outcome === 'accepted')
+    await deps.charges.acceptCpmsStart(state.chargeId, result.cpmsSessionId, context);
+  else await deps.charges.refuseCpmsStart(state.chargeId, result.reason, context);
+};
+
+const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {
+  if (state.status === 'empty' || state.status === 'pending' || state.stop?.outcome !== 'pending') return;
+  const result = await deps.cpms.stopSession({
+    chargeId: state.chargeId,
+    cpmsSessionId: state.cpmsSessionId,
+  });
+  await deps.charges.recordCpmsStopOutcome(
+    state.chargeId,
+    result.outcome === 'accepted' ? { accepted: true } : { accepted: false, reason: result.reason },
+    context,
+  );
+};
+
+/**
+ * Captures what the charge owes or voids the intent, then records the outcome on the charge. A crash
+ * between the two is safe: the intent knows which charge captured or voided it, so the retry's payment
+ * command changes nothing and only the record on the charge is written.
+ */
+const settle = async (deps: ChargeJobDeps, state: Finished, context: CommandContext) => {
+  const { chargeId, paymentIntentId } = state;
+  const capture = state.status === 'completed' && state.paymentAction === 'capture' && state.amountDue > 0;
+  await deps.hooks?.beforePaymentSettled?.(chargeId);
+  let outcome: {
+    outcome: 'captured' | 'voided' | 'failed';
+    amountCaptured: number;
+    failureCode: string | null;
+  };
+  try {
+    if (capture) {
+      await deps.paymentIntents.captureForCharge(paymentIntentId, chargeId, state.amountDue, context);
+      outcome = { outcome: 'captured', amountCaptured: state.amountDue, failureCode: null };
+    } else {
+      const reason =
+        state.status === 'failed' ? `charge_failed_${state.reason}` : 'charge_delivered_no_energy';
+      await deps.paymentIntents.voidForCharge(paymentIntentId, chargeId, reason, context);
+      outcome = { outcome: 'voided', amountCaptured: 0, failureCode: null };
+    }
+  } catch (error) {
+    // The intent refuses (its authorization expired, say): retrying cannot help; a human must look.
+    if (!(error instanceof DomainError)) throw error;
+    deps.logger.error('charge settlement refused by the payment intent', {
+      chargeId,
+      paymentIntentId,
+      code: error.code,
+    });
+    outcome = { outcome: 'failed', amountCaptured: 0, failureCode: error.code };
+  }
+  await deps.hooks?.afterPaymentSettled?.(chargeId);
+  await deps.charges.recordSettlement(chargeId, outcome, context);
+};
+
+/** One handler for every charge process; each reads the charge's stream and does only what is left. */
+export const chargeJobHandler =
+  (deps: ChargeJobDeps) =>
+  async (job: Job<ChargeJob>): Promise<void> => {
+    const { chargeId } = job.data;
+    const context = systemContext(`job-${job.id}`);
+    const state = await deps.charges.load(chargeId);
+    switch (job.name as ChargeAction) {
+      case 'cpms-start':
+        return startAtCpms(deps, state, context);
+      case 'start-timeout':
+        await deps.charges.timeOutStart(chargeId, context);
+        return;
+      case 'cpms-stop':
+        return stopAtCpms(deps, state, context);
+      case 'settle':
+        if ((state.status === 'completed' || state.status === 'failed') && !state.settlement) {
+          await settle(deps, state, context);
+        }
+        return;
+      default:
+        deps.logger.warn('unknown charge job', { jobId: job.id, name: job.name });
+    }
+  };
+
+/** Asks the CPMS how the session is doing and tells the charge; the decider ignores what it knew. */
+export const cpmsPollHandler =
+  (deps: Pick<ChargeJobDeps, 'charges' | 'cpms'>) =>
+  async (job: Job<ChargeJob>): Promise<void> => {
+    const view = await deps.cpms.getSession(job.data.chargeId);
+    if (!view) return;
+    await deps.charges.reportCpmsStatus(
+      job.data.chargeId,
+      view.status,
+      view.cpmsSessionId,
+      systemContext(`job-${job.id}`),
+    );
+  };

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { chargeService, type ChargeService } from '../../../src/commands/charges/charge.service';
+import { systemContext } from '../../../src/commands/command-context';
+import {
+  paymentIntentService,
+  type PaymentIntentService,
+} from '../../../src/commands/payment-intents/payment-intent.service';
+import { tariffService } from '../../../src/commands/tariffs/tariff.service';
+import { ManualClock } from '../../../src/infrastructure/clock';
+import type { Job } from '../../../src/infrastructure/job-queue/job-queue';
+import { silentLogger } from '../../../src/infrastructure/logging/logger';
+import type { CpmsAdapter } from '../../../src/integrations/cpms/cpms-adapter';
+import type { ChargeAction, ChargeJob } from '../../../src/workers/charges/charge-actions';
+import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
+import { InMemoryEventStore } from '../../support/in-memory-event-store';
+
+const scope = { merchantId: 'mer_1', terminalId: 'trm_1' };
+const card = {
+  type: 'card_present' as const,
+  scheme: 'troy' as const,
+  last4: '4242',
+  authorizationCode: 'A1',
+  rrn: '123456789012',
+};
+
+/** Counts calls; answers like a CPMS that accepts everything. */
+const countingCpms = () => {
+  const calls: string[] = [];
+  const adapter: CpmsAdapter = {
+    name: 'counting',
+    startSession: async ({ chargeId }) => {
+      calls.push(`start ${chargeId}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      return { outcome: 'accepted', cpmsSessionId: 'cpms_1' };
+    },
+    stopSession: async ({ chargeId }) => {
+      calls.push(`stop ${chargeId}`);
+      return { outcome: 'accepted' };
+    },
+    getSession: async () => undefined,
+    ping: async () => undefined,
+  };
+  return { adapter, calls };
+};
+
+describe('charge process managers: duplicate deliveries do the work once', () => {
+  let store: InMemoryEventStore;
+  let clock: ManualClock;
+  let paymentIntents: PaymentIntentService;
+  let charges: ChargeService;
+  let cpms: ReturnType<typeof countingCpms>;
+  let run: (name: ChargeAction, chargeId: string, id?: string) => Promise<void>;
+
+  beforeEach(async () => {
+    store = new InMemoryEventStore();
+    clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+    paymentIntents = paymentIntentService({ eventStore: store, clock, authorizationTtlMs: 86_400_000 });
+    const tariffs = tariffService({ eventStore: store, clock });
+    charges = chargeService({
+      eventStore: store,
+      clock,
+      paymentIntents,
+      tariffs,
+      settings: {
+        vatRatePercent: 20,
+        timeZone: 'Europe/Istanbul',
+        startTimeoutMs: 60_000,
+        stopMargin: { minor: 0, percent: 0 },
+      },
+    });
+    cpms = countingCpms();
+    const handler = chargeJobHandler({ charges, paymentIntents, cpms: cpms.adapter, logger: silentLogger() });
+    let jobs = 0;
+    run = (name, chargeId, id = `job-${++jobs}`) =>
+      handler({ id, name, data: { chargeId }, attempt: 1 } as Job<ChargeJob>);
+
+    const context = systemContext('setup');
+    await tariffs.upsert(
+      'energy',
+      { currency: 'TRY', elements: [{ priceComponents: [{ type: 'ENERGY', price: 10, stepSize: 1 }] }] },
+      scope,
+      context,
+    );
+  });
+
+  const chargeWith = async (meterWh: number) => {
+    const context = systemContext('setup');
+    const intent = await paymentIntents.create(
+      { amount: 10_000, paymentMethodType: 'card_present', terminalId: 'trm_1' },
+      scope,
+      context,
+    );
+    const intentId = (intent.state as { paymentIntentId: string }).paymentIntentId;
+    await paymentIntents.authorize(intentId, { amount: 10_000, paymentMethod: card }, scope, context);
+    const started = await charges.start(
+      { paymentIntentId: intentId, tariffId: 'energy', stationId: 'ST', connectorId: '1' },
+      scope,
+      context,
+    );
+    const chargeId = (started.state as { chargeId: string }).chargeId;
+    return { intentId, chargeId, meterWh };
+  };
+
+  const completed = async (meterWh: number) => {
+    const charge = await chargeWith(meterWh);
+    const context = systemContext('setup');
+    await run('cpms-start', charge.chargeId);
+    await charges.reportCpmsStatus(charge.chargeId, 'STARTED', 'cpms_1', context);
+    clock.advance(10 * 60_000);
+    if (meterWh > 0) {
+      await charges.recordProgress(
+        charge.chargeId,
+        { meterWh, measuredAt: clock.now().toISOString() },
+        scope,
+        context,
+      );
+    }
+    await charges.complete(charge.chargeId, undefined, scope, context);
+    return charge;
+  };
+
+  const typesOf = async (stream: string) => (await store.readStream(stream)).map((event) => event.type);
+  const count = (types: string[], type: string) => types.filter((candidate) => candidate === type).length;
+
+  it('settles a completed charge once, whether the job runs twice in a row or twice at once', async () => {
+    const { intentId, chargeId } = await completed(3_000);
+    await run('settle', chargeId);
+    await run('settle', chargeId);
+    await Promise.all([run('settle', chargeId), run('settle', chargeId)]);
+    const intent = await typesOf(`payment_intent-${intentId}`);
+    const charge = await typesOf(`charge_session-${chargeId}`);
+    assert.equal(count(intent, 'PaymentIntentCaptured'), 1);
+    assert.equal(count(charge, 'ChargeSessionSettled'), 1);
+    const captured = (await store.readStream(`payment_intent-${intentId}`)).at(-1);
+    assert.deepEqual([captured?.data.amountCaptured, captured?.data.amountReleased], [3_600, 6_400]);
+  });
+
+  it('after a crash between the capture and its record, the retry recognises the capture as its own', async () => {
+    const { intentId, chargeId } = await completed(3_000);
+    await paymentIntents.captureForCharge(
+      intentId,
+      chargeId,
+      3_600,
+      systemContext('the job before the crash'),
+    );
+    await run('settle', chargeId);
+    const settled = (await store.readStream(`charge_session-${chargeId}`)).at(-1);
+    assert.deepEqual(
+      [settled?.type, settled?.data.outcome, settled?.data.amountCaptured],
+      ['ChargeSessionSettled', 'captured', 3_600],
+    );
+    assert.equal(count(await typesOf(`payment_intent-${intentId}`), 'PaymentIntentCaptured'), 1);
+  });
+
+  it('settles concurrently delivered jobs once too', async () => {
+    const { intentId, chargeId } = await completed(2_000);
+    await Promise.all([1, 2, 3, 4].map(() => run('settle', chargeId)));
+    assert.equal(count(await typesOf(`payment_intent-${intentId}`), 'PaymentIntentCaptured'), 1);
+    assert.equal(count(await typesOf(`charge_session-${chargeId}`), 'ChargeSessionSettled'), 1);
+  });
+
+  it('voids a charge without energy once', async () => {
+    const { intentId, chargeId } = await completed(0);
+    await Promise.all([run('settle', chargeId), run('settle', chargeId)]);
+    const intent = await typesOf(`payment_intent-${intentId}`);
+    assert.deepEqual([count(intent, 'PaymentIntentVoided'), count(intent, 'PaymentIntentCaptured')], [1, 0]);
+  });
+
+  it('asks the CPMS to start once the start is recorded; a start-timeout after activation does nothing', async () => {
+    const { chargeId } = await chargeWith(0);
+    await run('cpms-start', chargeId);
+    await run('cpms-start', chargeId);
+    assert.deepEqual(cpms.calls, [`start ${chargeId}`]);
+    await charges.reportCpmsStatus(chargeId, 'STARTED', 'cpms_1', systemContext('t'));
+    clock.advance(120_000);
+    await run('start-timeout', chargeId);
+    const types = await typesOf(`charge_session-${chargeId}`);
+    assert.deepEqual(
+      [count(types, 'ChargeSessionCpmsStartAccepted'), count(types, 'ChargeSessionFailed')],
+      [1, 0],
+    );
+  });
+
+  it('sends the stop once it is recorded as accepted', async () => {
+    const { chargeId } = await completed(1_000);
+    await run('cpms-stop', chargeId);
+    await run('cpms-stop', chargeId);
+    assert.equal(cpms.calls.filter((call) => call.startsWith('stop')).length, 1);
+    assert.equal(count(await typesOf(`charge_session-${chargeId}`), 'ChargeSessionCpmsStopAccepted'), 1);
+  });
+});
