@@ -4,6 +4,7 @@ import type { Clock } from '../infrastructure/clock';
 import type { JobQueue, QueueWorker } from '../infrastructure/job-queue/job-queue';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { ReadStore } from '../infrastructure/read-store/read-store';
+import { runPeriodically } from './run-periodically';
 import type { PaymentIntentDocument } from '../projections/payment-intents/payment-intent.document';
 
 export const EXPIRY_QUEUE = 'payment-intent-expiry';
@@ -51,16 +52,12 @@ export const startExpiryWorker = (deps: {
   const worker: QueueWorker = deps.jobQueue.process<ExpiryJob>(EXPIRY_QUEUE, async (job) => {
     await deps.paymentIntents.expire(job.data.paymentIntentId, systemContext(`job-${job.id}`));
   });
-  const sweep = () =>
-    sweepExpiredAuthorizations(deps).catch((error: unknown) =>
-      deps.logger.warn('expiry sweep failed', { error }),
-    );
-  const timer = setInterval(sweep, deps.sweepIntervalMs);
-  timer.unref();
-  void sweep();
+  const sweep = runPeriodically('expiry sweep', deps.sweepIntervalMs, deps.logger, () =>
+    sweepExpiredAuthorizations(deps),
+  );
   return {
     close: async () => {
-      clearInterval(timer);
+      await sweep.close();
       await worker.close();
     },
   };

@@ -1,4 +1,5 @@
 import { systemContext } from '../commands/command-context';
+import { runPeriodically } from './run-periodically';
 import type { TerminalService } from '../commands/terminals/terminal.service';
 import type { Clock } from '../infrastructure/clock';
 import type { JobQueue, QueueWorker } from '../infrastructure/job-queue/job-queue';
@@ -56,16 +57,12 @@ export const startTerminalOfflineWorker = (deps: {
   const worker: QueueWorker = deps.jobQueue.process<OfflineJob>(TERMINAL_OFFLINE_QUEUE, async (job) => {
     await deps.terminals.markOffline(job.data.terminalId, systemContext(`job-${job.id}`));
   });
-  const sweep = () =>
-    sweepSilentTerminals(deps).catch((error: unknown) =>
-      deps.logger.warn('terminal offline sweep failed', { error }),
-    );
-  const timer = setInterval(sweep, deps.sweepIntervalMs);
-  timer.unref();
-  void sweep();
+  const sweep = runPeriodically('terminal offline sweep', deps.sweepIntervalMs, deps.logger, () =>
+    sweepSilentTerminals(deps),
+  );
   return {
     close: async () => {
-      clearInterval(timer);
+      await sweep.close();
       await worker.close();
     },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 const timestamp = z.iso.datetime();
 
@@ -25,7 +25,4 @@ export const apiKeyEventSchemas = {
 
 export const apiKeyEventCodec = zodEventCodec(apiKeyEventSchemas);
 
-type Schemas = typeof apiKeyEventSchemas;
-export type ApiKeyEvent = {
-  [Type in keyof Schemas]: { type: Type; data: z.infer<Schemas[Type]> };
-}[keyof Schemas];
+export type ApiKeyEvent = EventsOf<typeof apiKeyEventSchemas>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 import { currencySchema, minorUnitsSchema, positiveMinorUnitsSchema } from '../shared/money';
 import { TARIFF_DIMENSIONS, tariffDefinitionSchema } from '../tariff/tariff.model';
 
@@ -146,11 +146,8 @@ export const chargeSessionEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof chargeSessionEventSchemas;
-export type ChargeSessionEventType = keyof Schemas;
-export type ChargeSessionEvent = {
-  [Type in ChargeSessionEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[ChargeSessionEventType];
+export type ChargeSessionEvent = EventsOf<typeof chargeSessionEventSchemas>;
+export type ChargeSessionEventType = ChargeSessionEvent['type'];
 export type ChargeSessionEventOf<Type extends ChargeSessionEventType> = Extract<
   ChargeSessionEvent,
   { type: Type }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attestationPolicySchema } from '../attestation/attestation-policy';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 export const merchantAttestationPolicyEventSchemas = {
   MerchantAttestationPolicySet: z.object({
@@ -13,9 +13,6 @@ export const merchantAttestationPolicyEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof merchantAttestationPolicyEventSchemas;
-export type MerchantAttestationPolicyEvent = {
-  [Type in keyof Schemas]: { type: Type; data: z.infer<Schemas[Type]> };
-}[keyof Schemas];
+export type MerchantAttestationPolicyEvent = EventsOf<typeof merchantAttestationPolicyEventSchemas>;
 
 export const merchantAttestationPolicyEventCodec = zodEventCodec(merchantAttestationPolicyEventSchemas);

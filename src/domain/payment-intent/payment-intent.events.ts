@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 import { currencySchema, minorUnitsSchema, positiveMinorUnitsSchema } from '../shared/money';
 
 export const CARD_SCHEMES = ['visa', 'mastercard', 'troy', 'amex'] as const;
@@ -75,11 +75,8 @@ export const paymentIntentEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof paymentIntentEventSchemas;
-export type PaymentIntentEventType = keyof Schemas;
-export type PaymentIntentEvent = {
-  [Type in PaymentIntentEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[PaymentIntentEventType];
+export type PaymentIntentEvent = EventsOf<typeof paymentIntentEventSchemas>;
+export type PaymentIntentEventType = PaymentIntentEvent['type'];
 export type PaymentIntentEventOf<Type extends PaymentIntentEventType> = Extract<
   PaymentIntentEvent,
   { type: Type }

@@ -31,3 +31,8 @@ export const zodEventCodec = <Schemas extends Record<string, z.ZodType<object>>>
   };
   return codec;
 };
+
+/** The union of `{ type, data }` events described by a map of zod schemas keyed by event type. */
+export type EventsOf<Schemas extends Record<string, z.ZodType<object>>> = {
+  [Type in keyof Schemas & string]: { type: Type; data: z.infer<Schemas[Type]> };
+}[keyof Schemas & string];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 import { tariffDefinitionSchema } from './tariff.model';
 
 const timestamp = z.iso.datetime();
@@ -19,10 +19,7 @@ export const tariffEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof tariffEventSchemas;
-export type TariffEventType = keyof Schemas;
-export type TariffEvent = {
-  [Type in TariffEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[TariffEventType];
+export type TariffEvent = EventsOf<typeof tariffEventSchemas>;
+export type TariffEventType = TariffEvent['type'];
 
 export const tariffEventCodec = zodEventCodec(tariffEventSchemas);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 const timestamp = z.iso.datetime();
 
@@ -37,11 +37,8 @@ export const terminalAttestationEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof terminalAttestationEventSchemas;
-export type TerminalAttestationEventType = keyof Schemas;
-export type TerminalAttestationEvent = {
-  [Type in TerminalAttestationEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[TerminalAttestationEventType];
+export type TerminalAttestationEvent = EventsOf<typeof terminalAttestationEventSchemas>;
+export type TerminalAttestationEventType = TerminalAttestationEvent['type'];
 export type TerminalAttestationEventOf<Type extends TerminalAttestationEventType> = Extract<
   TerminalAttestationEvent,
   { type: Type }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 export const TERMINAL_STATUSES = ['active', 'suspended', 'maintenance', 'decommissioned'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
@@ -131,11 +131,8 @@ export const terminalEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof terminalEventSchemas;
-export type TerminalEventType = keyof Schemas;
-export type TerminalEvent = {
-  [Type in TerminalEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[TerminalEventType];
+export type TerminalEvent = EventsOf<typeof terminalEventSchemas>;
+export type TerminalEventType = TerminalEvent['type'];
 export type TerminalEventOf<Type extends TerminalEventType> = Extract<TerminalEvent, { type: Type }>;
 
 export const terminalEventCodec = zodEventCodec(terminalEventSchemas);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 const timestamp = z.iso.datetime();
 
@@ -56,11 +56,8 @@ export const webhookDeliveryEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof webhookDeliveryEventSchemas;
-export type WebhookDeliveryEventType = keyof Schemas;
-export type WebhookDeliveryEvent = {
-  [Type in WebhookDeliveryEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[WebhookDeliveryEventType];
+export type WebhookDeliveryEvent = EventsOf<typeof webhookDeliveryEventSchemas>;
+export type WebhookDeliveryEventType = WebhookDeliveryEvent['type'];
 export type WebhookDeliveryEventOf<Type extends WebhookDeliveryEventType> = Extract<
   WebhookDeliveryEvent,
   { type: Type }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodEventCodec } from '../shared/event-codec';
+import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 const timestamp = z.iso.datetime();
 
@@ -60,11 +60,8 @@ export const webhookSubscriptionEventSchemas = {
   }),
 } as const;
 
-type Schemas = typeof webhookSubscriptionEventSchemas;
-export type WebhookSubscriptionEventType = keyof Schemas;
-export type WebhookSubscriptionEvent = {
-  [Type in WebhookSubscriptionEventType]: { type: Type; data: z.infer<Schemas[Type]> };
-}[WebhookSubscriptionEventType];
+export type WebhookSubscriptionEvent = EventsOf<typeof webhookSubscriptionEventSchemas>;
+export type WebhookSubscriptionEventType = WebhookSubscriptionEvent['type'];
 export type WebhookSubscriptionEventOf<Type extends WebhookSubscriptionEventType> = Extract<
   WebhookSubscriptionEvent,
   { type: Type }

@@ -1,4 +1,5 @@
 import type { ChargeResult } from '../../commands/charges/charge.service';
+import { runPeriodically } from '../run-periodically';
 import type { Clock } from '../../infrastructure/clock';
 import type { JobQueue, QueueWorker, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
@@ -85,23 +86,6 @@ export const pollCpms = async (
   return polled.length;
 };
 
-const every = (intervalMs: number, task: () => Promise<unknown>, logger: Logger, what: string) => {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    task()
-      .catch((error: unknown) => logger.warn(`${what} failed`, { error }))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return () => clearInterval(timer);
-};
-
 /** The worker role's part: the job handlers, the sweep and the CPMS status poll. */
 export const startChargeWorkers = (
   deps: ChargeProcessDeps &
@@ -120,13 +104,13 @@ export const startChargeWorkers = (
       concurrency: deps.concurrency ?? 4,
     }),
   ];
-  const stops = [
-    every(deps.sweepIntervalMs, () => sweepCharges(deps), deps.logger, 'charge sweep'),
-    every(deps.pollIntervalMs, () => pollCpms(deps), deps.logger, 'CPMS status poll'),
+  const periodic = [
+    runPeriodically('charge sweep', deps.sweepIntervalMs, deps.logger, () => sweepCharges(deps)),
+    runPeriodically('CPMS status poll', deps.pollIntervalMs, deps.logger, () => pollCpms(deps)),
   ];
   return {
     close: async () => {
-      for (const stop of stops) stop();
+      for (const task of periodic) await task.close();
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };

@@ -1,4 +1,5 @@
 import type { Clock } from '../../infrastructure/clock';
+import { runPeriodically } from '../run-periodically';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { JobQueue } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
@@ -63,21 +64,7 @@ export const reconcileDeliveries = async (deps: ReconcilerDeps): Promise<number>
   return queued;
 };
 
-export const startDeliveryReconciler = (deps: ReconcilerDeps): { close: () => Promise<void> } => {
-  let running: Promise<unknown> | undefined;
-  const sweep = () => {
-    if (running) return;
-    running = reconcileDeliveries(deps)
-      .catch((error: unknown) => deps.logger.warn('webhook delivery reconciliation failed', { error }))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(sweep, deps.intervalMs);
-  timer.unref();
-  sweep();
-  return {
-    close: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-};
+export const startDeliveryReconciler = (deps: ReconcilerDeps): { close: () => Promise<void> } =>
+  runPeriodically('webhook delivery reconciliation', deps.intervalMs, deps.logger, () =>
+    reconcileDeliveries(deps),
+  );
