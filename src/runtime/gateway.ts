@@ -16,6 +16,7 @@ import { ProjectionRunner } from '../projections/projection-runner';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
 import { EXPIRY_QUEUE, startExpiryWorker } from '../workers/payment-intent-expiry';
 import { startMetricsSampler } from './metrics-sampler';
+import { closeHttpServer } from './close-http-server';
 import { instrumentEventStore } from './instrument-event-store';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { TERMINAL_OFFLINE_QUEUE, terminalRuntime } from './terminals';
@@ -231,13 +232,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     gateway.server = server;
     gateway.url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-    closers.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    );
+    closers.unshift(() => closeHttpServer(server));
   }
 
   const sampler = startMetricsSampler({
