@@ -5,8 +5,8 @@
  *   npm run bench
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2),
- * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (servers run with --cpu-prof, profiles in
- * bench/results/profiles/, summarise with `npx tsx bench/profile-summary.ts <file>`).
+ * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (CPU profiles of the gateways during the measured
+ * rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -14,7 +14,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
-import type { ReadyMessage } from './target-server';
+import type { ReadyMessage, UsageMessage } from './target-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -70,10 +70,6 @@ const labelOf = (name: TargetName) => (name === 'bare' ? 'bare express' : `gatew
 const startTarget = (name: TargetName): Promise<Target> =>
   new Promise((resolve, reject) => {
     const execArgv = ['--require', 'tsx/cjs'];
-    if (PROFILE && name !== 'bare') {
-      mkdirSync(PROFILE_DIR, { recursive: true });
-      execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=gateway-${name}.cpuprofile`);
-    }
     const child = fork(
       path.join(__dirname, 'target-server.ts'),
       name === 'bare' ? ['bare'] : ['gateway', name],
@@ -83,8 +79,39 @@ const startTarget = (name: TargetName): Promise<Target> =>
     child.once('exit', (code) => reject(new Error(`${name} target exited (${code}) before it was ready`)));
     child.on('message', (message: ReadyMessage) => {
       if (message.type !== 'ready') return;
-      resolve({ name, label: labelOf(name), child, ready: message, exited, pool: [], created: 0, pairRate: 0 });
+      resolve({
+        name,
+        label: labelOf(name),
+        child,
+        ready: message,
+        exited,
+        pool: [],
+        created: 0,
+        pairRate: 0,
+      });
     });
+  });
+
+const usageOf = (target: Target): Promise<UsageMessage> =>
+  new Promise((resolve) => {
+    const listener = (message: UsageMessage) => {
+      if (message.type !== 'usage') return;
+      target.child.off('message', listener);
+      resolve(message);
+    };
+    target.child.on('message', listener);
+    target.child.send({ type: 'usage' });
+  });
+
+const profile = (target: Target, action: 'start' | 'stop', file?: string): Promise<void> =>
+  new Promise((resolve) => {
+    const listener = (message: { type?: string }) => {
+      if (message.type !== 'profiled') return;
+      target.child.off('message', listener);
+      resolve();
+    };
+    target.child.on('message', listener);
+    target.child.send({ type: 'profile', action, ...(file ? { file } : {}) });
   });
 
 const closeTarget = async (target: Target) => {
@@ -121,9 +148,14 @@ const createIntents = async (target: Target, count: number) => {
   if (failures > 0) throw new Error(`${target.label}: ${failures} payment intents could not be created`);
 };
 
-/** Enough intents for `seconds` at twice the best rate seen so far (at least 1000 pairs/s the first time). */
+/**
+ * Enough intents for `seconds` at three times the best rate seen so far (500 pairs/s before the first
+ * round). Should the machine suddenly speed up beyond that, the round's window closes when the pool runs
+ * dry (see runAutocannon): the round is shorter, never wrong.
+ */
 const topUp = async (target: Target, seconds: number) => {
-  const needed = Math.ceil(Math.max(target.pairRate * 2, 1000) * seconds) + CONNECTIONS * 2;
+  const rate = target.pairRate > 0 ? target.pairRate * 3 : 500;
+  const needed = Math.ceil(rate * seconds) + CONNECTIONS * 2;
   if (target.pool.length < needed) await createIntents(target, needed - target.pool.length);
 };
 
@@ -138,14 +170,27 @@ interface Acknowledged {
 interface RoundResult {
   target: TargetName;
   round: number;
+  /** The measurement window: the round's duration, or less when the intent pool ran dry. */
   durationS: number;
+  truncated: boolean;
+  /** Answers received inside the window. */
   requests: number;
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
-  /** autocannon's own histogram (whole milliseconds). */
-  autocannonLatencyMs: { p50: number; p99: number };
-  errors: { connection: number; timeouts: number; non2xx: number; wrongBody: number; poolExhausted: number };
+  /** The server process's CPU time (user + system) per answered request. */
+  serverCpuUsPerRequest: number;
+  /** Share of the round the server's event loop was busy (1 = saturated). */
+  serverEventLoopUtilization: number;
+  errors: { connection: number; non2xx: number; wrongBody: number };
   statusCodes: Record<string, number>;
+  /** autocannon's own summary of the whole run (its latency histogram has 1 ms resolution). */
+  autocannon: {
+    requests: number;
+    latencyP50Ms: number;
+    latencyP99Ms: number;
+    errors: number;
+    timeouts: number;
+  };
 }
 
 const percentile = (sorted: Float64Array, p: number): number => {
@@ -156,10 +201,17 @@ const percentile = (sorted: Float64Array, p: number): number => {
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
+/** What one run observes inside its measurement window; acknowledgements are kept whenever they come. */
+interface Observed {
+  open: boolean;
+  wrongBody: number;
+  acknowledged: Acknowledged;
+}
+
 const gatewayRequests = (
   target: Target,
-  counters: { wrongBody: number; poolExhausted: number },
-  acknowledged: Acknowledged,
+  observed: Observed,
+  poolEmpty: () => void,
 ): autocannon.RequestStep[] => {
   const headers = { 'content-type': 'application/json', 'x-api-key': target.ready.apiKey as string };
   let last = '';
@@ -168,23 +220,24 @@ const gatewayRequests = (
       method: 'POST',
       setupRequest: (request, context) => {
         const id = target.pool.pop();
-        if (id === undefined) counters.poolExhausted += 1;
-        // Exhausted pool (never expected: it is sized at twice the best rate): the retry of a used intent
-        // answers 409 and is counted as an error, so an undersized pool cannot flatter the result.
+        // Pool empty: the window closes now; this request (a second authorize of a used intent, answered
+        // 409) falls outside it, as does everything until autocannon has stopped.
+        if (id === undefined) poolEmpty();
         const intent = id ?? last;
         last = intent;
         context.id = intent;
         return {
           ...request,
           path: `/v1/payment-intents/${intent}/authorize`,
-          headers: { ...headers, 'idempotency-key': `bench-auth-${intent}-${id ? 'a' : 'x'}` },
+          headers: { ...headers, 'idempotency-key': `bench-auth-${intent}${id ? '' : '-again'}` },
           body: AUTHORIZE_BODY,
         };
       },
       onResponse: (status, body, context) => {
         if (status !== 200) return;
-        if (!body.includes('"status":"authorized"')) counters.wrongBody += 1;
-        else acknowledged.authorized.push(context.id as string);
+        if (body.includes('"status":"authorized"'))
+          observed.acknowledged.authorized.push(context.id as string);
+        else if (observed.open) observed.wrongBody += 1;
       },
     },
     {
@@ -197,14 +250,14 @@ const gatewayRequests = (
       }),
       onResponse: (status, body, context) => {
         if (status !== 200) return;
-        if (!body.includes('"status":"captured"')) counters.wrongBody += 1;
-        else acknowledged.captured.push(context.id as string);
+        if (body.includes('"status":"captured"')) observed.acknowledged.captured.push(context.id as string);
+        else if (observed.open) observed.wrongBody += 1;
       },
     },
   ];
 };
 
-const bareRequests = (counters: { wrongBody: number }): autocannon.RequestStep[] => {
+const bareRequests = (observed: Observed): autocannon.RequestStep[] => {
   let n = 0;
   return [
     {
@@ -216,12 +269,17 @@ const bareRequests = (counters: { wrongBody: number }): autocannon.RequestStep[]
         body: AUTHORIZE_BODY,
       }),
       onResponse: (status, body) => {
-        if (status === 200 && !body.includes('"object":"echo"')) counters.wrongBody += 1;
+        if (status === 200 && !body.includes('"object":"echo"') && observed.open) observed.wrongBody += 1;
       },
     },
   ];
 };
 
+/**
+ * Runs autocannon for `seconds` and measures inside a window of exactly that length (autocannon itself
+ * stops at its next one-second tick): answers, their latencies (sub-millisecond, from every response)
+ * and errors. With `killAfterMs`, SIGKILLs the target under load and stops.
+ */
 const runAutocannon = (
   target: Target,
   seconds: number,
@@ -229,34 +287,46 @@ const runAutocannon = (
   options: { killAfterMs?: number } = {},
 ): Promise<{ result: RoundResult; acknowledged: Acknowledged }> =>
   new Promise((resolve, reject) => {
-    const counters = { wrongBody: 0, poolExhausted: 0 };
-    const acknowledged: Acknowledged = { authorized: [], captured: [] };
+    const observed: Observed = { open: true, wrongBody: 0, acknowledged: { authorized: [], captured: [] } };
     const latencies: number[] = [];
+    const statusCodes: Record<string, number> = {};
+    let connectionErrors = 0;
+    const startedNs = process.hrtime.bigint();
+    let closedNs: bigint | undefined;
+    const close = () => {
+      if (!observed.open) return;
+      observed.open = false;
+      closedNs = process.hrtime.bigint();
+      clearTimeout(timer);
+      instance.stop();
+    };
+    const timer = setTimeout(close, seconds * 1000);
     const instance = autocannon(
       {
         url: target.ready.url,
         connections: CONNECTIONS,
         duration: seconds,
         timeout: 10,
-        requests:
-          target.name === 'bare' ? bareRequests(counters) : gatewayRequests(target, counters, acknowledged),
+        requests: target.name === 'bare' ? bareRequests(observed) : gatewayRequests(target, observed, close),
       },
       (error, result) => {
         if (error) return reject(error);
+        close();
+        const durationS = Number((closedNs as bigint) - startedNs) / 1e9;
         const sorted = Float64Array.from(latencies).sort();
         const mean = latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length);
-        const statusCodes = Object.fromEntries(
-          Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
-        );
-        const durationS = (result.finish.getTime() - result.start.getTime()) / 1000;
+        const non2xx = Object.entries(statusCodes)
+          .filter(([code]) => !code.startsWith('2'))
+          .reduce((sum, [, count]) => sum + count, 0);
         resolve({
-          acknowledged,
+          acknowledged: observed.acknowledged,
           result: {
             target: target.name,
             round,
-            durationS,
-            requests: result.requests.total,
-            requestsPerSecond: Math.round(result.requests.total / durationS),
+            durationS: round3(durationS),
+            truncated: durationS < seconds - 0.05,
+            requests: latencies.length,
+            requestsPerSecond: Math.round(latencies.length / durationS),
             latencyMs: {
               p50: round3(percentile(sorted, 50)),
               p90: round3(percentile(sorted, 90)),
@@ -265,33 +335,60 @@ const runAutocannon = (
               max: round3(percentile(sorted, 100)),
               mean: round3(mean),
             },
-            autocannonLatencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
-            errors: {
-              connection: result.errors,
-              timeouts: result.timeouts,
-              non2xx: result.non2xx,
-              wrongBody: counters.wrongBody,
-              poolExhausted: counters.poolExhausted,
-            },
+            serverCpuUsPerRequest: 0,
+            serverEventLoopUtilization: 0,
+            errors: { connection: connectionErrors, non2xx, wrongBody: observed.wrongBody },
             statusCodes,
+            autocannon: {
+              requests: result.requests.total,
+              latencyP50Ms: result.latency.p50,
+              latencyP99Ms: result.latency.p99,
+              errors: result.errors,
+              timeouts: result.timeouts,
+            },
           },
         });
       },
     );
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+      if (!observed.open) return;
       latencies.push(responseTime);
+      statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+    });
+    instance.on('reqError', () => {
+      if (observed.open) connectionErrors += 1;
     });
     if (options.killAfterMs !== undefined) {
       setTimeout(() => {
         target.child.kill('SIGKILL');
-        // Whatever was answered before the kill is acknowledged; stop at once, nothing more can come.
-        setTimeout(() => instance.stop(), 50);
+        // Whatever was answered before the kill is acknowledged; nothing more can come.
+        setTimeout(close, 50);
       }, options.killAfterMs);
     }
   });
 
-const errorCount = (errors: RoundResult['errors']) =>
-  errors.connection + errors.timeouts + errors.non2xx + errors.wrongBody + errors.poolExhausted;
+/** A measured round: autocannon plus the server's CPU time and event-loop utilisation over it. */
+const measure = async (target: Target, seconds: number, round: number): Promise<RoundResult> => {
+  const profiled = PROFILE && target.name !== 'bare';
+  if (profiled) await profile(target, 'start');
+  const before = await usageOf(target);
+  const { result } = await runAutocannon(target, seconds, round);
+  const after = await usageOf(target);
+  if (profiled) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    await profile(target, 'stop', path.join(PROFILE_DIR, `gateway-${target.name}-round${round}.cpuprofile`));
+  }
+  const active = after.eventLoop.active - before.eventLoop.active;
+  const idle = after.eventLoop.idle - before.eventLoop.idle;
+  return {
+    ...result,
+    // Every answer of the run, also those after a window closed early.
+    serverCpuUsPerRequest: Math.round((after.cpuUs - before.cpuUs) / Math.max(1, result.autocannon.requests)),
+    serverEventLoopUtilization: Math.round((active / Math.max(1e-9, active + idle)) * 1000) / 1000,
+  };
+};
+
+const errorCount = (errors: RoundResult['errors']) => errors.connection + errors.non2xx + errors.wrongBody;
 
 // ---------------------------------------------------------------------------------------------------
 // durability: SIGKILL the gateway under load, reopen its SQLite file, find every acknowledged command
@@ -352,7 +449,11 @@ interface Summary {
   medianRequestsPerSecond: number;
   medianP50Ms: number;
   medianP99Ms: number;
+  medianServerCpuUsPerRequest: number;
+  /** Median req/s over the bare route's median req/s. */
   ratioToBare: number | null;
+  /** Median over rounds of (this target's req/s / the bare route's req/s in the same round). */
+  pairedRatioToBare: number | null;
   errors: number;
   requests: number;
 }
@@ -367,36 +468,61 @@ const summarise = (rounds: RoundResult[]): Summary[] => {
       medianRequestsPerSecond: Math.round(median(mine.map((round) => round.requestsPerSecond))),
       medianP50Ms: round3(median(mine.map((round) => round.latencyMs.p50))),
       medianP99Ms: round3(median(mine.map((round) => round.latencyMs.p99))),
+      medianServerCpuUsPerRequest: Math.round(median(mine.map((round) => round.serverCpuUsPerRequest))),
       ratioToBare: null,
+      pairedRatioToBare: null,
       errors: mine.reduce((sum, round) => sum + errorCount(round.errors), 0),
       requests: mine.reduce((sum, round) => sum + round.requests, 0),
     };
   });
   const bare = summaries.find((summary) => summary.target === 'bare');
+  const bareRound = new Map(
+    rounds.filter((round) => round.target === 'bare').map((round) => [round.round, round.requestsPerSecond]),
+  );
   for (const summary of summaries) {
-    if (bare && bare.medianRequestsPerSecond > 0) {
-      summary.ratioToBare = Math.round((summary.medianRequestsPerSecond / bare.medianRequestsPerSecond) * 1e4) / 1e4;
-    }
+    if (!bare || bare.medianRequestsPerSecond === 0) continue;
+    summary.ratioToBare =
+      Math.round((summary.medianRequestsPerSecond / bare.medianRequestsPerSecond) * 1e4) / 1e4;
+    const paired = rounds
+      .filter((round) => round.target === summary.target && (bareRound.get(round.round) ?? 0) > 0)
+      .map((round) => round.requestsPerSecond / (bareRound.get(round.round) as number));
+    if (paired.length > 0) summary.pairedRatioToBare = Math.round(median(paired) * 1e4) / 1e4;
   }
   return summaries;
 };
 
 const printTable = (summaries: Summary[]) => {
   const rows = [
-    ['target', 'req/s (median)', 'vs bare', 'p50 ms', 'p99 ms', 'requests', 'errors'],
+    [
+      'target',
+      'req/s (median)',
+      'vs bare',
+      'vs bare (paired)',
+      'p50 ms',
+      'p99 ms',
+      'server CPU us/req',
+      'requests',
+      'errors',
+    ],
     ...summaries.map((summary) => [
       summary.label,
       String(summary.medianRequestsPerSecond),
       summary.ratioToBare === null ? '-' : `${(summary.ratioToBare * 100).toFixed(2)}%`,
+      summary.pairedRatioToBare === null ? '-' : `${(summary.pairedRatioToBare * 100).toFixed(2)}%`,
       summary.medianP50Ms.toFixed(2),
       summary.medianP99Ms.toFixed(2),
+      String(summary.medianServerCpuUsPerRequest),
       String(summary.requests),
       String(summary.errors),
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const [index, row] of rows.entries()) {
-    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    );
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   }
 };
@@ -440,12 +566,14 @@ const main = async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of targets) {
         if (target.name !== 'bare') await topUp(target, DURATION_S);
-        const { result } = await runAutocannon(target, DURATION_S, round);
+        const result = await measure(target, DURATION_S, round);
         if (target.name !== 'bare') target.pairRate = Math.max(target.pairRate, result.requestsPerSecond / 2);
         rounds.push(result);
         console.log(
           `round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, ` +
-            `p99 ${result.latencyMs.p99} ms, errors ${errorCount(result.errors)}`,
+            `p99 ${result.latencyMs.p99} ms, server CPU ${result.serverCpuUsPerRequest} us/req, ` +
+            `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy, errors ${errorCount(result.errors)}` +
+            (result.truncated ? ` (intent pool ran dry: measured over ${result.durationS} s)` : ''),
         );
       }
     }
@@ -468,7 +596,10 @@ const main = async () => {
     console.log('');
     printTable(summaries);
     console.log('');
-    console.log('gateway requests alternate authorize and capture: pairs/s = req/s / 2; errors count');
+    console.log(
+      'Medians over rounds. Gateway requests alternate authorize and capture (pairs/s = req/s / 2).',
+    );
+    console.log('"paired": median of the per-round ratios to the bare round just before. Errors count');
     console.log('connection errors, timeouts, non-2xx answers and 200s whose body had the wrong status.');
 
     const report = {

@@ -9,10 +9,12 @@
  * It reports `{ type: 'ready', url, apiKey?, dataDir? }` over IPC and answers `{ type: 'close' }`.
  */
 import express from 'express';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { issueApiKey } from '../src/commands/api-keys/api-key.service';
 import { systemContext } from '../src/commands/command-context';
 import { systemClock } from '../src/infrastructure/clock';
@@ -27,7 +29,38 @@ export interface ReadyMessage {
   dataDir?: string;
 }
 
-const send = (message: ReadyMessage | { type: 'closed' }) => process.send?.(message);
+/** The server's own CPU time (user + system, microseconds) and event-loop utilisation since it started. */
+export interface UsageMessage {
+  type: 'usage';
+  cpuUs: number;
+  eventLoop: { idle: number; active: number };
+}
+
+type Outgoing = ReadyMessage | UsageMessage | { type: 'closed' } | { type: 'profiled'; file?: string };
+const send = (message: Outgoing) => process.send?.(message);
+
+/** CPU profiling of the measured rounds only (not start-up, not intent creation), by the inspector. */
+const profiler = () => {
+  let session: Session | undefined;
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  return {
+    async start() {
+      session = new Session();
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session?.disconnect();
+      session = undefined;
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+};
 
 const listen = (server: Server) =>
   new Promise<string>((resolve, reject) => {
@@ -98,8 +131,21 @@ const main = async () => {
       : kind === 'gateway' && (synchronous === 'FULL' || synchronous === 'NORMAL')
         ? await startEmbeddedGateway(synchronous)
         : undefined;
-  if (!close) throw new Error(`usage: target-server.ts bare | gateway FULL|NORMAL (got ${kind} ${synchronous})`);
-  process.on('message', (message: { type?: string }) => {
+  if (!close)
+    throw new Error(`usage: target-server.ts bare | gateway FULL|NORMAL (got ${kind} ${synchronous})`);
+  const profiling = profiler();
+  process.on('message', (message: { type?: string; action?: 'start' | 'stop'; file?: string }) => {
+    if (message.type === 'profile') {
+      const done = message.action === 'start' ? profiling.start() : profiling.stop(message.file as string);
+      void done.then(() => send({ type: 'profiled', ...(message.file ? { file: message.file } : {}) }));
+      return;
+    }
+    if (message.type === 'usage') {
+      const cpu = process.cpuUsage();
+      const { idle, active } = performance.eventLoopUtilization();
+      send({ type: 'usage', cpuUs: cpu.user + cpu.system, eventLoop: { idle, active } });
+      return;
+    }
     if (message.type !== 'close') return;
     void close().then(() => {
       send({ type: 'closed' });

@@ -1,0 +1,209 @@
+/**
+ * Webhook delivery benchmark: deliveries per second to a local receiver, side by side in one run with
+ * BullMQ's own rate for an empty job on the same Redis, and with the embedded in-process queue.
+ *
+ *   npx tsx bench/webhook-delivery.bench.ts
+ *
+ * Method: a redis-server of the bench's own (no persistence) on a free loopback port. "BullMQ empty job":
+ * N jobs added in bulk, then one worker with the delivery worker's concurrency empties the queue; the rate
+ * is N over the time to drain. "Webhook delivery": a gateway (api + projector) records one subscription
+ * and N payment intents (N payment_intent.created events), and stops; a gateway with the worker role then
+ * starts on the same event store, and the rate is N over the time from its start until the receiver (a
+ * bare node http server answering 204 on 127.0.0.1) has every webhook. That covers the whole path:
+ * dispatcher (read the event's stream, route, record the delivery, queue the job), the job queue, the
+ * worker (read the delivery and subscription streams, decrypt the secret, sign, POST, record the attempt)
+ * and the projector applying the new delivery events.
+ *
+ * Knobs (environment): BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10, the worker's concurrency).
+ */
+import { Queue, Worker } from 'bullmq';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { issueApiKey } from '../src/commands/api-keys/api-key.service';
+import { systemContext } from '../src/commands/command-context';
+import { systemClock } from '../src/infrastructure/clock';
+import { loadConfig } from '../src/infrastructure/config';
+import { silentLogger } from '../src/infrastructure/logging/logger';
+import { startGateway, type Role } from '../src/runtime/gateway';
+import { RedisServer } from '../test/support/redis-server';
+
+const intEnv = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const N = intEnv('BENCH_DELIVERIES', 2000);
+const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
+const PRODUCERS = 16;
+
+interface Receiver {
+  url: string;
+  ids: Set<string>;
+  waitFor(count: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+const startReceiver = async (): Promise<Receiver> => {
+  const ids = new Set<string>();
+  let waiter: { count: number; resolve: (at: number) => void } | undefined;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      ids.add(String(req.headers['webhook-id']));
+      res.writeHead(204).end();
+      if (waiter && ids.size >= waiter.count) waiter.resolve(performance.now());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    ids,
+    waitFor: (count) =>
+      new Promise((resolve) => {
+        if (ids.size >= count) resolve(performance.now());
+        else waiter = { count, resolve };
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+const emptyJobRate = async (redisUrl: string): Promise<number> => {
+  const connection = { url: redisUrl };
+  const name = 'bench-empty';
+  const queue = new Queue(name, { connection, prefix: 'bench' });
+  for (let start = 0; start < N; start += 500) {
+    const size = Math.min(500, N - start);
+    await queue.addBulk(
+      Array.from({ length: size }, (_, i) => ({
+        name: 'empty',
+        data: {},
+        opts: { jobId: `empty-${start + i}`, removeOnComplete: true },
+      })),
+    );
+  }
+  let done = 0;
+  let finished: (at: number) => void = () => undefined;
+  const drained = new Promise<number>((resolve) => (finished = resolve));
+  const started = performance.now();
+  const worker = new Worker(name, async () => undefined, {
+    connection: { ...connection, maxRetriesPerRequest: null },
+    prefix: 'bench',
+    concurrency: CONCURRENCY,
+  });
+  worker.on('completed', () => {
+    done += 1;
+    if (done === N) finished(performance.now());
+  });
+  const ended = await drained;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return N / ((ended - started) / 1000);
+};
+
+const gatewayConfig = (dataDir: string, redisUrl: string | undefined) =>
+  loadConfig({
+    EDGEPAY_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    LOG_LEVEL: 'error',
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
+
+const start = (dataDir: string, redisUrl: string | undefined, roles: Role[]) =>
+  startGateway({
+    config: gatewayConfig(dataDir, redisUrl),
+    logger: silentLogger(),
+    roles,
+    clock: systemClock,
+  });
+
+/** Records a subscription and N payment intents, without delivering anything (no worker role). */
+const seed = async (dataDir: string, redisUrl: string | undefined, receiverUrl: string): Promise<void> => {
+  const gateway = await start(dataDir, redisUrl, ['api', 'projector']);
+  try {
+    const issued = await issueApiKey(
+      { eventStore: gateway.infrastructure.eventStore, clock: systemClock },
+      {
+        name: 'bench',
+        merchantId: 'mer_bench',
+        scopes: ['payments:write', 'webhooks:write'],
+        environment: 'test',
+      },
+      systemContext('bench'),
+    );
+    await gateway.projector?.waitForPosition(issued.position, 10_000);
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': issued.key },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    };
+    await post('/api/v1/webhooks', { url: receiverUrl, eventTypes: ['payment_intent.created'] });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PRODUCERS }, async () => {
+        while (next < N) {
+          next += 1;
+          await post('/v1/payment-intents', { amount: 10_000, paymentMethodType: 'card_present' });
+        }
+      }),
+    );
+  } finally {
+    await gateway.close();
+  }
+};
+
+const deliveryRate = async (redisUrl: string | undefined): Promise<number> => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'edgepay-bench-webhooks-'));
+  const receiver = await startReceiver();
+  try {
+    await seed(dataDir, redisUrl, receiver.url);
+    const started = performance.now();
+    const gateway = await start(dataDir, redisUrl, ['projector', 'worker']);
+    try {
+      const ended = await receiver.waitFor(N);
+      return N / ((ended - started) / 1000);
+    } finally {
+      await gateway.close();
+    }
+  } finally {
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+const main = async () => {
+  const redis = await RedisServer.start();
+  try {
+    const rows: [string, number][] = [];
+    rows.push(['BullMQ, empty job', await emptyJobRate(redis.url)]);
+    rows.push(['webhook delivery, BullMQ', await deliveryRate(redis.url)]);
+    rows.push(['webhook delivery, in-process queue', await deliveryRate(undefined)]);
+    console.log(`\n${N} jobs or deliveries, worker concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`);
+    console.log('| path | per second |');
+    console.log('| --- | ---: |');
+    for (const [label, rate] of rows) console.log(`| ${label} | ${Math.round(rate)} |`);
+  } finally {
+    await redis.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
