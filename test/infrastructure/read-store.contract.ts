@@ -220,6 +220,22 @@ export const readStoreContract = (adapterName: string, options: ReadStoreContrac
         await seed(alice, bob);
       });
 
+      it('finds by the indexed field, and follows the key when it changes or the document goes', async () => {
+        assert.equal((await people.findOne({ name: 'Bob' }))?._id, bob._id);
+        assert.equal(await people.findOne({ name: 'Nobody' }), null);
+        await people.updateOne({ _id: bob._id }, { $set: { name: 'Robert' } });
+        assert.equal(await people.findOne({ name: 'Bob' }), null);
+        assert.equal((await people.findOne({ name: 'Robert' }))?._id, bob._id);
+        await people.deleteOne({ _id: bob._id });
+        assert.equal(await people.findOne({ name: 'Robert' }), null);
+      });
+
+      it('still matches inside an array value of the indexed field', async () => {
+        await people.replaceOne({ _id: 'p9' }, { _id: 'p9', name: ['Carol', 'Caroline'] }, { upsert: true });
+        assert.equal((await people.findOne({ name: 'Caroline' }))?._id, 'p9');
+        assert.equal((await people.findOne({ name: 'Alice' }))?._id, alice._id);
+      });
+
       it('accepts the same index twice', async () => {
         await people.createIndex({ keys: { name: 1 }, unique: true, name: 'people_name_unique' });
       });

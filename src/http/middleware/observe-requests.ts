@@ -22,7 +22,10 @@ export const observeRequests =
         { method: req.method, route, status_code: String(res.statusCode) },
         seconds,
       );
-      logger.log(res.statusCode >= 500 ? 'error' : 'http', 'request', {
+      const level = res.statusCode >= 500 ? 'error' : 'http';
+      // winston filters levels only in its transports, after running the whole format chain.
+      if (!logger.isLevelEnabled(level)) return;
+      logger.log(level, 'request', {
         requestId: res.locals.requestId,
         method: req.method,
         route,

@@ -139,11 +139,20 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
     this.uniqueIndexes.length = 0;
   }
 
+  /** The documents that can match: one by _id or by a unique index when the filter allows, else all. */
   private candidates(filter: Filter): T[] {
-    const id = filter._id;
-    if (typeof id !== 'string') return [...this.docs.values()];
-    const doc = this.docs.get(id);
+    const id = typeof filter._id === 'string' ? filter._id : this.uniqueIndexLookup(filter);
+    if (id === undefined) return [...this.docs.values()];
+    const doc = id === null ? undefined : this.docs.get(id);
     return doc === undefined ? [] : [doc];
+  }
+
+  private uniqueIndexLookup(filter: Filter): string | null | undefined {
+    for (const index of this.uniqueIndexes) {
+      const found = index.lookup(filter);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   private matching(filter: Filter, limit = Infinity): T[] {

@@ -1,6 +1,9 @@
 import { DuplicateKeyError, type IndexSpec, type StoredDocument } from './read-store';
 import { valueAtPath } from './document-paths';
 
+const isNonScalar = (value: unknown): boolean => typeof value === 'object' && value !== null;
+const isPlainScalar = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number';
+
 /** MongoDB's default index name: `field_1_other_-1`. */
 export const defaultIndexName = (keys: IndexSpec['keys']): string =>
   Object.entries(keys)
@@ -14,6 +17,8 @@ export const defaultIndexName = (keys: IndexSpec['keys']): string =>
 export class MemoryUniqueIndex {
   private readonly owners = new Map<string, string>();
   private readonly fields: string[];
+  /** Documents whose indexed values are arrays or objects: MongoDB equality could match inside them. */
+  private readonly nonScalarOwners = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -32,11 +37,24 @@ export class MemoryUniqueIndex {
 
   add(doc: StoredDocument): void {
     this.owners.set(this.keyOf(doc), doc._id);
+    if (this.fields.some((field) => isNonScalar(valueAtPath(doc, field)))) this.nonScalarOwners.add(doc._id);
   }
 
   remove(doc: StoredDocument): void {
     const key = this.keyOf(doc);
     if (this.owners.get(key) === doc._id) this.owners.delete(key);
+    this.nonScalarOwners.delete(doc._id);
+  }
+
+  /**
+   * For a filter of plain equalities on exactly this index's fields, the _id of the only document that
+   * can match (null when none can); undefined when the index cannot answer and the caller must scan.
+   */
+  lookup(filter: Record<string, unknown>): string | null | undefined {
+    const filterFields = Object.keys(filter);
+    if (filterFields.length !== this.fields.length || this.nonScalarOwners.size > 0) return undefined;
+    if (!this.fields.every((field) => isPlainScalar(filter[field]))) return undefined;
+    return this.owners.get(JSON.stringify(this.fields.map((field) => filter[field]))) ?? null;
   }
 
   private keyOf(doc: StoredDocument): string {
