@@ -231,7 +231,11 @@ export const readStoreContract = (adapterName: string, options: ReadStoreContrac
       });
 
       it('still matches inside an array value of the indexed field', async () => {
-        await people.replaceOne({ _id: 'p9' }, { _id: 'p9', name: ['Carol', 'Caroline'] }, { upsert: true });
+        await people.replaceOne(
+          { _id: 'p9' },
+          { _id: 'p9', name: ['Carol', 'Caroline'] as unknown as string },
+          { upsert: true },
+        );
         assert.equal((await people.findOne({ name: 'Caroline' }))?._id, 'p9');
         assert.equal((await people.findOne({ name: 'Alice' }))?._id, alice._id);
       });
