@@ -3,7 +3,7 @@ import { deterministicId } from '../infrastructure/ids';
 import { chargePublicEvents } from './charge.public-events';
 import { paymentIntentPublicEvents } from './payment-intent.public-events';
 import type { PublicEvent, PublicEventMapping } from './public-event';
-import { terminalPublicEvents } from './terminal.public-events';
+import { terminalAttestationPublicEvents, terminalPublicEvents } from './terminal.public-events';
 import { webhookPublicEvents } from './webhook.public-events';
 
 export interface PublicEventCatalogue {
@@ -54,5 +54,6 @@ export const publicEventCatalogue: PublicEventCatalogue = createCatalogue([
   ...paymentIntentPublicEvents,
   ...chargePublicEvents,
   ...terminalPublicEvents,
+  ...terminalAttestationPublicEvents,
   ...webhookPublicEvents,
 ]);

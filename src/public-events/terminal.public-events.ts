@@ -1,3 +1,4 @@
+import { terminalAttestationEventCodec } from '../domain/terminal-attestation/terminal-attestation.events';
 import type { TerminalDocument } from '../projections/terminals/terminal.document';
 import { terminalFromStream } from '../projections/terminals/terminal.projection';
 import type { PublicEventMapping, PublicEventSource } from './public-event';
@@ -50,4 +51,39 @@ export const terminalPublicEvents: readonly PublicEventMapping[] = [
   mapping('TerminalWentOffline', 'terminal.offline'),
   mapping('TerminalCameOnline', 'terminal.online'),
   mapping('TerminalHealthReported', 'terminal.health_changed', healthChanged),
+];
+
+const verdict =
+  (trusted: boolean): PublicEventMapping['build'] =>
+  ({ event }) => {
+    const attested = terminalAttestationEventCodec.parse(event);
+    if (attested.type === 'TerminalAttestationChallengeIssued') return null;
+    return {
+      merchantId: attested.data.merchantId,
+      data: {
+        terminalId: attested.data.terminalId,
+        trusted,
+        verifiedAt: attested.data.verifiedAt,
+        expiresAt: attested.type === 'TerminalAttested' ? attested.data.expiresAt : null,
+        reasons: attested.type === 'TerminalAttestationFailed' ? attested.data.reasons : [],
+      },
+    };
+  };
+
+/** Verdicts, so operators learn at once that a terminal became untrusted (and why); evidence stays out. */
+export const terminalAttestationPublicEvents: readonly PublicEventMapping[] = [
+  {
+    domainEventType: 'TerminalAttested',
+    publicType: 'terminal.attested',
+    version: 1,
+    needsHistory: false,
+    build: verdict(true),
+  },
+  {
+    domainEventType: 'TerminalAttestationFailed',
+    publicType: 'terminal.attestation_failed',
+    version: 1,
+    needsHistory: false,
+    build: verdict(false),
+  },
 ];

@@ -132,6 +132,48 @@ describe('public event catalogue', () => {
     assert.equal(publicEventCatalogue.toPublicEvent(heartbeat, [registered, heartbeat]), null);
   });
 
+  it('announces attestation verdicts with their reasons, never the evidence or the challenge', () => {
+    const base = {
+      terminalId: 'trm_1',
+      merchantId: 'mer_1',
+      challengeId: 'chl_1',
+      verifiedAt: '2026-01-15T10:00:00.000Z',
+    };
+    const failed = recordedEvent('terminal_attestation-trm_1', 'TerminalAttestationFailed', {
+      ...base,
+      reasons: [{ code: 'device_unlocked', message: 'the bootloader is unlocked' }],
+      facts: { leafSerial: 'abc123' },
+    });
+    const attested = recordedEvent('terminal_attestation-trm_1', 'TerminalAttested', {
+      ...base,
+      expiresAt: '2026-01-15T11:00:00.000Z',
+      facts: { leafSerial: 'abc123' },
+    });
+    const issued = recordedEvent('terminal_attestation-trm_1', 'TerminalAttestationChallengeIssued', {
+      ...base,
+      challenge: 'c2VjcmV0Y2hhbGxlbmdl',
+      issuedAt: base.verifiedAt,
+      expiresAt: '2026-01-15T10:05:00.000Z',
+    });
+    const untrusted = publicEventCatalogue.toPublicEvent(failed, []);
+    assert.deepEqual(
+      [untrusted?.type, untrusted?.merchantId, untrusted?.data.trusted, untrusted?.data.reasons],
+      [
+        'terminal.attestation_failed',
+        'mer_1',
+        false,
+        [{ code: 'device_unlocked', message: 'the bootloader is unlocked' }],
+      ],
+    );
+    const trusted = publicEventCatalogue.toPublicEvent(attested, []);
+    assert.deepEqual(
+      [trusted?.type, trusted?.data.trusted, trusted?.data.expiresAt],
+      ['terminal.attested', true, '2026-01-15T11:00:00.000Z'],
+    );
+    assert.doesNotMatch(JSON.stringify([untrusted, trusted]), /abc123|leafSerial|chl_1/);
+    assert.equal(publicEventCatalogue.handles(issued.type), false);
+  });
+
   it('announces the charge milestones, not each meter reading', () => {
     const types = publicEventCatalogue.publicTypes().filter((type) => type.startsWith('charge.'));
     assert.ok(types.includes('charge.completed'));
