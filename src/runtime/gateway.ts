@@ -91,6 +91,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const gateway: Gateway = { infrastructure, metrics, close: async () => undefined };
 
   const checkpointed = checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME));
+  // Decided per call: the projector, when this process runs one, starts after the services exist.
+  const freshness: ReadModelFreshness = {
+    waitFor: (position, timeoutMs) =>
+      gateway.projector
+        ? gateway.projector.waitForPosition(position, timeoutMs)
+        : checkpointed.waitFor(position, timeoutMs),
+  };
   const terminals = terminalRuntime({
     config,
     logger,
@@ -98,13 +105,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     eventStore,
     readStore,
     jobQueue,
-    // Decided per call: the projector, when this process runs one, starts after the services exist.
-    freshness: {
-      waitFor: (position, timeoutMs) =>
-        gateway.projector
-          ? gateway.projector.waitForPosition(position, timeoutMs)
-          : checkpointed.waitFor(position, timeoutMs),
-    },
+    freshness,
     ...(options.attestationChallengeBytes ? { challengeBytes: options.attestationChallengeBytes } : {}),
   });
 
@@ -156,13 +157,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.push(() => expiry.close());
     const terminalOffline = terminals.startWorker();
     closers.push(() => terminalOffline.close());
-    const runner = gateway.projector;
-    const webhookWorkers = await webhooks.startWorkers({
-      metrics,
-      freshness: runner
-        ? { waitFor: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs) }
-        : checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME)),
-    });
+    const webhookWorkers = await webhooks.startWorkers({ metrics, freshness });
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
@@ -170,9 +165,6 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
 
   if (roles.includes('api')) {
     const projector = gateway.projector;
-    const freshness: ReadModelFreshness = projector
-      ? { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) }
-      : checkpointFreshness(new ProjectionCheckpoints(readStore, PROJECTOR_NAME));
     const healthChecks: HealthCheck[] = [
       { name: 'eventStore', componentType: 'datastore', check: () => eventStore.ping() },
       { name: 'readStore', componentType: 'datastore', check: () => readStore.ping() },
