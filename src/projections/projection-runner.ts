@@ -35,8 +35,12 @@ export interface ProjectionFailure {
 export interface ProjectionLag {
   head: GlobalPosition | undefined;
   applied: GlobalPosition | undefined;
-  /** Head minus applied, in positions (not necessarily events: positions may have gaps). */
-  behind: number;
+  /**
+   * How long the oldest event not yet applied has waited, in seconds; 0 when caught up. Seconds, not
+   * positions: positions are the adapter's own units (row numbers in SQLite, packed log offsets in
+   * EventStoreDB) and their differences mean nothing to an operator.
+   */
+  behindSeconds: number;
 }
 
 /** A stored read-model document as the runner keeps it: the projection's document plus its guard. */
@@ -166,11 +170,17 @@ export class ProjectionRunner {
     return head === undefined ? this.currentStatus === 'running' : this.waitForPosition(head, timeoutMs);
   }
 
-  async lag(): Promise<ProjectionLag> {
+  async lag(now: number = Date.now()): Promise<ProjectionLag> {
     const head = await this.options.eventStore.headPosition();
     const applied = this.applied;
-    const behind = head === undefined ? 0 : Math.max(0, Number(head - (applied ?? 0n)));
-    return { head, applied, behind };
+    if (head === undefined || (applied !== undefined && applied >= head))
+      return { head, applied, behindSeconds: 0 };
+    const [oldest] = await this.options.eventStore.readAll({
+      ...(applied === undefined ? {} : { fromPosition: applied }),
+      limit: 1,
+    });
+    const waitedMs = oldest ? now - Date.parse(oldest.recordedAt) : 0;
+    return { head, applied, behindSeconds: Math.max(0, waitedMs / 1000) };
   }
 
   private async subscribe(): Promise<void> {

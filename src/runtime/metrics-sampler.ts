@@ -13,7 +13,7 @@ export const startMetricsSampler = (deps: {
   intervalMs: number;
 }): { close: () => Promise<void> } => {
   const sample = async () => {
-    if (deps.projector) deps.metrics.projectionLag.set((await deps.projector.lag()).behind);
+    if (deps.projector) deps.metrics.projectionLag.set((await deps.projector.lag()).behindSeconds);
     if (deps.jobQueue) {
       for (const queue of deps.queues) {
         const counts = await deps.jobQueue.counts(queue);

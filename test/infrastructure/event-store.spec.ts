@@ -30,6 +30,12 @@ describe('event store adapters', () => {
     async () => new EventStoreDbEventStore(new FakeEventStoreDbClient().asClient()),
   );
 
+  eventStoreContract(
+    'EventStoreDB adapter over a fake client whose appends share one commit position',
+    async () =>
+      new EventStoreDbEventStore(new FakeEventStoreDbClient({ sharedCommitPerAppend: true }).asClient()),
+  );
+
   const eventStoreUrl = process.env.EVENTSTORE_URL;
   if (eventStoreUrl?.startsWith('esdb')) {
     eventStoreContract('EventStoreDB', async () => createEventStore({ url: eventStoreUrl, dataDir: dir }));

@@ -295,14 +295,20 @@ describe('ProjectionRunner', () => {
     });
   });
 
-  it('reports its lag behind the head of the store', async () => {
+  it('reports its lag as the age of the oldest event not yet applied', async () => {
     await open('c1');
     await increment('c1', 1);
+    const [first] = await eventStore.readAll({ limit: 1 });
+    const fiveSecondsLater = Date.parse(first!.recordedAt) + 5_000;
     const subject = runner();
-    assert.deepEqual(await subject.lag(), { head: 20n, applied: undefined, behind: 20 });
+    assert.deepEqual(await subject.lag(fiveSecondsLater), {
+      head: 20n,
+      applied: undefined,
+      behindSeconds: 5,
+    });
     await subject.start();
     await caughtUp(subject);
-    assert.deepEqual(await subject.lag(), { head: 20n, applied: 20n, behind: 0 });
+    assert.deepEqual(await subject.lag(fiveSecondsLater), { head: 20n, applied: 20n, behindSeconds: 0 });
   });
 
   it('retries a read store that fails for a while, then applies every event once', async () => {

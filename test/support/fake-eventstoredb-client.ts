@@ -47,9 +47,15 @@ export class FakeEventStoreDbClient {
   private readonly subscriptions = new Set<FakeSubscription>();
   private nextCommit = 1_000n;
   private appends = 0;
+  /** Set while one append writes several events, when they share that append's commit position. */
+  private appendCommit: bigint | undefined;
   disposed = false;
 
-  constructor() {
+  /**
+   * `sharedCommitPerAppend`: every event of one append reports the append's commit position, each with
+   * its own prepare position, as EventStoreDB does for a transaction: only the pair orders $all.
+   */
+  constructor(private readonly options: { sharedCommitPerAppend?: boolean } = {}) {
     this.record('$settings', '$settings', {});
   }
 
@@ -79,8 +85,10 @@ export class FakeEventStoreDbClient {
       });
     }
     let last: FakeRecord | undefined;
+    if (this.options.sharedCommitPerAppend) this.appendCommit = this.nextCommit;
     for (const event of events)
       last = this.record(streamName, event.type, event.data, event.metadata, event.id);
+    this.appendCommit = undefined;
     if ((this.appends += 1) % 3 === 0)
       this.record('$stats-fake', '$statsCollected', { appends: this.appends });
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
@@ -154,18 +162,19 @@ export class FakeEventStoreDbClient {
 
   private record(streamId: string, type: string, data: unknown, metadata?: unknown, id?: string): FakeRecord {
     const previous = [...this.log].reverse().find((record) => record.streamId === streamId);
-    const commit = this.nextCommit;
+    const prepare = this.nextCommit;
+    const commit = this.appendCommit ?? prepare;
     this.nextCommit += 100n + BigInt(JSON.stringify(data).length);
     const record: FakeRecord = {
       streamId,
-      id: id ?? `00000000-0000-4000-8000-${String(commit).padStart(12, '0')}`,
+      id: id ?? `00000000-0000-4000-8000-${String(prepare).padStart(12, '0')}`,
       type,
       data: JSON.parse(JSON.stringify(data)) as unknown,
       metadata: metadata === undefined ? undefined : (JSON.parse(JSON.stringify(metadata)) as unknown),
       revision: previous ? previous.revision + 1n : 0n,
       created: new Date(),
       isJson: true,
-      position: { commit, prepare: commit },
+      position: { commit, prepare },
     };
     this.log.push(record);
     for (const subscription of this.subscriptions) {

@@ -33,13 +33,30 @@ const HEAD_PAGE_SIZE = 16;
 
 const isSystemEvent = (event: { type: string }): boolean => event.type.startsWith('$');
 
-/** Our positions are commit positions; every event of an append has its own, equal to its prepare position. */
-const toReadPosition = (position: GlobalPosition): Position => ({ commit: position, prepare: position });
+/**
+ * EventStoreDB orders $all by the pair (commit, prepare): the events of one append may share a commit
+ * position and differ only in their prepare positions. Our port's position is one bigint, so the pair is
+ * packed order-preservingly: the commit position, shifted, plus the prepare's offset from it (an append
+ * is far smaller than the 2^32 bytes of room on either side).
+ */
+const OFFSET_BITS = 33n;
+const OFFSET_BIAS = 1n << 32n;
+const OFFSET_MASK = (1n << OFFSET_BITS) - 1n;
 
-const toRecordedEvent = (event: EsdbRecordedEvent, commitPosition?: bigint): RecordedEvent => {
-  const position = event.position?.commit ?? commitPosition;
-  if (position === undefined)
+export const packPosition = ({ commit, prepare }: Position): GlobalPosition =>
+  (commit << OFFSET_BITS) | (prepare - commit + OFFSET_BIAS);
+
+export const unpackPosition = (position: GlobalPosition): Position => {
+  const commit = position >> OFFSET_BITS;
+  return { commit, prepare: commit + (position & OFFSET_MASK) - OFFSET_BIAS };
+};
+
+const toReadPosition = unpackPosition;
+
+const toRecordedEvent = (event: EsdbRecordedEvent): RecordedEvent => {
+  if (!event.position)
     throw new Error(`event ${event.id} has no position (EventStoreDB 22.10 or later needed)`);
+  const position = packPosition(event.position);
   return {
     id: event.id,
     type: event.type,
@@ -75,7 +92,10 @@ export class EventStoreDbEventStore implements EventStore {
         { expectedRevision: expectedRevision === 'no_stream' ? NO_STREAM : BigInt(expectedRevision) },
       );
       if (!result.position) throw new Error(`append to ${streamName} returned no position`);
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position.commit };
+      return {
+        nextExpectedRevision: Number(result.nextExpectedRevision),
+        position: packPosition(result.position),
+      };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualVersion === NO_STREAM ? NO_STREAM : Number(error.actualVersion);
@@ -90,7 +110,7 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const read = this.client.readStream(streamName, { fromRevision: BigInt(options.fromRevision ?? 0) });
       for await (const resolved of read) {
-        if (resolved.event) recorded.push(toRecordedEvent(resolved.event, resolved.commitPosition));
+        if (resolved.event) recorded.push(toRecordedEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -113,8 +133,8 @@ export class EventStoreDbEventStore implements EventStore {
       let read = 0;
       for await (const { event } of this.client.readAll({ fromPosition: from, maxCount })) {
         read += 1;
-        if (!event || (after !== undefined && event.position.commit <= after)) continue;
-        after = event.position.commit;
+        if (!event || (after !== undefined && packPosition(event.position) <= after)) continue;
+        after = packPosition(event.position);
         if (!isSystemEvent(event) && recorded.length < limit) recorded.push(toRecordedEvent(event));
       }
       if (read < maxCount) break;
@@ -144,7 +164,7 @@ export class EventStoreDbEventStore implements EventStore {
         for await (const { event } of stream) {
           if (closed) return;
           if (!event || isSystemEvent(event)) continue;
-          if (fromPosition !== undefined && event.position.commit <= fromPosition) continue;
+          if (fromPosition !== undefined && packPosition(event.position) <= fromPosition) continue;
           await onEvent(toRecordedEvent(event));
         }
         if (!closed) throw new Error('the EventStoreDB subscription ended');
@@ -174,7 +194,7 @@ export class EventStoreDbEventStore implements EventStore {
       })) {
         read += 1;
         if (!event) continue;
-        if (head === undefined && !isSystemEvent(event)) head = event.position.commit;
+        if (head === undefined && !isSystemEvent(event)) head = packPosition(event.position);
         oldest = event;
       }
       if (head !== undefined || read < HEAD_PAGE_SIZE || !oldest) return head;

@@ -21,8 +21,8 @@ export const createMetrics = () => {
       registers: [registry],
     }),
     projectionLag: new Gauge({
-      name: 'projection_lag_events',
-      help: 'Events appended but not yet applied by the projection runner',
+      name: 'projection_lag_seconds',
+      help: 'How long the oldest event not yet applied to the read models has waited',
       registers: [registry],
     }),
     queueDepth: new Gauge({
