@@ -1,6 +1,6 @@
 import type { ChargeDocument } from '../projections/charges/charge.document';
 import { chargeFromStream } from '../projections/charges/charge.projection';
-import type { PublicEventMapping, PublicEventSource } from './public-event';
+import { historyMapping, resourceAsOfEvent, type PublicEventMapping } from './public-event';
 
 /**
  * The ad-hoc charge as subscribers see it: the CPMS's session ids, the stop threshold and the charging
@@ -37,18 +37,9 @@ export const publicCharge = (doc: ChargeDocument) => ({
   version: doc.version,
 });
 
-const asOfEvent = ({ history }: PublicEventSource) => {
-  const doc = chargeFromStream(history);
-  return doc && { merchantId: doc.merchantId, data: publicCharge(doc) };
-};
-
-const mapping = (domainEventType: string, publicType: string): PublicEventMapping => ({
-  domainEventType,
-  publicType,
-  version: 1,
-  needsHistory: true,
-  build: asOfEvent,
-});
+const asOfEvent = resourceAsOfEvent(chargeFromStream, publicCharge);
+const mapping = (domainEventType: string, publicType: string, build = asOfEvent) =>
+  historyMapping(domainEventType, publicType, build);
 
 /** Meter progress is not announced (one event per reading); the charge's milestones are. */
 export const chargePublicEvents: readonly PublicEventMapping[] = [

@@ -1,6 +1,6 @@
 import type { PaymentIntentDocument } from '../projections/payment-intents/payment-intent.document';
 import { paymentIntentFromStream } from '../projections/payment-intents/payment-intent.projection';
-import type { PublicEventMapping, PublicEventSource } from './public-event';
+import { historyMapping, resourceAsOfEvent, type PublicEventMapping } from './public-event';
 
 /**
  * The payment intent as subscribers see it, field by field. The card's authorization code and RRN stay
@@ -40,19 +40,9 @@ export const publicPaymentIntent = (doc: PaymentIntentDocument) => ({
   version: doc.version,
 });
 
-/** The intent as of the event (not as it is now), so a replay sends the same payload. */
-const asOfEvent = ({ history }: PublicEventSource) => {
-  const doc = paymentIntentFromStream(history);
-  return doc && { merchantId: doc.merchantId, data: publicPaymentIntent(doc) };
-};
-
-const mapping = (domainEventType: string, publicType: string): PublicEventMapping => ({
-  domainEventType,
-  publicType,
-  version: 1,
-  needsHistory: true,
-  build: asOfEvent,
-});
+const asOfEvent = resourceAsOfEvent(paymentIntentFromStream, publicPaymentIntent);
+const mapping = (domainEventType: string, publicType: string, build = asOfEvent) =>
+  historyMapping(domainEventType, publicType, build);
 
 export const paymentIntentPublicEvents: readonly PublicEventMapping[] = [
   mapping('PaymentIntentCreated', 'payment_intent.created'),

@@ -50,3 +50,24 @@ export const publicEventBody = (event: PublicEvent): string =>
     timestamp: event.timestamp,
     data: event.data,
   });
+
+/**
+ * Builds a resource's public events as of the event (not as it is now, so a replay sends the same
+ * payload): fold the stream up to the event, then show the resource through an explicit view.
+ */
+export const resourceAsOfEvent =
+  <D extends { merchantId: string }>(
+    fromStream: (history: readonly RecordedEvent[]) => D | null,
+    view: (doc: D) => Record<string, unknown>,
+  ): PublicEventMapping['build'] =>
+  ({ history }) => {
+    const doc = fromStream(history);
+    return doc && { merchantId: doc.merchantId, data: view(doc) };
+  };
+
+/** A version 1 mapping that needs the event's stream. */
+export const historyMapping = (
+  domainEventType: string,
+  publicType: string,
+  build: PublicEventMapping['build'],
+): PublicEventMapping => ({ domainEventType, publicType, version: 1, needsHistory: true, build });

@@ -1,7 +1,7 @@
 import { terminalAttestationEventCodec } from '../domain/terminal-attestation/terminal-attestation.events';
 import type { TerminalDocument } from '../projections/terminals/terminal.document';
 import { terminalFromStream } from '../projections/terminals/terminal.projection';
-import type { PublicEventMapping, PublicEventSource } from './public-event';
+import { historyMapping, resourceAsOfEvent, type PublicEventMapping } from './public-event';
 
 /** The terminal as subscribers see it: no credential ids, and health as a status and its problems. */
 export const publicTerminal = (doc: TerminalDocument) => ({
@@ -24,16 +24,9 @@ export const publicTerminal = (doc: TerminalDocument) => ({
   version: doc.version,
 });
 
-const asOfEvent = ({ history }: PublicEventSource) => {
-  const doc = terminalFromStream(history);
-  return doc && { merchantId: doc.merchantId, data: publicTerminal(doc) };
-};
-
-const mapping = (
-  domainEventType: string,
-  publicType: string,
-  build: PublicEventMapping['build'] = asOfEvent,
-): PublicEventMapping => ({ domainEventType, publicType, version: 1, needsHistory: true, build });
+const asOfEvent = resourceAsOfEvent(terminalFromStream, publicTerminal);
+const mapping = (domainEventType: string, publicType: string, build = asOfEvent) =>
+  historyMapping(domainEventType, publicType, build);
 
 /**
  * Health reports arrive every minute from every terminal (heartbeats): only a change of health status is

@@ -4,7 +4,7 @@ import { chargeService, type ChargeService } from '../commands/charges/charge.se
 import type { PaymentIntentService } from '../commands/payment-intents/payment-intent.service';
 import { tariffService, type TariffService } from '../commands/tariffs/tariff.service';
 import { adhocChargeRoutes } from '../http/routes/adhoc-charges.routes';
-import type { ReadSide } from '../http/routes/charging.views';
+import type { ReadSide } from '../http/read-your-writes';
 import { tariffRoutes } from '../http/routes/tariffs.routes';
 import type { Clock } from '../infrastructure/clock';
 import { ConfigError, type Config } from '../infrastructure/config';

@@ -8,8 +8,9 @@ import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charg
 import { chargeFromStream } from '../../projections/charges/charge.projection';
 import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
-import { commandContext } from './payment-intents.routes';
-import { decodeCursor, freshDocument, listPage, scopeOf, type ReadSide } from './charging.views';
+import { commandContext, scopeOf } from '../request-context';
+import { freshDocument, type ReadSide } from '../read-your-writes';
+import { decodeCursor, listPage } from './charging.views';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
   service: ChargeService;

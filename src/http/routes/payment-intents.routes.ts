@@ -1,42 +1,18 @@
 import { Router, type Request, type Response } from 'express';
-import type { CommandContext } from '../../commands/command-context';
 import type { CommandResult } from '../../commands/command-handler';
 import type { PaymentIntentService } from '../../commands/payment-intents/payment-intent.service';
 import { canReach } from '../../commands/access-scope';
 import { paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
-import type { EventStore } from '../../infrastructure/event-store/event-store';
-import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
 import { paymentIntentFromStream } from '../../projections/payment-intents/payment-intent.projection';
-import type { ReadModelFreshness } from '../../projections/read-model-freshness';
-import type { Principal } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
-import { principalOf } from '../middleware/authenticate';
+import { commandContext, scopeOf } from '../request-context';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { parseIfMatch, sendResource } from '../resource';
 
-export interface PaymentIntentRoutesDeps {
+export interface PaymentIntentRoutesDeps extends ReadSide {
   service: PaymentIntentService;
-  eventStore: EventStore;
-  readStore: ReadStore;
-  freshness: ReadModelFreshness;
-  readYourWritesTimeoutMs: number;
 }
-
-const scopeOf = (principal: Principal) => ({
-  merchantId: principal.merchantId,
-  ...(principal.terminalId ? { terminalId: principal.terminalId } : {}),
-});
-
-export const commandContext = (res: Response): CommandContext => {
-  const principal = principalOf(res);
-  return {
-    correlationId: res.locals.requestId as string,
-    actor: { id: principal.credentialId, kind: principal.kind },
-    ...(res.locals.idempotency
-      ? { idempotency: res.locals.idempotency as CommandContext['idempotency'] }
-      : {}),
-  };
-};
 
 const notFound = (id: string) =>
   new ApiError(404, 'not_found_error', 'payment_intent_not_found', `no payment intent ${id}`);
@@ -55,7 +31,7 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
   const { service } = deps;
 
   router.post('/v1/payment-intents', async (req, res) => {
-    const result = await service.create(req.body, scopeOf(principalOf(res)), commandContext(res));
+    const result = await service.create(req.body, scopeOf(res), commandContext(res));
     const doc = paymentIntentFromStream(result.stream);
     if (doc) res.setHeader('Location', `/v1/payment-intents/${doc.id}`);
     sendResult(res, 201, result);
@@ -63,24 +39,13 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
 
   router.get('/v1/payment-intents/:id', async (req, res) => {
     const id = idParam(req);
-    const stream = await deps.eventStore.readStream(paymentIntentStreamName(id));
-    const last = stream.at(-1);
-    if (!last) throw notFound(id);
-    if (!(await deps.freshness.waitFor(last.position, deps.readYourWritesTimeoutMs))) {
-      throw new ApiError(
-        503,
-        'dependency_error',
-        'read_model_lagging',
-        'the read model is catching up; retry shortly',
-        {
-          headers: { 'Retry-After': '1' },
-        },
-      );
-    }
-    const doc = await deps.readStore
-      .collection<PaymentIntentDocument>('payment_intents')
-      .findOne({ _id: id });
-    if (!doc || !canReach(scopeOf(principalOf(res)), doc)) throw notFound(id);
+    const doc = await freshDocument<PaymentIntentDocument>(
+      deps,
+      paymentIntentStreamName(id),
+      'payment_intents',
+      id,
+    );
+    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
     sendResource(res, 200, doc);
   });
 
@@ -89,7 +54,7 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     const result = await service.authorize(
       idParam(req),
       { amount, paymentMethod: { type: 'card_present', ...cardPresent }, ...(decline ? { decline } : {}) },
-      scopeOf(principalOf(res)),
+      scopeOf(res),
       commandContext(res),
       parseIfMatch(req.get('if-match')),
     );
@@ -100,7 +65,7 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     const result = await service.capture(
       idParam(req),
       req.body?.amount,
-      scopeOf(principalOf(res)),
+      scopeOf(res),
       commandContext(res),
       parseIfMatch(req.get('if-match')),
     );
@@ -111,7 +76,7 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     const result = await service.void(
       idParam(req),
       req.body?.reason,
-      scopeOf(principalOf(res)),
+      scopeOf(res),
       commandContext(res),
       parseIfMatch(req.get('if-match')),
     );

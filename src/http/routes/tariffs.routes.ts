@@ -8,8 +8,9 @@ import { TARIFFS_COLLECTION, type TariffDocument } from '../../projections/tarif
 import { tariffFromStream } from '../../projections/tariffs/tariff.projection';
 import { ApiError } from '../errors/api-error';
 import { parseIfMatch, sendResource, toResource } from '../resource';
-import { commandContext } from './payment-intents.routes';
-import { decodeCursor, freshDocument, listPage, scopeOf, type ReadSide } from './charging.views';
+import { commandContext, scopeOf } from '../request-context';
+import { freshDocument, type ReadSide } from '../read-your-writes';
+import { decodeCursor, listPage } from './charging.views';
 
 export interface TariffRoutesDeps extends ReadSide {
   service: TariffService;

@@ -20,14 +20,9 @@ import {
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
 import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
 import { etagOf, parseIfMatch } from '../resource';
-import { commandContext } from './payment-intents.routes';
-import {
-  attestationView,
-  readModelLagging,
-  scopeOf,
-  terminalNotFound,
-  waitForReadModels,
-} from './terminals.views';
+import { commandContext, scopeOf } from '../request-context';
+import { readModelLagging, waitForReadModels } from '../read-your-writes';
+import { attestationView, terminalNotFound } from './terminals.views';
 
 export interface TerminalAttestationRoutesDeps {
   attestations: TerminalAttestationService;

@@ -14,16 +14,14 @@ import type { TerminalDocument } from '../../projections/terminals/terminal.docu
 import { TERMINALS_COLLECTION, terminalFromStream } from '../../projections/terminals/terminal.projection';
 import { ApiError } from '../errors/api-error';
 import { etagOf, parseIfMatch, sendResource, toResource } from '../resource';
-import { commandContext } from './payment-intents.routes';
+import { commandContext, scopeOf } from '../request-context';
+import { readModelLagging, waitForReadModels } from '../read-your-writes';
 import {
   credentialView,
   encodeCursor,
-  readModelLagging,
-  scopeOf,
   terminalListFilter,
   terminalNotFound,
   terminalView,
-  waitForReadModels,
   type TerminalListQuery,
 } from './terminals.views';
 

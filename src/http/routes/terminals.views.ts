@@ -1,43 +1,11 @@
-import type { Response } from 'express';
-import type { GlobalPosition } from '../../infrastructure/event-store/event-store';
 import type { Filter } from '../../infrastructure/read-store/read-store';
-import type { ReadModelFreshness } from '../../projections/read-model-freshness';
 import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
 import { ApiError } from '../errors/api-error';
-import { principalOf } from '../middleware/authenticate';
 import { toResource } from '../resource';
-
-export const scopeOf = (res: Response) => {
-  const principal = principalOf(res);
-  return {
-    merchantId: principal.merchantId,
-    ...(principal.terminalId ? { terminalId: principal.terminalId } : {}),
-  };
-};
 
 export const terminalNotFound = (id: string) =>
   new ApiError(404, 'not_found_error', 'terminal_not_found', `no terminal ${id}`);
-
-export const readModelLagging = () =>
-  new ApiError(
-    503,
-    'dependency_error',
-    'read_model_lagging',
-    'the read model is catching up; retry shortly',
-    {
-      headers: { 'Retry-After': '1' },
-    },
-  );
-
-/** Waits, bounded, until the read models hold `position`; 503 rather than stale data. */
-export const waitForReadModels = async (
-  freshness: ReadModelFreshness,
-  position: GlobalPosition | undefined,
-  timeoutMs: number,
-): Promise<void> => {
-  if (position !== undefined && !(await freshness.waitFor(position, timeoutMs))) throw readModelLagging();
-};
 
 export const credentialView = (terminal: TerminalDocument, apiKey: string) => ({
   object: 'terminal_credential' as const,

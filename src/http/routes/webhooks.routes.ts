@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import type { AccessScope } from '../../commands/access-scope';
 import type { CommandResult } from '../../commands/command-handler';
 import type { WebhookDeliveryService } from '../../commands/webhooks/webhook-delivery.service';
 import type { WebhookSubscriptionService } from '../../commands/webhooks/webhook-subscription.service';
@@ -18,7 +17,8 @@ import {
 import { ApiError } from '../errors/api-error';
 import { principalOf } from '../middleware/authenticate';
 import { etagOf, parseIfMatch } from '../resource';
-import { commandContext } from './payment-intents.routes';
+import { commandContext, scopeOf } from '../request-context';
+import { readModelLagging } from '../read-your-writes';
 import { afterCursor, decodeCursor, deliveryView, listPage, subscriptionView } from './webhooks.views';
 
 export interface WebhookRoutesDeps {
@@ -35,27 +35,8 @@ const DEFAULT_LIMIT = 20;
 /** One replay request re-sends at most this many deliveries; `hasMore` says to ask again. */
 const MAX_REPLAY = 1000;
 
-const scopeOf = (res: Response): AccessScope => {
-  const principal = principalOf(res);
-  return {
-    merchantId: principal.merchantId,
-    ...(principal.terminalId ? { terminalId: principal.terminalId } : {}),
-  };
-};
-
 const notFound = (id: string) =>
   new ApiError(404, 'not_found_error', 'webhook_subscription_not_found', `no webhook subscription ${id}`);
-
-const lagging = () =>
-  new ApiError(
-    503,
-    'dependency_error',
-    'read_model_lagging',
-    'the read model is catching up; retry shortly',
-    {
-      headers: { 'Retry-After': '1' },
-    },
-  );
 
 const idParam = (req: Request): string => req.params.id as string;
 
@@ -73,7 +54,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
 
   const waitFor = async (position: GlobalPosition | undefined): Promise<void> => {
     if (position === undefined) return;
-    if (!(await deps.freshness.waitFor(position, deps.readYourWritesTimeoutMs))) throw lagging();
+    if (!(await deps.freshness.waitFor(position, deps.readYourWritesTimeoutMs))) throw readModelLagging();
   };
   /** Lists show every acknowledged write: wait until the read model has what the store held when asked. */
   const waitForHead = async () => waitFor(await deps.eventStore.headPosition());
