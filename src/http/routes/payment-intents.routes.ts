@@ -1,7 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { CommandResult } from '../../commands/command-handler';
 import type { PaymentIntentService } from '../../commands/payment-intents/payment-intent.service';
-import { canReach } from '../../commands/access-scope';
+import { canReach, type AccessScope } from '../../commands/access-scope';
+import type { CommandContext } from '../../commands/command-context';
+import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
+import type { CardPresentPaymentMethod } from '../../domain/payment-intent/payment-intent.events';
 import { paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
 import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
 import { paymentIntentFromStream } from '../../projections/payment-intents/payment-intent.projection';
@@ -26,6 +29,14 @@ const sendResult = (res: Response, status: number, result: CommandResult<unknown
 
 const idParam = (req: Request): string => req.params.id as string;
 
+type Result = CommandResult<PaymentIntentState>;
+type CommandRest = [scope: AccessScope, context: CommandContext, expectedVersion: number | undefined];
+interface AuthorizeBody {
+  amount: number;
+  cardPresent: Omit<CardPresentPaymentMethod, 'type'>;
+  decline?: { code: string; message: string };
+}
+
 export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
   const router = Router();
   const { service } = deps;
@@ -49,39 +60,27 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     sendResource(res, 200, doc);
   });
 
-  router.post('/v1/payment-intents/:id/authorize', async (req, res) => {
-    const { amount, cardPresent, decline } = req.body;
-    const result = await service.authorize(
-      idParam(req),
+  /** A command on one existing intent: id from the path, scope and context from the credential. */
+  const onIntent = <Body>(
+    path: string,
+    run: (id: string, body: Body, ...rest: CommandRest) => Promise<Result>,
+  ) =>
+    router.post(`/v1/payment-intents/:id/${path}`, async (req, res) => {
+      // The body was validated against the contract before it got here.
+      const body = (req.body ?? {}) as Body;
+      const rest: CommandRest = [scopeOf(res), commandContext(res), parseIfMatch(req.get('if-match'))];
+      sendResult(res, 200, await run(idParam(req), body, ...rest));
+    });
+
+  onIntent<AuthorizeBody>('authorize', (id, { amount, cardPresent, decline }, ...rest) =>
+    service.authorize(
+      id,
       { amount, paymentMethod: { type: 'card_present', ...cardPresent }, ...(decline ? { decline } : {}) },
-      scopeOf(res),
-      commandContext(res),
-      parseIfMatch(req.get('if-match')),
-    );
-    sendResult(res, 200, result);
-  });
-
-  router.post('/v1/payment-intents/:id/capture', async (req, res) => {
-    const result = await service.capture(
-      idParam(req),
-      req.body?.amount,
-      scopeOf(res),
-      commandContext(res),
-      parseIfMatch(req.get('if-match')),
-    );
-    sendResult(res, 200, result);
-  });
-
-  router.post('/v1/payment-intents/:id/void', async (req, res) => {
-    const result = await service.void(
-      idParam(req),
-      req.body?.reason,
-      scopeOf(res),
-      commandContext(res),
-      parseIfMatch(req.get('if-match')),
-    );
-    sendResult(res, 200, result);
-  });
+      ...rest,
+    ),
+  );
+  onIntent<{ amount?: number }>('capture', (id, { amount }, ...rest) => service.capture(id, amount, ...rest));
+  onIntent<{ reason?: string }>('void', (id, { reason }, ...rest) => service.void(id, reason, ...rest));
 
   return router;
 };
