@@ -70,6 +70,16 @@ const jwtVerifierFor = async (config: Config, clock: Clock) =>
       })
     : undefined;
 
+/** A health check of an in-process component: `problem` answers undefined when all is well. */
+const componentCheck = (name: string, problem: () => string | undefined): HealthCheck => ({
+  name,
+  componentType: 'component',
+  check: async () => {
+    const found = problem();
+    if (found) throw new Error(`${name} ${found}`);
+  },
+});
+
 const listen = (server: Server, port: number, host: string) =>
   new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -145,6 +155,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.push(() => projector.stop());
   }
 
+  let webhookDispatcher: { isRunning(): boolean } | undefined;
   if (roles.includes('worker')) {
     const expiry = startExpiryWorker({
       readStore,
@@ -158,6 +169,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     const terminalOffline = terminals.startWorker();
     closers.push(() => terminalOffline.close());
     const webhookWorkers = await webhooks.startWorkers({ metrics, freshness });
+    webhookDispatcher = webhookWorkers.dispatcher;
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
@@ -170,15 +182,18 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       { name: 'readStore', componentType: 'datastore', check: () => readStore.ping() },
       { name: 'idempotencyStore', componentType: 'datastore', check: () => idempotencyStore.ping() },
       { name: 'jobQueue', componentType: 'datastore', check: () => jobQueue.ping() },
+      ...(webhookDispatcher
+        ? [
+            componentCheck('webhookDispatcher', () =>
+              webhookDispatcher?.isRunning() ? undefined : 'stopped',
+            ),
+          ]
+        : []),
       ...(projector
         ? [
-            {
-              name: 'projector',
-              componentType: 'component' as const,
-              check: async () => {
-                if (projector.status() !== 'running') throw new Error(`projector ${projector.status()}`);
-              },
-            },
+            componentCheck('projector', () =>
+              projector.status() === 'running' ? undefined : projector.status(),
+            ),
           ]
         : []),
     ];

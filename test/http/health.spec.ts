@@ -24,7 +24,21 @@ describe('HTTP: health and metrics', () => {
       'jobQueue',
       'projector',
       'readStore',
+      'webhookDispatcher',
     ]);
+  });
+
+  it('/health/ready answers 503 when an in-process component stopped', async () => {
+    const stopped = await startTestGateway();
+    try {
+      await stopped.gateway.projector?.stop();
+      const response = await stopped.request('GET', '/health/ready');
+      assert.equal(response.status, 503);
+      assert.equal(response.body.checks.projector, 'fail');
+      assert.equal(response.body.checks.webhookDispatcher, 'pass');
+    } finally {
+      await stopped.close();
+    }
   });
 
   it('/health/detailed needs infrastructure:read and gives each component with its latency', async () => {
