@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../infrastructure/logging/logger';
 import { newUuid } from '../infrastructure/ids';
 import { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import { startGateway, type Role } from '../runtime/gateway';
+import { assertRolesCanShare } from '../runtime/split-roles';
 
 const USAGE = `usage: edgepay <command>
 
@@ -30,6 +31,7 @@ const ROLES: Record<string, readonly Role[]> = {
 };
 
 const runRoles = async (roles: readonly Role[], config: Config, logger: Logger) => {
+  assertRolesCanShare(roles, config);
   const gateway = await startGateway({ config, logger, roles });
   logger.info('edgepay started', { roles, url: gateway.url });
   let stopping = false;
