@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import express from 'express';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { paymentIntentService } from '../commands/payment-intents/payment-intent.service';
 import { apiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { createJwtVerifier } from '../http/auth/jwt-verifier';
 import { createApp } from '../http/app';
 import { paymentIntentRoutes } from '../http/routes/payment-intents.routes';
-import type { HealthCheck } from '../http/routes/health.routes';
+import { publicHealthRoutes, type HealthCheck } from '../http/routes/health.routes';
 import { systemClock, type Clock } from '../infrastructure/clock';
 import type { Config } from '../infrastructure/config';
 import type { Logger } from '../infrastructure/logging/logger';
@@ -175,28 +176,44 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => chargeWorkers.close());
   }
 
+  const projector = gateway.projector;
+  const healthChecks: HealthCheck[] = [
+    { name: 'eventStore', componentType: 'datastore', check: () => eventStore.ping() },
+    { name: 'readStore', componentType: 'datastore', check: () => readStore.ping() },
+    { name: 'idempotencyStore', componentType: 'datastore', check: () => idempotencyStore.ping() },
+    { name: 'jobQueue', componentType: 'datastore', check: () => jobQueue.ping() },
+    ...(webhookDispatcher
+      ? [componentCheck('webhookDispatcher', () => (webhookDispatcher?.isRunning() ? undefined : 'stopped'))]
+      : []),
+    ...(projector
+      ? [
+          componentCheck('projector', () =>
+            projector.status() === 'running' ? undefined : projector.status(),
+          ),
+        ]
+      : []),
+  ];
+
+  const serve = async (app: RequestListener) => {
+    const server = createServer(app);
+    server.keepAliveTimeout = 65_000;
+    await listen(server, config.PORT, config.HOST);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    gateway.server = server;
+    gateway.url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    closers.unshift(() => closeHttpServer(server));
+  };
+
+  if (!roles.includes('api')) {
+    // Projector and worker processes answer the health probes only, so an orchestrator can watch them.
+    const probes = express();
+    probes.disable('x-powered-by');
+    probes.use(publicHealthRoutes(healthChecks));
+    await serve(probes);
+  }
+
   if (roles.includes('api')) {
-    const projector = gateway.projector;
-    const healthChecks: HealthCheck[] = [
-      { name: 'eventStore', componentType: 'datastore', check: () => eventStore.ping() },
-      { name: 'readStore', componentType: 'datastore', check: () => readStore.ping() },
-      { name: 'idempotencyStore', componentType: 'datastore', check: () => idempotencyStore.ping() },
-      { name: 'jobQueue', componentType: 'datastore', check: () => jobQueue.ping() },
-      ...(webhookDispatcher
-        ? [
-            componentCheck('webhookDispatcher', () =>
-              webhookDispatcher?.isRunning() ? undefined : 'stopped',
-            ),
-          ]
-        : []),
-      ...(projector
-        ? [
-            componentCheck('projector', () =>
-              projector.status() === 'running' ? undefined : projector.status(),
-            ),
-          ]
-        : []),
-    ];
     const jwt = await jwtVerifierFor(config, clock);
     const app = createApp({
       logger,
@@ -232,14 +249,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         validateResponses: options.validateResponses ?? false,
       },
     });
-    const server = createServer(app);
-    server.keepAliveTimeout = 65_000;
-    await listen(server, config.PORT, config.HOST);
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    gateway.server = server;
-    gateway.url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-    closers.unshift(() => closeHttpServer(server));
+    await serve(app);
   }
 
   const sampler = startMetricsSampler({

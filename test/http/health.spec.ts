@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/infrastructure/config';
+import { silentLogger } from '../../src/infrastructure/logging/logger';
+import { startGateway } from '../../src/runtime/gateway';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 describe('HTTP: health and metrics', () => {
@@ -79,5 +85,29 @@ describe('HTTP: health and metrics', () => {
     assert.doesNotMatch(text, /pi_01ARZ3NDEKTSV4RRFFQ69G5FAV/);
     assert.match(text, /event_store_append_duration_seconds/);
     assert.match(text, /process_cpu_user_seconds_total/);
+  });
+});
+
+describe('HTTP: health probes of a process without the API', () => {
+  it('answers /health/live and /health/ready, and nothing else', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-probes-'));
+    const gateway = await startGateway({
+      config: loadConfig({ EDGEPAY_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
+      logger: silentLogger(),
+      roles: ['projector', 'worker'],
+    });
+    try {
+      const ready = await fetch(`${gateway.url}/health/ready`);
+      assert.equal(ready.status, 200);
+      assert.equal(((await ready.json()) as { checks: Record<string, string> }).checks.projector, 'pass');
+      assert.equal((await fetch(`${gateway.url}/health/live`)).status, 200);
+      assert.equal(
+        (await fetch(`${gateway.url}/v1/payment-intents/pi_01ARZ3NDEKTSV4RRFFQ69G5FAV`)).status,
+        404,
+      );
+    } finally {
+      await gateway.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
