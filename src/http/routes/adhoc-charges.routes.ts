@@ -10,7 +10,7 @@ import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
 import { freshDocument, type ReadSide } from '../read-your-writes';
-import { decodeCursor, listPage } from './charging.views';
+import { createdAtAndId, listPage, newestFirstAfter } from '../pagination';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
   service: ChargeService;
@@ -48,10 +48,7 @@ const listFilter = (req: Request, res: Response): Filter => {
   if (query.status) clauses.push({ status: query.status });
   if (query.createdFrom) clauses.push({ createdAt: { $gte: new Date(query.createdFrom).toISOString() } });
   if (query.createdTo) clauses.push({ createdAt: { $lt: new Date(query.createdTo).toISOString() } });
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string];
-    clauses.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] });
-  }
+  if (query.cursor) clauses.push(newestFirstAfter(query.cursor));
   return { $and: clauses };
 };
 
@@ -105,7 +102,7 @@ export const adhocChargeRoutes = (deps: AdhocChargeRoutesDeps): Router => {
     const docs = await deps.readStore
       .collection<ChargeDocument>(CHARGES_COLLECTION)
       .find(listFilter(req, res), { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 });
-    res.json(listPage(docs, limit, (charge) => [charge.createdAt, charge.id], toResource));
+    res.json(listPage(docs, limit, createdAtAndId, toResource));
   });
 
   return router;

@@ -10,7 +10,7 @@ import { ApiError } from '../errors/api-error';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
 import { freshDocument, type ReadSide } from '../read-your-writes';
-import { decodeCursor, listPage } from './charging.views';
+import { decodeCursor, listPage } from '../pagination';
 
 export interface TariffRoutesDeps extends ReadSide {
   service: TariffService;

@@ -14,11 +14,11 @@ import type { TerminalDocument } from '../../projections/terminals/terminal.docu
 import { TERMINALS_COLLECTION, terminalFromStream } from '../../projections/terminals/terminal.projection';
 import { ApiError } from '../errors/api-error';
 import { etagOf, parseIfMatch, sendResource, toResource } from '../resource';
+import { createdAtAndId, listPage } from '../pagination';
 import { commandContext, scopeOf } from '../request-context';
 import { readModelLagging, waitForReadModels } from '../read-your-writes';
 import {
   credentialView,
-  encodeCursor,
   terminalListFilter,
   terminalNotFound,
   terminalView,
@@ -78,15 +78,7 @@ export const terminalRoutes = (deps: TerminalRoutesDeps): Router => {
     const filter = terminalListFilter(scopeOf(res), query);
     await waitForHead();
     const docs = await terminals().find(filter, { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 });
-    const page = docs.slice(0, limit);
-    const last = page.at(-1);
-    const hasMore = docs.length > limit;
-    res.json({
-      object: 'list',
-      data: page.map(terminalView),
-      hasMore,
-      nextCursor: hasMore && last ? encodeCursor(last) : null,
-    });
+    res.json(listPage(docs, limit, createdAtAndId, terminalView));
   });
 
   router.get('/v1/terminals/stats', async (_req, res) => {

@@ -2,6 +2,7 @@ import type { Filter } from '../../infrastructure/read-store/read-store';
 import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
 import { ApiError } from '../errors/api-error';
+import { newestFirstAfter } from '../pagination';
 import { toResource } from '../resource';
 
 export const terminalNotFound = (id: string) =>
@@ -49,40 +50,6 @@ export const attestationView = (
 
 export const terminalView = (doc: TerminalDocument) => toResource(doc);
 
-// Pagination: newest first by (createdAt, id); the cursor is the last item's pair, opaque to clients.
-
-export const encodeCursor = (doc: TerminalDocument): string =>
-  Buffer.from(JSON.stringify([doc.createdAt, doc.id])).toString('base64url');
-
-export const decodeCursor = (cursor: string): [string, string] => {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
-    ) {
-      return [parsed[0], parsed[1]];
-    }
-  } catch {
-    // answered below
-  }
-  throw new ApiError(
-    400,
-    'invalid_request_error',
-    'invalid_cursor',
-    'cursor: is not a cursor this API gave',
-    {
-      param: 'cursor',
-    },
-  );
-};
-
-export const afterCursor = ([createdAt, id]: [string, string]): Filter => ({
-  $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }],
-});
-
 export interface TerminalListQuery {
   limit?: number;
   cursor?: string;
@@ -113,6 +80,6 @@ export const terminalListFilter = (
     clauses.push({ lastSeenAt: { $lt: new Date(query.lastSeenBefore).toISOString() } });
   if (query.lastSeenAfter)
     clauses.push({ lastSeenAt: { $gte: new Date(query.lastSeenAfter).toISOString() } });
-  if (query.cursor) clauses.push(afterCursor(decodeCursor(query.cursor)));
+  if (query.cursor) clauses.push(newestFirstAfter(query.cursor));
   return clauses.length === 1 ? (clauses[0] as Filter) : { $and: clauses };
 };

@@ -19,7 +19,8 @@ import { principalOf } from '../middleware/authenticate';
 import { etagOf, parseIfMatch } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
 import { readModelLagging } from '../read-your-writes';
-import { afterCursor, decodeCursor, deliveryView, listPage, subscriptionView } from './webhooks.views';
+import { deliveryView, subscriptionView } from './webhooks.views';
+import { createdAtAndId, listPage, newestFirstAfter } from '../pagination';
 
 export interface WebhookRoutesDeps {
   subscriptions: WebhookSubscriptionService;
@@ -105,18 +106,15 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
   router.get(BASE, async (req, res) => {
     await waitForHead();
     const limit = Number(req.query.limit ?? DEFAULT_LIMIT);
-    const cursor = typeof req.query.cursor === 'string' ? decodeCursor(req.query.cursor) : null;
-    if (typeof req.query.cursor === 'string' && !cursor)
-      throw invalid('invalid_cursor', 'unknown cursor', 'cursor');
     const docs = await subscriptionDocs().find(
       {
         merchantId: scopeOf(res).merchantId,
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
-        ...afterCursor(cursor),
+        ...(typeof req.query.cursor === 'string' ? newestFirstAfter(req.query.cursor) : {}),
       },
       { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 },
     );
-    res.json(listPage(docs, limit, subscriptionView));
+    res.json(listPage(docs, limit, createdAtAndId, subscriptionView));
   });
 
   router.get(`${BASE}/:id`, async (req, res) => {
@@ -178,18 +176,15 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
     await waitForHead();
     await reachable(res, id);
     const limit = Number(req.query.limit ?? DEFAULT_LIMIT);
-    const cursor = typeof req.query.cursor === 'string' ? decodeCursor(req.query.cursor) : null;
-    if (typeof req.query.cursor === 'string' && !cursor)
-      throw invalid('invalid_cursor', 'unknown cursor', 'cursor');
     const docs = await deliveryDocs().find(
       {
         subscriptionId: id,
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
-        ...afterCursor(cursor),
+        ...(typeof req.query.cursor === 'string' ? newestFirstAfter(req.query.cursor) : {}),
       },
       { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 },
     );
-    res.json(listPage(docs, limit, deliveryView));
+    res.json(listPage(docs, limit, createdAtAndId, deliveryView));
   });
 
   router.post(`${BASE}/:id/replay`, async (req, res) => {

@@ -1,9 +1,11 @@
-import { invalid } from '../../domain/shared/domain-error';
+import { invalid } from '../domain/shared/domain-error';
+import type { Filter } from '../infrastructure/read-store/read-store';
 
 /** Cursors are opaque to clients: base64url of the last item's sort key. */
 export const encodeCursor = (key: readonly string[]): string =>
   Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
+/** The sort key a cursor carries; a cursor this API did not give is a 400. */
 export const decodeCursor = (cursor: string, length: number): string[] => {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -20,6 +22,13 @@ export const decodeCursor = (cursor: string, length: number): string[] => {
   throw invalid('invalid_cursor', 'cursor: is not a cursor this API gave', 'cursor');
 };
 
+/** For lists sorted newest first by (createdAt, _id): the items after the cursor's (createdAt, id). */
+export const newestFirstAfter = (cursor: string): Filter => {
+  const [createdAt, id] = decodeCursor(cursor, 2) as [string, string];
+  return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] };
+};
+
+/** `items` holds up to limit + 1 entries: the extra one only says there is more. */
 export const listPage = <T, R>(
   items: readonly T[],
   limit: number,
@@ -36,3 +45,8 @@ export const listPage = <T, R>(
     nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 };
+
+export const createdAtAndId = (doc: { createdAt: string; id: string }): readonly string[] => [
+  doc.createdAt,
+  doc.id,
+];
