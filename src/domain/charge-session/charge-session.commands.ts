@@ -1,28 +1,13 @@
-import type { Currency } from '../shared/money';
-import type { TariffDefinition } from '../tariff/tariff.model';
 import type { CpmsSessionStatus, MeterReading, SettlementOutcome } from './charge-session.events';
+import type { ChargeTerms } from './charge-session.state';
 
 /** Every command carries the time it is decided at; deciders never read a clock. */
 interface CommandBase {
   now: string;
 }
 
-export interface StartChargeSession extends CommandBase {
+export interface StartChargeSession extends CommandBase, ChargeTerms {
   type: 'StartChargeSession';
-  chargeId: string;
-  merchantId: string;
-  terminalId: string | null;
-  paymentIntentId: string;
-  stationId: string;
-  connectorId: string;
-  evseId: string | null;
-  tariffId: string;
-  tariff: TariffDefinition;
-  currency: Currency;
-  amountAuthorized: number;
-  stopThreshold: number;
-  vatRatePercent: number;
-  timeZone: string;
   startTimeoutMs: number;
   metadata: Record<string, string>;
 }

@@ -10,7 +10,8 @@ import type {
   StopReason,
 } from './charge-session.events';
 
-export interface ChargeDetails {
+/** What a charge is fixed to at its start: where, for whom, against which intent and at which tariff. */
+export interface ChargeTerms {
   chargeId: string;
   merchantId: string;
   terminalId: string | null;
@@ -25,6 +26,9 @@ export interface ChargeDetails {
   stopThreshold: number;
   vatRatePercent: number;
   timeZone: string;
+}
+
+export interface ChargeDetails extends ChargeTerms {
   startDeadline: string;
   cpmsSessionId: string | null;
   cpmsStartAccepted: boolean;
