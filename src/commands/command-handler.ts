@@ -75,11 +75,10 @@ const toNewEvents = (
  * A retry whose first attempt was appended but never answered (the process died, or the answer could
  * not be recorded): the stream already holds events carrying this credential's Idempotency-Key.
  */
-const alreadyApplied = (stream: readonly RecordedEvent[], { idempotency }: CommandContext): boolean =>
+const alreadyApplied = (stream: readonly RecordedEvent[], { idempotency, actor }: CommandContext): boolean =>
   idempotency !== undefined &&
   stream.some(
-    (event) =>
-      event.metadata.idempotencyKey === idempotency.key && event.metadata.actor.id === idempotency.scope,
+    (event) => event.metadata.idempotencyKey === idempotency.key && event.metadata.actor.id === actor.id,
   );
 
 /**

@@ -1,6 +1,6 @@
 /** Who is calling, as established by authentication: the only source of merchant and terminal ids. */
 export interface Principal {
-  /** The API key's id, or `jwt:<sub>`; recorded as the events' actor and the idempotency scope. */
+  /** The API key's id, or `jwt:<sub>`; recorded as the events' actor. */
   credentialId: string;
   kind: 'api_key' | 'jwt';
   merchantId: string;
@@ -8,6 +8,19 @@ export interface Principal {
   terminalId?: string;
   scopes: ReadonlySet<string>;
 }
+
+/**
+ * Whose Idempotency-Key space a request lives in: everything that defines the caller's authority. A `sub`
+ * alone is not enough: two tokens with one `sub` for different merchants (or terminals) are different
+ * callers and must never replay each other's answers (which may hold a terminal's key or a webhook secret).
+ */
+export const replayScopeOf = (principal: Principal): string =>
+  JSON.stringify([
+    principal.kind,
+    principal.credentialId,
+    principal.merchantId,
+    principal.terminalId ?? null,
+  ]);
 
 export const scopeResources = [
   'payments',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IdempotencyStore, StoredResponse } from '../../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../../infrastructure/logging/logger';
 import { ApiError } from '../errors/api-error';
+import { replayScopeOf } from '../auth/principal';
 import { principalOf } from './authenticate';
 
 export interface IdempotencyOptions {
@@ -40,7 +41,7 @@ const replay = (res: Response, stored: StoredResponse): void => {
 };
 
 /**
- * Idempotency-Key on state-changing POSTs, scoped to the credential. The answer is recorded before it
+ * Idempotency-Key on state-changing POSTs, scoped to the caller's authority (replayScopeOf). The answer is recorded before it
  * is sent, so a client that saw an answer always gets the same one again. 5xx answers are not recorded:
  * the request had no effect we vouch for, and the client should retry.
  */
@@ -49,7 +50,7 @@ export const idempotency =
   async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined) return next();
-    const scope = principalOf(res).credentialId;
+    const scope = replayScopeOf(principalOf(res));
     const hash = requestHash(req.method, req.path, req.body);
     const now = options.now();
     try {
