@@ -6,6 +6,9 @@ import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency
 import type { Logger } from '../infrastructure/logging/logger';
 import type { Metrics } from '../infrastructure/metrics/metrics';
 import { TokenBucketRateLimiter } from './auth/rate-limiter';
+import { isDateTime, toUtcDateTime } from './edge/date-time';
+import { boundedJsonDepth, declaredShapeOnly, decodablePath } from './edge/request-shape';
+import { securityHeaders } from './edge/response-headers';
 import { authenticate, type Authenticators } from './middleware/authenticate';
 import { cardDataGuard } from './middleware/card-data-guard';
 import { errorHandler, routeNotFound } from './middleware/error-handler';
@@ -48,7 +51,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  app.use(requestId, observeRequests(deps.logger, deps.metrics));
+  app.use(securityHeaders, requestId, observeRequests(deps.logger, deps.metrics));
   app.use(publicHealthRoutes(deps.healthChecks));
   if (settings.metricsPublic) {
     app.get(
@@ -70,7 +73,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(
     express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
   );
-  app.use(cardDataGuard);
+  app.use(boundedJsonDepth, cardDataGuard, decodablePath);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: OPENAPI_SPEC,
@@ -78,9 +81,18 @@ export const createApp = (deps: AppDeps): Express => {
       validateResponses: settings.validateResponses,
       validateSecurity: false,
       validateFormats: true,
+      // One date-time reader for every parameter and body field: strict, and normalized to UTC.
+      formats: { 'date-time': { type: 'string', validate: isDateTime } },
+      serDes: [
+        {
+          format: 'date-time',
+          deserialize: toUtcDateTime,
+          serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
+        },
+      ],
     }),
   );
-  app.use(requireScopeFromContract);
+  app.use(declaredShapeOnly, requireScopeFromContract);
   app.use(
     idempotency({
       store: deps.idempotencyStore,

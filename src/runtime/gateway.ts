@@ -4,6 +4,7 @@ import { paymentIntentService } from '../commands/payment-intents/payment-intent
 import { apiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { createJwtVerifier } from '../http/auth/jwt-verifier';
 import { createApp } from '../http/app';
+import { answerClientErrors } from '../http/edge/client-error';
 import { paymentIntentRoutes } from '../http/routes/payment-intents.routes';
 import { publicHealthRoutes, type HealthCheck } from '../http/routes/health.routes';
 import { systemClock, type Clock } from '../infrastructure/clock';
@@ -197,6 +198,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const serve = async (app: RequestListener) => {
     const server = createServer(app);
     server.keepAliveTimeout = 65_000;
+    answerClientErrors(server);
     await listen(server, config.PORT, config.HOST);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

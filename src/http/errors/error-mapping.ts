@@ -21,19 +21,22 @@ const isValidatorError = (error: unknown): error is ValidatorError =>
   typeof (error as { status?: unknown }).status === 'number' &&
   Array.isArray((error as { errors?: unknown }).errors);
 
-/** `/body/amount` or `.body.amount` -> `amount`. */
-const paramOf = (path: string | undefined): string | undefined =>
-  path
-    ?.replace(/^[./]?(body|query|params|headers|path)[./]?/, '')
-    .replace(/\//g, '.')
-    .replace(/^\./, '') || undefined;
+const REQUEST_PART = /^[./]?(body|query|params|headers|path)(?=[./]|$)[./]?/;
+
+/**
+ * `/body/amount` or `.body.amount` -> `amount`. Only paths into a part of the request are the caller's
+ * words; anything else is the validator talking about itself (a route key, a malformed URI) and is not echoed.
+ */
+const paramOf = (path: string): string | undefined =>
+  path.replace(REQUEST_PART, '').replace(/\//g, '.').replace(/^\./, '') || undefined;
 
 const fromValidator = (error: ValidatorError): ApiError => {
   const first = error.errors?.[0];
-  const param = paramOf(first?.path);
-  const message = first
+  const aboutTheRequest = first?.path !== undefined && REQUEST_PART.test(first.path);
+  const param = aboutTheRequest ? paramOf(first.path as string) : undefined;
+  const message = aboutTheRequest
     ? `${param ?? 'request'}: ${first.message ?? 'is invalid'}`
-    : (error.message ?? 'invalid request');
+    : 'the request does not match the contract';
   switch (error.status) {
     case 404:
       return new ApiError(404, 'not_found_error', 'route_not_found', 'no such route');
@@ -56,7 +59,12 @@ const fromValidator = (error: ValidatorError): ApiError => {
 interface BodyParserError {
   type?: string;
   status?: number;
+  code?: string;
 }
+
+// Errors the body reader passes on from zlib when a body is not what its Content-Encoding claims.
+const isDecodingError = (code: string | undefined): boolean =>
+  code !== undefined && (code.startsWith('Z_') || code.startsWith('ERR_ZLIB') || code.startsWith('ERR__'));
 
 const fromBodyParser = (error: BodyParserError): ApiError | undefined => {
   switch (error.type) {
@@ -68,6 +76,23 @@ const fromBodyParser = (error: BodyParserError): ApiError | undefined => {
     case 'charset.unsupported':
       return new ApiError(415, 'invalid_request_error', 'unsupported_encoding', 'unsupported body encoding');
     default:
+      if (isDecodingError(error.code)) {
+        return new ApiError(
+          400,
+          'invalid_request_error',
+          'invalid_content_encoding',
+          'the request body could not be decoded as its Content-Encoding says',
+        );
+      }
+      // Any other refusal of the body reader (an aborted or short body) is the client's; its text is not.
+      if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+        return new ApiError(
+          400,
+          'invalid_request_error',
+          'unreadable_body',
+          'the request body could not be read',
+        );
+      }
       return undefined;
   }
 };

@@ -1,0 +1,15 @@
+import type { RequestHandler } from 'express';
+
+/**
+ * Every answer of this API is for one caller: some carry an API key or a webhook secret, the rest payment
+ * data. None may sit in a shared or browser cache, and none may be sniffed into another content type.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set(SECURITY_HEADERS);
+  next();
+};
