@@ -177,6 +177,52 @@ describe('HTTP: ad-hoc charges, failure paths (each ends in a defined state, the
     assert.equal(events[0]?.data.reason, 'charge_delivered_no_energy');
   });
 
+  it('a free charge that delivered energy voids the intent saying there was nothing to capture', async () => {
+    await h.putTariff('free', {
+      currency: 'TRY',
+      elements: [{ priceComponents: [{ type: 'ENERGY', price: 0, stepSize: 1 }] }],
+    });
+    const intentId = await h.authorizedIntent(20_000);
+    const charge = await h.start({
+      paymentIntentId: intentId,
+      tariffId: 'free',
+      stationId: 'ST-FREE',
+      connectorId: '1',
+    });
+    const active = await h.waitForCharge(charge.id, (c) => c.status === 'active');
+    await h.reading(active, 5, 4_000);
+    const completed = await h.complete(charge.id);
+    assert.deepEqual([completed.body.amountDue, completed.body.meter.energyWh], [0, 4_000]);
+    await h.waitForCharge(charge.id, (c) => c.settlement !== null);
+    const events = settlementEvents(await h.intentEvents(intentId));
+    assert.deepEqual(types(events), ['PaymentIntentVoided']);
+    assert.equal(events[0]?.data.reason, 'charge_nothing_to_capture');
+  });
+
+  it('a meter reading with a UTC offset is accepted and recorded in UTC', async () => {
+    const { charge } = await startOn('ST-OFFSET');
+    const active = await h.waitForCharge(charge.id, (c) => c.status === 'active');
+    const measured = new Date(Date.parse(active.activatedAt) + 5 * MINUTE);
+    h.clock.set(measured);
+    const istanbul = new Date(measured.getTime() + 3 * 60 * MINUTE).toISOString().replace('Z', '+03:00');
+    const progress = await h.api.request('PUT', `/v1/adhoc-charges/${charge.id}/progress`, {
+      key: h.key,
+      body: { meterWh: 1_000, measuredAt: istanbul },
+    });
+    assert.equal(progress.status, 200, JSON.stringify(progress.body));
+    const completed = await h.complete(charge.id, {
+      reading: { meterWh: 1_500, measuredAt: istanbul.replace(/:(\d\d)\.(\d{3})\+/, ':$1.999+') },
+    });
+    assert.equal(completed.status, 200, JSON.stringify(completed.body));
+    const readings = (await h.streamEvents(`charge_session-${charge.id}`)).filter(
+      (event) => event.type === 'ChargeSessionProgressRecorded',
+    );
+    assert.equal(
+      (readings[0]?.data as { reading: { measuredAt: string } }).reading.measuredAt,
+      measured.toISOString(),
+    );
+  });
+
   it('refuses to start on an intent that cannot pay for it', async () => {
     const start = (body: Record<string, unknown>, key = h.key) =>
       h.api.request('POST', '/v1/adhoc-charges/start', {

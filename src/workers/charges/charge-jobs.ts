@@ -7,6 +7,7 @@ import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { CpmsAdapter } from '../../integrations/cpms/cpms-adapter';
 import type { ChargeAction, ChargeJob } from './charge-actions';
+import { voidReasonOf } from '../../domain/charge-session/void-reason';
 
 /** Test seams around the payment step, where a crash is most interesting. Never set in production. */
 export interface ChargeProcessHooks {
@@ -69,9 +70,7 @@ const settle = async (deps: ChargeJobDeps, state: Finished, context: CommandCont
       await deps.paymentIntents.captureForCharge(paymentIntentId, chargeId, state.amountDue, context);
       outcome = { outcome: 'captured', amountCaptured: state.amountDue, failureCode: null };
     } else {
-      const reason =
-        state.status === 'failed' ? `charge_failed_${state.reason}` : 'charge_delivered_no_energy';
-      await deps.paymentIntents.voidForCharge(paymentIntentId, chargeId, reason, context);
+      await deps.paymentIntents.voidForCharge(paymentIntentId, chargeId, voidReasonOf(state), context);
       outcome = { outcome: 'voided', amountCaptured: 0, failureCode: null };
     }
   } catch (error) {
