@@ -34,6 +34,8 @@ export interface AppDeps {
   settings: {
     version: string;
     rateLimitPerMinute: number;
+    /** Failed authentications a client address may make per minute before 429. */
+    authFailuresPerMinute: number;
     idempotencyTtlMs: number;
     /** How long a claim of a request that never finished (crashed process) blocks its retries. */
     idempotencyLockMs: number;
@@ -60,7 +62,15 @@ export const createApp = (deps: AppDeps): Express => {
         void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
     );
   }
-  app.use(authenticate(deps.authenticators));
+  app.use(
+    authenticate(deps.authenticators, {
+      limiter: new TokenBucketRateLimiter({
+        capacity: settings.authFailuresPerMinute,
+        refillPerMinute: settings.authFailuresPerMinute,
+      }),
+      now,
+    }),
+  );
   app.use(
     rateLimit(
       new TokenBucketRateLimiter({

@@ -32,8 +32,13 @@ export const configSchema = z
     JWT_JWKS_URL: z.string().url().optional(),
     JWT_ISSUER: z.string().default('edgepay'),
     JWT_AUDIENCE: z.string().default('edgepay-gateway'),
+    // JWT rules (docs/decisions/0011-hardening-the-edge.md).
+    JWT_LEEWAY_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    JWT_MAX_LIFETIME_TERMINAL_SECONDS: positiveInt.default(24 * 3600),
+    JWT_MAX_LIFETIME_OPERATOR_SECONDS: positiveInt.default(3600),
     AUTHORIZATION_TTL_MINUTES: positiveInt.default(7 * 24 * 60),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+    AUTH_FAILURES_PER_MINUTE: positiveInt.default(30),
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     IDEMPOTENCY_LOCK_SECONDS: positiveInt.default(30),
     READ_YOUR_WRITES_TIMEOUT_MS: positiveInt.default(2000),

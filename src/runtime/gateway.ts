@@ -2,6 +2,7 @@ import express from 'express';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { paymentIntentService } from '../commands/payment-intents/payment-intent.service';
 import { apiKeyAuthenticator } from '../http/auth/api-key-authenticator';
+import { terminalBoundJwt } from '../http/auth/terminal-key-check';
 import { createJwtVerifier } from '../http/auth/jwt-verifier';
 import { createApp } from '../http/app';
 import { answerClientErrors } from '../http/edge/client-error';
@@ -67,7 +68,11 @@ const jwtVerifierFor = async (config: Config, clock: Clock) =>
           : {}),
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
-        clockToleranceSec: 30,
+        clockToleranceSec: config.JWT_LEEWAY_SECONDS,
+        maxLifetimeSec: {
+          terminal: config.JWT_MAX_LIFETIME_TERMINAL_SECONDS,
+          operator: config.JWT_MAX_LIFETIME_OPERATOR_SECONDS,
+        },
         clock,
       })
     : undefined;
@@ -222,7 +227,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       metrics,
       clock,
       idempotencyStore,
-      authenticators: { apiKey: apiKeyAuthenticator(readStore), ...(jwt ? { jwt } : {}) },
+      authenticators: {
+        apiKey: apiKeyAuthenticator(readStore),
+        ...(jwt ? { jwt: terminalBoundJwt(jwt, readStore) } : {}),
+      },
       routers: [
         paymentIntentRoutes({
           service: paymentIntents,
@@ -245,6 +253,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       settings: {
         version: VERSION,
         rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
         idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
         metricsPublic: config.METRICS_PUBLIC,

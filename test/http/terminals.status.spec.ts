@@ -36,7 +36,7 @@ describe('HTTP: terminal status and credentials', () => {
     );
     const refused = await self(terminal.id, apiKey);
     assert.equal(refused.status, 401);
-    assert.equal(refused.body.error.code, 'invalid_api_key');
+    assert.equal(refused.body.error.code, 'terminal_not_in_service');
     assert.equal((await pay(apiKey)).status, 401);
 
     const active = await setStatus(terminal.id, { status: 'active' });

@@ -60,6 +60,7 @@ export const startTestGateway = async (
     JWT_SECRET: TEST_JWT_SECRET,
     SQLITE_SYNCHRONOUS: 'NORMAL',
     RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   });
   const gateway = await startGateway({

@@ -83,6 +83,9 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
           'a terminal credential can only create intents for its own terminal',
         );
       }
+      if (!scope.terminalId && input.terminalId && deps.terminalTrust) {
+        await deps.terminalTrust.assertNotForeign(scope.merchantId, input.terminalId);
+      }
       await trusted(scope);
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)

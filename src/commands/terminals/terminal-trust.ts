@@ -1,4 +1,4 @@
-import { forbidden } from '../../domain/shared/domain-error';
+import { forbidden, notFound } from '../../domain/shared/domain-error';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import {
   MERCHANT_ATTESTATION_POLICIES_COLLECTION,
@@ -12,6 +12,11 @@ import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.proje
 /** Called before a payment command from a terminal's own credential; throws a 403 DomainError to refuse it. */
 export interface TerminalTrust {
   check(merchantId: string, terminalId: string, now: Date): Promise<void>;
+  /**
+   * A terminal named in a body by a merchant credential: another merchant's terminal is reported as
+   * absent (404), as its other resources are. Terminals the gateway does not manage are not known here.
+   */
+  assertNotForeign(merchantId: string, terminalId: string): Promise<void>;
 }
 
 export const TERMINAL_ATTESTATION_REQUIRED = 'terminal_attestation_required';
@@ -27,6 +32,14 @@ const untrustedBecause = (terminalId: string, why: string) =>
  * verdict or policy the caller saw acknowledged is the one enforced here.
  */
 export const terminalTrust = (readStore: ReadStore): TerminalTrust => ({
+  async assertNotForeign(merchantId, terminalId) {
+    const terminal = await readStore
+      .collection<TerminalDocument>(TERMINALS_COLLECTION)
+      .findOne({ _id: terminalId });
+    if (terminal !== null && terminal.merchantId !== merchantId) {
+      throw notFound('terminal_not_found', `no terminal ${terminalId}`);
+    }
+  },
   async check(merchantId, terminalId, now) {
     const terminal = await readStore
       .collection<TerminalDocument>(TERMINALS_COLLECTION)

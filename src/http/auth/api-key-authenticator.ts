@@ -3,7 +3,7 @@ import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projecti
 import { parseApiKey, verifyApiKey } from './api-keys';
 import { AuthenticationError } from './authentication-error';
 import type { Principal } from './principal';
-import { terminalKeyUsable } from './terminal-key-check';
+import { assertTerminalInService, isCurrentTerminalKey } from './terminal-key-check';
 
 const refused = () => new AuthenticationError('invalid_api_key', 'the API key is not valid');
 
@@ -14,13 +14,12 @@ export const apiKeyAuthenticator =
     const parsed = parseApiKey(key);
     if (!parsed) throw refused();
     const record = await readStore.collection<ApiKeyDocument>('api_keys').findOne({ prefix: parsed.prefix });
-    if (!record || record.status !== 'active' || !verifyApiKey(key, record.hash)) throw refused();
-    if (
-      record.terminalId &&
-      !(await terminalKeyUsable(readStore, { ...record, terminalId: record.terminalId }))
-    ) {
-      throw refused();
-    }
+    if (!record || !verifyApiKey(key, record.hash)) throw refused();
+    // Before the key's own status: a decommissioned terminal's (revoked) key answers as its JWT would.
+    const terminalKey = record.terminalId ? { ...record, terminalId: record.terminalId } : undefined;
+    if (terminalKey) await assertTerminalInService(readStore, terminalKey);
+    if (record.status !== 'active') throw refused();
+    if (terminalKey && !(await isCurrentTerminalKey(readStore, terminalKey))) throw refused();
     return {
       credentialId: record._id,
       kind: 'api_key',

@@ -4,7 +4,12 @@
  * the HTTP edge answers 503 for it, 401 for the others.
  */
 export type AuthenticationErrorCode =
-  'missing_credentials' | 'invalid_token' | 'token_expired' | 'invalid_api_key' | 'verifier_unavailable';
+  | 'missing_credentials'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'invalid_api_key'
+  | 'terminal_not_in_service'
+  | 'verifier_unavailable';
 
 export class AuthenticationError extends Error {
   override readonly name = 'AuthenticationError';

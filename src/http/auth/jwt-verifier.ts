@@ -23,8 +23,13 @@ export interface JwtVerifierOptions {
   issuer: string;
   audience: string;
   clockToleranceSec?: number;
+  /** Longest `exp - iat` accepted for a terminal's token (one with `tid`), and for any other token. */
+  maxLifetimeSec?: { terminal: number; operator: number };
   clock?: Clock;
 }
+
+/** Defaults, in seconds: a terminal re-authenticates daily, an operator's session lasts a working hour. */
+export const DEFAULT_MAX_LIFETIME_SEC = { terminal: 24 * 3600, operator: 3600 } as const;
 
 export interface JwtVerifier {
   /** Resolves the caller, or rejects with an AuthenticationError. */
@@ -95,6 +100,33 @@ const resolveKey = async (
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
+/**
+ * `iat` is required and checked here rather than by jose: a token minted in the future (beyond the leeway)
+ * or meant to live longer than its kind allows is refused, so a leaked or mis-minted token cannot last
+ * for years.
+ */
+const checkLifetime = (
+  payload: JWTPayload,
+  nowSec: number,
+  toleranceSec: number,
+  maxLifetimeSec: { terminal: number; operator: number },
+): void => {
+  const { iat, exp, tid } = payload;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    throw new AuthenticationError('invalid_token', 'the token has no issue time (iat)');
+  }
+  if (iat > nowSec + toleranceSec) {
+    throw new AuthenticationError('invalid_token', 'the token was issued in the future');
+  }
+  const kind = tid === undefined ? 'operator' : 'terminal';
+  if (typeof exp === 'number' && exp - iat > maxLifetimeSec[kind]) {
+    throw new AuthenticationError(
+      'invalid_token',
+      `the token lives longer than the ${maxLifetimeSec[kind]} seconds allowed for ${kind} tokens`,
+    );
+  }
+};
+
 const toPrincipal = (payload: JWTPayload): Principal => {
   const { sub, mid, tid, scope } = payload;
   if (!nonEmptyString(sub)) throw new AuthenticationError('invalid_token', 'the token has no subject (sub)');
@@ -127,7 +159,10 @@ const toAuthenticationError = (error: unknown): AuthenticationError => {
     return new AuthenticationError('token_expired', 'the token has expired', { cause: error });
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    const message = claimMessages[error.claim] ?? `the token claim ${error.claim} is ${error.reason}`;
+    const message =
+      error.reason === 'missing'
+        ? `the token has no ${error.claim} claim`
+        : (claimMessages[error.claim] ?? `the token claim ${error.claim} is ${error.reason}`);
     return new AuthenticationError('invalid_token', message, { cause: error });
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
@@ -142,7 +177,8 @@ const toAuthenticationError = (error: unknown): AuthenticationError => {
 };
 
 /**
- * Verifies bearer JWTs: one algorithm family per key source, and iss, aud, exp and sub required.
+ * Verifies bearer JWTs: one algorithm family per key source; iss, aud, exp, iat and sub required; iat not
+ * in the future and exp - iat within the maximum lifetime of the token's kind.
  * Claims map to a Principal: sub -> `jwt:<sub>`, mid -> merchantId, tid -> terminalId, scope -> scopes.
  */
 export const createJwtVerifier = async (options: JwtVerifierOptions): Promise<JwtVerifier> => {
@@ -151,9 +187,10 @@ export const createJwtVerifier = async (options: JwtVerifierOptions): Promise<Jw
     algorithms,
     issuer: options.issuer,
     audience: options.audience,
-    requiredClaims: ['exp', 'sub'],
+    requiredClaims: ['exp', 'sub', 'iat'],
     clockTolerance: options.clockToleranceSec ?? 0,
   };
+  const maxLifetimeSec = options.maxLifetimeSec ?? DEFAULT_MAX_LIFETIME_SEC;
   return {
     async verify(token: string): Promise<Principal> {
       if (!nonEmptyString(token)) throw new AuthenticationError('missing_credentials', 'no token was given');
@@ -163,6 +200,8 @@ export const createJwtVerifier = async (options: JwtVerifierOptions): Promise<Jw
           ...verifyOptions,
           ...(currentDate ? { currentDate } : {}),
         });
+        const nowSec = (currentDate ?? new Date()).getTime() / 1000;
+        checkLifetime(payload, nowSec, verifyOptions.clockTolerance, maxLifetimeSec);
         return toPrincipal(payload);
       } catch (error) {
         throw toAuthenticationError(error);

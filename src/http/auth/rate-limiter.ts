@@ -60,6 +60,14 @@ export class TokenBucketRateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
+  /** What take() would answer now, without taking: for limits that count only some requests (failures). */
+  peek(key: string, now: number): TakeResult {
+    const bucket = this.refilled(this.buckets.get(key), now);
+    if (bucket.tokens >= 1 - epsilon) return { allowed: true, remaining: Math.floor(bucket.tokens) };
+    const waitMs = (1 - bucket.tokens) / this.tokensPerMs;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+
   /** How many keys are tracked; for tests and metrics. */
   get size(): number {
     return this.buckets.size;

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { AuthenticationError } from '../auth/authentication-error';
 import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { Principal } from '../auth/principal';
+import type { TakeResult, TokenBucketRateLimiter } from '../auth/rate-limiter';
 import { ApiError } from '../errors/api-error';
 
 export interface Authenticators {
@@ -37,10 +38,33 @@ const credentialsOf = async (
   throw new AuthenticationError('missing_credentials', 'send an X-API-Key header or a Bearer token');
 };
 
-/** Establishes res.locals.principal: the only source of merchant and terminal ids. */
+/** Failed authentications counted per client address, so guessing keys or tokens is throttled. */
+export interface FailureThrottle {
+  limiter: TokenBucketRateLimiter;
+  now: () => number;
+}
+
+const throttled = (result: Extract<TakeResult, { allowed: false }>) =>
+  new ApiError(
+    429,
+    'rate_limit_error',
+    'too_many_failed_authentications',
+    'too many failed authentications',
+    {
+      headers: { 'Retry-After': String(result.retryAfterSeconds) },
+    },
+  );
+
+/**
+ * Establishes res.locals.principal: the only source of merchant and terminal ids. Runs before the
+ * per-credential limiter, which cannot see callers without a credential; the failure throttle can.
+ */
 export const authenticate =
-  (authenticators: Authenticators): RequestHandler =>
+  (authenticators: Authenticators, throttle: FailureThrottle): RequestHandler =>
   async (req, res, next) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const standing = throttle.limiter.peek(address, throttle.now());
+    if (!standing.allowed) return next(throttled(standing));
     try {
       const principal = await credentialsOf(authenticators, {
         apiKey: req.get('x-api-key'),
@@ -49,7 +73,10 @@ export const authenticate =
       res.locals.principal = principal;
       next();
     } catch (error) {
-      next(error instanceof AuthenticationError ? toApiError(error) : error);
+      if (!(error instanceof AuthenticationError)) return next(error);
+      if (error.code === 'verifier_unavailable') return next(toApiError(error));
+      const counted = throttle.limiter.take(address, throttle.now());
+      next(counted.allowed ? toApiError(error) : throttled(counted));
     }
   };
 

@@ -187,6 +187,51 @@ describe('JWT verifier', () => {
     });
   });
 
+  describe('lifetime: iat required, not in the future, exp - iat bounded per kind', () => {
+    const clock = new ManualClock(start);
+    const HOUR = 3600;
+    let verifier: JwtVerifier;
+    before(async () => {
+      verifier = await createJwtVerifier({
+        secret,
+        issuer,
+        audience,
+        clock,
+        clockToleranceSec: 30,
+        maxLifetimeSec: { terminal: 24 * HOUR, operator: HOUR },
+      });
+    });
+
+    it('refuses a token without iat', async () => {
+      const error = await rejects(verifier, await signHs256({ iat: undefined }), 'invalid_token');
+      assert.match(error.message, /iat/);
+    });
+
+    it('refuses iat in the future beyond the leeway, accepts it within', async () => {
+      const future = await signHs256({ iat: startSeconds + 31, exp: startSeconds + 600 });
+      assert.match((await rejects(verifier, future, 'invalid_token')).message, /issued in the future/);
+      const skewed = await signHs256({ iat: startSeconds + 29, exp: startSeconds + 600 });
+      assert.equal((await verifier.verify(skewed)).merchantId, 'mer_01');
+    });
+
+    it('refuses a 100-year token, for operators and terminals alike', async () => {
+      const century = { exp: startSeconds + 100 * 365 * 24 * HOUR };
+      await rejects(verifier, await signHs256(century), 'invalid_token');
+      await rejects(verifier, await signHs256({ ...century, tid: 'trm_1' }), 'invalid_token');
+    });
+
+    it('holds each kind to its own maximum', async () => {
+      const day = { exp: startSeconds + 24 * HOUR };
+      assert.equal((await verifier.verify(await signHs256({ ...day, tid: 'trm_1' }))).terminalId, 'trm_1');
+      const error = await rejects(verifier, await signHs256(day), 'invalid_token');
+      assert.match(error.message, /3600 seconds allowed for operator tokens/);
+      assert.equal(
+        (await verifier.verify(await signHs256({ exp: startSeconds + HOUR }))).merchantId,
+        'mer_01',
+      );
+    });
+  });
+
   describe('a public key in PEM', () => {
     it('verifies ES256 tokens and refuses HS256 tokens keyed by the PEM text (algorithm confusion)', async () => {
       const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
