@@ -97,6 +97,22 @@ describe('HTTP: tariffs', () => {
     assert.equal(onlyTheirs.status, 404);
   });
 
+  it('treats ids case-insensitively (OCPI CiString): TD-CaseTest and td-casetest are one tariff', async () => {
+    const created = await api.request('PUT', '/v1/tariffs/TD-CaseTest', { key, body: tariff });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const replaced = await api.request('PUT', '/v1/tariffs/td-casetest', {
+      key,
+      body: { ...tariff, currency: 'EUR' },
+    });
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    assert.equal(replaced.body.version, 2);
+    const read = await api.request('GET', '/v1/tariffs/TD-CASETEST', { key });
+    assert.deepEqual([read.status, read.body.currency], [200, 'EUR']);
+    const deleted = await api.request('DELETE', '/v1/tariffs/Td-CaseTest', { key });
+    assert.equal(deleted.status, 204);
+    assert.equal((await api.request('GET', '/v1/tariffs/td-casetest', { key })).status, 404);
+  });
+
   it('lists tariffs by id with cursor pagination', async () => {
     const lister = await api.issueKey({
       merchantId: 'mer_lister',

@@ -18,9 +18,12 @@ export interface TariffServiceDeps {
 
 const aggregate = { decider: tariffDecider, codec: tariffEventCodec };
 
-/** Tariff ids are the merchant's own (OCPI CiString(36)); the stream is unique per merchant and id. */
+/**
+ * Tariff ids are the merchant's own, OCPI CiString(36): case-insensitive, so `TD-CaseTest` and `td-casetest`
+ * name one tariff. The stream is unique per merchant and case-folded id; the id keeps the caller's casing.
+ */
 export const tariffDocumentId = (merchantId: string, tariffId: string): string =>
-  deterministicId('trf', merchantId, tariffId);
+  deterministicId('trf', merchantId, tariffId.toLowerCase());
 export const tariffStreamName = (merchantId: string, tariffId: string): string =>
   `tariff-${tariffDocumentId(merchantId, tariffId)}`;
 
