@@ -207,7 +207,9 @@ export const invalidRequests = (
       .map(([name, property]) => [name, wrongTypeFor(resolve(document, property))] as const)
       .filter(([, value]) => value !== undefined);
     const dates = dateTimePaths(document, schema);
+    const required = resolve(document, schema).required ?? [];
     const bodies: [string, string | Uint8Array, Record<string, string>?][] = [
+      ...(required.length > 0 ? [[`a body without ${required.join(', ')}`, '{}'] as [string, string]] : []),
       ['a body that is not JSON', '{"amount": 1,'],
       ['a body that is a JSON array', '[{}]'],
       ['a body that is a JSON string', '"text"'],

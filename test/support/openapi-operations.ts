@@ -10,6 +10,7 @@ export interface Schema {
   maxLength?: number;
   enum?: unknown[];
   properties?: Record<string, Schema>;
+  required?: string[];
   items?: Schema;
   $ref?: string;
 }
