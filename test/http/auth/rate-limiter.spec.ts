@@ -13,6 +13,15 @@ describe('TokenBucketRateLimiter', () => {
     assert.deepEqual(limiter.take('k', t0), { allowed: false, retryAfterSeconds: 1 });
   });
 
+  it('peek answers what take would, without taking', () => {
+    const limiter = new TokenBucketRateLimiter({ capacity: 1, refillPerMinute: 60 });
+    assert.deepEqual(limiter.peek('ip', 0), { allowed: true, remaining: 1 });
+    assert.deepEqual(limiter.peek('ip', 0), { allowed: true, remaining: 1 });
+    assert.equal(limiter.take('ip', 0).allowed, true);
+    assert.deepEqual(limiter.peek('ip', 0), { allowed: false, retryAfterSeconds: 1 });
+    assert.equal(limiter.peek('ip', 1_000).allowed, true);
+  });
+
   it('refills continuously at the configured rate', () => {
     const limiter = new TokenBucketRateLimiter({ capacity: 2, refillPerMinute: 6 });
     limiter.take('k', t0);
