@@ -109,6 +109,18 @@ describe('HTTP hardening: no 500 and no partial write for malformed input', () =
       assertEnvelope(response, 400, 'validation_failed');
       assert.equal(response.body.error.param, 'createdTo');
     });
+    it('measuredAt with a leap second on progress: 400 naming it, nothing appended', async () => {
+      const response = await refusedWithoutEffect(
+        () =>
+          api.request('PUT', '/v1/adhoc-charges/ch_01J00000000000000000000000/progress', {
+            key,
+            body: { meterWh: 100, measuredAt: '2016-12-31T23:59:60Z' },
+          }),
+        400,
+        'validation_failed',
+      );
+      assert.equal(response.body.error.param, 'measuredAt');
+    });
     it('an offset date-time in a query is accepted', async () => {
       const response = await api.request(
         'GET',
