@@ -1029,7 +1029,7 @@ export interface components {
              * @default android_key_attestation
              * @enum {string}
              */
-            format: "android_key_attestation";
+            format?: "android_key_attestation";
             /** @description The Android key attestation certificate chain as PEM, leaf first, root last */
             certificateChain: string;
         };
