@@ -95,5 +95,18 @@ describe('HTTP: the contract and its rendered reference', () => {
       assert.deepEqual(problems, [], 'errors in the page');
       await page.close();
     });
+
+    it("shows an operation's request and response examples when it is opened", async () => {
+      const page = await browser.newPage();
+      await page.goto(`${api.url}/docs#/Payments/createPaymentIntent`);
+      const operation = page.locator('#operations-Payments-createPaymentIntent');
+      await operation.locator('.opblock-body').waitFor({ timeout: 30_000 });
+      const shown = await operation.textContent();
+      const example =
+        document.paths['/v1/payment-intents'].post.requestBody.content['application/json'].example;
+      assert.ok(shown?.includes(`"paymentMethodType": "${example.paymentMethodType}"`), 'no request example');
+      assert.ok(shown?.includes('"status": "captured"'), 'no response example');
+      await page.close();
+    });
   });
 });

@@ -1364,6 +1364,40 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "pi_WK63PKWACTJQRS0YDZ8X34SQ8E",
+                 *       "object": "payment_intent",
+                 *       "status": "captured",
+                 *       "amount": 15000,
+                 *       "currency": "TRY",
+                 *       "amountAuthorized": 15000,
+                 *       "amountCaptured": 9250,
+                 *       "amountReleased": 5750,
+                 *       "paymentMethod": {
+                 *         "type": "card_present",
+                 *         "cardPresent": {
+                 *           "scheme": "troy",
+                 *           "last4": "4242",
+                 *           "authorizationCode": "A1B2C3",
+                 *           "rrn": "123456789012"
+                 *         }
+                 *       },
+                 *       "lastAuthorizationError": null,
+                 *       "terminalId": "trm_demo",
+                 *       "merchantId": "mer_demo",
+                 *       "chargeId": null,
+                 *       "metadata": {},
+                 *       "cancellationReason": null,
+                 *       "createdAt": "2026-11-27T05:16:31.782Z",
+                 *       "updatedAt": "2026-11-27T05:16:32.807Z",
+                 *       "authorizedAt": "2026-11-27T05:16:32.278Z",
+                 *       "capturedAt": "2026-11-27T05:16:32.807Z",
+                 *       "voidedAt": null,
+                 *       "expiresAt": "2026-12-04T05:16:32.278Z",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["PaymentIntent"];
             };
         };
@@ -1375,6 +1409,32 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                 *       "object": "webhook_subscription",
+                 *       "url": "https://erp.example.com/edgepay/webhooks",
+                 *       "eventTypes": [
+                 *         "payment_intent.*",
+                 *         "charge.completed"
+                 *       ],
+                 *       "description": "ERP payments feed",
+                 *       "status": "active",
+                 *       "disabledReason": null,
+                 *       "disabledAt": null,
+                 *       "secretRotatedAt": null,
+                 *       "previousSecretExpiresAt": null,
+                 *       "deliveryHealth": {
+                 *         "lastAttemptAt": "2026-11-27T05:16:41.212Z",
+                 *         "lastSuccessAt": "2026-11-27T05:16:39.291Z",
+                 *         "failingSince": "2026-11-27T05:16:40.728Z"
+                 *       },
+                 *       "merchantId": "mer_demo",
+                 *       "createdAt": "2026-11-27T05:16:31.224Z",
+                 *       "updatedAt": "2026-11-27T05:16:41.320Z",
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookSubscription"];
             };
         };
@@ -1386,6 +1446,34 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                 *       "object": "webhook_subscription",
+                 *       "url": "https://erp.example.com/edgepay/webhooks",
+                 *       "eventTypes": [
+                 *         "payment_intent.*",
+                 *         "charge.*",
+                 *         "terminal.*"
+                 *       ],
+                 *       "description": null,
+                 *       "status": "active",
+                 *       "disabledReason": null,
+                 *       "disabledAt": null,
+                 *       "secretRotatedAt": null,
+                 *       "previousSecretExpiresAt": null,
+                 *       "deliveryHealth": {
+                 *         "lastAttemptAt": null,
+                 *         "lastSuccessAt": null,
+                 *         "failingSince": null
+                 *       },
+                 *       "merchantId": "mer_demo",
+                 *       "createdAt": "2026-11-27T05:16:31.224Z",
+                 *       "updatedAt": "2026-11-27T05:16:31.224Z",
+                 *       "version": 1,
+                 *       "secret": "whsec_1abtYCOBZL8oHes5VMSpc1C9c3j7wq7VK13Q5hrXTmU="
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
             };
         };
@@ -1397,6 +1485,37 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                 *       "object": "terminal",
+                 *       "merchantId": "mer_demo",
+                 *       "stationId": "IST-001",
+                 *       "serialNumber": "PAX-A920-b5feac5d",
+                 *       "model": "A920",
+                 *       "manufacturer": null,
+                 *       "label": null,
+                 *       "firmwareVersion": "1.4.2",
+                 *       "status": "active",
+                 *       "statusReason": null,
+                 *       "connectivity": "online",
+                 *       "lastSeenAt": "2026-11-27T05:16:33.852Z",
+                 *       "health": {
+                 *         "status": "ok",
+                 *         "problems": [],
+                 *         "battery": null,
+                 *         "paper": null,
+                 *         "network": null,
+                 *         "errorCodes": null,
+                 *         "firmwareReportedAt": null
+                 *       },
+                 *       "credentialId": "key_2AQSHGPJYWEMF0XM2YKQT299DG",
+                 *       "metadata": {},
+                 *       "createdAt": "2026-11-27T05:16:33.538Z",
+                 *       "updatedAt": "2026-11-27T05:16:33.933Z",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["Terminal"];
             };
         };
@@ -1408,6 +1527,45 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "terminal": {
+                 *         "id": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                 *         "object": "terminal",
+                 *         "merchantId": "mer_demo",
+                 *         "stationId": "IST-001",
+                 *         "serialNumber": "PAX-A920-b5feac5d",
+                 *         "model": "A920",
+                 *         "manufacturer": null,
+                 *         "label": null,
+                 *         "firmwareVersion": "1.4.2",
+                 *         "status": "active",
+                 *         "statusReason": null,
+                 *         "connectivity": "offline",
+                 *         "lastSeenAt": null,
+                 *         "health": {
+                 *           "status": "unknown",
+                 *           "problems": [],
+                 *           "battery": null,
+                 *           "paper": null,
+                 *           "network": null,
+                 *           "errorCodes": null,
+                 *           "firmwareReportedAt": null
+                 *         },
+                 *         "credentialId": "key_2AQSHGPJYWEMF0XM2YKQT299DG",
+                 *         "metadata": {},
+                 *         "createdAt": "2026-11-27T05:16:33.538Z",
+                 *         "updatedAt": "2026-11-27T05:16:33.538Z",
+                 *         "version": 1
+                 *       },
+                 *       "credential": {
+                 *         "object": "terminal_credential",
+                 *         "id": "key_2AQSHGPJYWEMF0XM2YKQT299DG",
+                 *         "terminalId": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                 *         "apiKey": "epk_test_w3alssqa2kao_ZxTEpRdMTqhHTepp_B9loiiY0fHY1d6jV5C--cndEQk"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerminalWithCredential"];
             };
         };
@@ -1419,6 +1577,40 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "object": "terminal_attestation",
+                 *       "terminalId": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                 *       "merchantId": "mer_demo",
+                 *       "status": "trusted",
+                 *       "trusted": true,
+                 *       "verdict": {
+                 *         "outcome": "trusted",
+                 *         "challengeId": "tac_8GDT9FRFBD4GRD1XCTVJTDA2NV",
+                 *         "verifiedAt": "2026-11-27T05:16:35.693Z",
+                 *         "expiresAt": "2026-11-27T06:16:35.693Z",
+                 *         "reasons": [],
+                 *         "facts": {
+                 *           "securityLevel": "TrustedEnvironment",
+                 *           "attestationVersion": 200,
+                 *           "challengeMatches": true,
+                 *           "deviceLocked": true,
+                 *           "verifiedBootState": "Verified",
+                 *           "osVersion": 140000,
+                 *           "osPatchLevel": 202610,
+                 *           "applicationIds": [
+                 *             "com.edgepay.terminal"
+                 *           ],
+                 *           "leafSerial": "73f678f0466a6870b13457ce011ea230",
+                 *           "leafPublicKeySpki": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEINjdynildWHqpw8AdqMPTDdVh2Yot7e/lFROIoAru3ukz+LRLoudt4vO/jNir2wA12uH9NCya+92hJG4XfW2Pw==",
+                 *           "chainLength": 3
+                 *         }
+                 *       },
+                 *       "pendingChallenge": null,
+                 *       "updatedAt": "2026-11-27T05:16:35.693Z",
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerminalAttestation"];
             };
         };
@@ -1430,6 +1622,23 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "object": "attestation_policy",
+                 *       "merchantId": "mer_demo",
+                 *       "requireAttestation": true,
+                 *       "policy": {
+                 *         "allowedSecurityLevels": [
+                 *           "TrustedEnvironment",
+                 *           "StrongBox"
+                 *         ],
+                 *         "requireDeviceLocked": true,
+                 *         "requireVerifiedBoot": true
+                 *       },
+                 *       "updatedAt": "2026-11-27T05:16:34.615Z",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["AttestationPolicy"];
             };
         };
@@ -1441,6 +1650,36 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "standard",
+                 *       "object": "tariff",
+                 *       "merchantId": "mer_demo",
+                 *       "currency": "TRY",
+                 *       "type": null,
+                 *       "tariffAltText": [],
+                 *       "tariffAltUrl": null,
+                 *       "minPrice": null,
+                 *       "maxPrice": null,
+                 *       "preauthorizeAmount": 20000,
+                 *       "elements": [
+                 *         {
+                 *           "priceComponents": [
+                 *             {
+                 *               "type": "ENERGY",
+                 *               "price": 7.5,
+                 *               "stepSize": 1
+                 *             }
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "startDateTime": null,
+                 *       "endDateTime": null,
+                 *       "createdAt": "2026-11-27T05:16:36.172Z",
+                 *       "updatedAt": "2026-11-27T05:16:36.172Z",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["Tariff"];
             };
         };
@@ -1452,6 +1691,85 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "id": "ch_GGN8ZXHE0AF1PFZV2YBQBJMGFR",
+                 *       "object": "adhoc_charge",
+                 *       "status": "completed",
+                 *       "merchantId": "mer_demo",
+                 *       "terminalId": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                 *       "stationId": "IST-001",
+                 *       "connectorId": "1",
+                 *       "evseId": null,
+                 *       "paymentIntentId": "pi_DQGV9R052S49X931Y6DEE0KZ4M",
+                 *       "tariffId": "standard",
+                 *       "currency": "TRY",
+                 *       "amountAuthorized": 20000,
+                 *       "stopThreshold": 19500,
+                 *       "vatRatePercent": 20,
+                 *       "cpms": {
+                 *         "sessionId": "sim_e436a12b-2b60-4ec5-8508-7216f901b9bf",
+                 *         "startAccepted": true
+                 *       },
+                 *       "meter": {
+                 *         "energyWh": 12345,
+                 *         "powerKw": 22,
+                 *         "lastReadingAt": "2026-11-27T05:16:38.228Z"
+                 *       },
+                 *       "chargingPeriods": [
+                 *         {
+                 *           "startAt": "2026-11-27T05:16:38.100Z",
+                 *           "endAt": "2026-11-27T05:16:38.228Z",
+                 *           "energyWh": 12345,
+                 *           "powerKw": 22
+                 *         }
+                 *       ],
+                 *       "runningCost": {
+                 *         "exclVat": 9259,
+                 *         "vat": 1852,
+                 *         "inclVat": 11111
+                 *       },
+                 *       "finalCost": {
+                 *         "exclVat": 9259,
+                 *         "vat": 1852,
+                 *         "inclVat": 11111,
+                 *         "minPriceApplied": false,
+                 *         "maxPriceApplied": false,
+                 *         "dimensions": [
+                 *           {
+                 *             "dimension": "ENERGY",
+                 *             "quantity": 12345,
+                 *             "exclVat": 9259,
+                 *             "inclVat": 11111
+                 *           }
+                 *         ]
+                 *       },
+                 *       "amountDue": 11111,
+                 *       "amountUncovered": 0,
+                 *       "stop": {
+                 *         "reason": "completed",
+                 *         "status": "accepted",
+                 *         "failureReason": null,
+                 *         "requestedAt": "2026-11-27T05:16:38.732Z"
+                 *       },
+                 *       "completionReason": "terminal",
+                 *       "failure": null,
+                 *       "settlement": {
+                 *         "outcome": "captured",
+                 *         "amountCaptured": 11111,
+                 *         "failureCode": null,
+                 *         "settledAt": "2026-11-27T05:16:39.242Z"
+                 *       },
+                 *       "metadata": {},
+                 *       "createdAt": "2026-11-27T05:16:36.874Z",
+                 *       "updatedAt": "2026-11-27T05:16:39.386Z",
+                 *       "startDeadline": "2026-11-27T05:18:36.874Z",
+                 *       "activatedAt": "2026-11-27T05:16:38.100Z",
+                 *       "completedAt": "2026-11-27T05:16:38.732Z",
+                 *       "failedAt": null,
+                 *       "version": 8
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdhocCharge"];
             };
         };
@@ -1461,6 +1779,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "not_found_error",
+                 *         "code": "payment_intent_not_found",
+                 *         "message": "no payment intent pi_00000000000000000000000000",
+                 *         "requestId": "req_5eeb6667-5181-42cd-b2bd-73aa9e10ed40"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
@@ -1500,6 +1828,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": 15000,
+                 *       "paymentMethodType": "card_present",
+                 *       "terminalId": "trm_demo"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePaymentIntentRequest"];
             };
         };
@@ -1555,6 +1890,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": 15000,
+                 *       "cardPresent": {
+                 *         "scheme": "troy",
+                 *         "last4": "4242",
+                 *         "authorizationCode": "A1B2C3",
+                 *         "rrn": "123456789012"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["AuthorizePaymentIntentRequest"];
             };
         };
@@ -1590,6 +1936,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": 9250
+                 *     }
+                 */
                 "application/json": components["schemas"]["CapturePaymentIntentRequest"];
             };
         };
@@ -1625,6 +1976,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "driver cancelled before charging"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VoidPaymentIntentRequest"];
             };
         };
@@ -1665,6 +2021,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                     *           "object": "webhook_subscription",
+                     *           "url": "https://erp.example.com/edgepay/webhooks",
+                     *           "eventTypes": [
+                     *             "payment_intent.*",
+                     *             "charge.*",
+                     *             "terminal.*"
+                     *           ],
+                     *           "description": null,
+                     *           "status": "active",
+                     *           "disabledReason": null,
+                     *           "disabledAt": null,
+                     *           "secretRotatedAt": null,
+                     *           "previousSecretExpiresAt": null,
+                     *           "deliveryHealth": {
+                     *             "lastAttemptAt": "2026-11-27T05:16:39.291Z",
+                     *             "lastSuccessAt": "2026-11-27T05:16:39.291Z",
+                     *             "failingSince": null
+                     *           },
+                     *           "merchantId": "mer_demo",
+                     *           "createdAt": "2026-11-27T05:16:31.224Z",
+                     *           "updatedAt": "2026-11-27T05:16:31.224Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookSubscriptionList"];
                 };
             };
@@ -1688,6 +2078,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://erp.example.com/edgepay/webhooks",
+                 *       "eventTypes": [
+                 *         "payment_intent.*",
+                 *         "charge.*",
+                 *         "terminal.*"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateWebhookSubscriptionRequest"];
             };
         };
@@ -1741,6 +2141,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "eventTypes": [
+                 *         "payment_intent.*",
+                 *         "charge.completed"
+                 *       ],
+                 *       "description": "ERP payments feed"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateWebhookSubscriptionRequest"];
             };
         };
@@ -1801,6 +2210,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "gracePeriodHours": 24
+                 *     }
+                 */
                 "application/json": components["schemas"]["RotateWebhookSecretRequest"];
             };
         };
@@ -1843,6 +2257,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "msg_041RFBNDCXHSQ45JJ8WRGPVCDB",
+                     *           "object": "webhook_delivery",
+                     *           "subscriptionId": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                     *           "eventId": "evt_SAK0YKKMAZR2YET0WW12PWACEZ",
+                     *           "eventType": "charge.settled",
+                     *           "status": "succeeded",
+                     *           "round": 0,
+                     *           "attemptCount": 1,
+                     *           "attempts": [
+                     *             {
+                     *               "round": 0,
+                     *               "attempt": 1,
+                     *               "attemptedAt": "2026-11-27T05:16:39.291Z",
+                     *               "statusCode": 204,
+                     *               "latencyMs": 109,
+                     *               "error": null,
+                     *               "succeeded": true
+                     *             }
+                     *           ],
+                     *           "nextAttemptAt": null,
+                     *           "canceledReason": null,
+                     *           "createdAt": "2026-11-27T05:16:39.287Z",
+                     *           "updatedAt": "2026-11-27T05:16:39.291Z"
+                     *         },
+                     *         {
+                     *           "id": "msg_DJKXWC94BH0XEETQWP50V698C4",
+                     *           "object": "webhook_delivery",
+                     *           "subscriptionId": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                     *           "eventId": "evt_HF6QFHZVV1M842PNQ5KC3Q1MF2",
+                     *           "eventType": "payment_intent.captured",
+                     *           "status": "succeeded",
+                     *           "round": 0,
+                     *           "attemptCount": 1,
+                     *           "attempts": [
+                     *             {
+                     *               "round": 0,
+                     *               "attempt": 1,
+                     *               "attemptedAt": "2026-11-27T05:16:39.281Z",
+                     *               "statusCode": 204,
+                     *               "latencyMs": 79,
+                     *               "error": null,
+                     *               "succeeded": true
+                     *             }
+                     *           ],
+                     *           "nextAttemptAt": null,
+                     *           "canceledReason": null,
+                     *           "createdAt": "2026-11-27T05:16:39.269Z",
+                     *           "updatedAt": "2026-11-27T05:16:39.281Z"
+                     *         }
+                     *       ],
+                     *       "hasMore": true,
+                     *       "nextCursor": "WyIyMDI2LTExLTI3VDA1OjE2OjM5LjI2OVoiLCJtc2dfREpLWFdDOTRCSDBYRUVUUVdQNTBWNjk4QzQiXQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeliveryList"];
                 };
             };
@@ -1876,6 +2349,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "wht_ZFQGWFN1HZNWXQVBGAH7NS72XS",
+                     *       "object": "webhook_test",
+                     *       "subscriptionId": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                     *       "eventId": "evt_4YDAH8E93TVG0DSN86QB60CP01",
+                     *       "eventType": "webhook_subscription.test",
+                     *       "deliveryId": "msg_S7S972E4JYNXR8TMYMYJYMR470",
+                     *       "requestedAt": "2026-11-27T05:16:40.387Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookTest"];
                 };
             };
@@ -1904,6 +2388,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "deliveryId": "msg_041RFBNDCXHSQ45JJ8WRGPVCDB"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplayWebhookDeliveriesRequest"];
             };
         };
@@ -1915,6 +2404,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_replay",
+                     *       "subscriptionId": "wh_MFQBCMT3BHJ2V1WFFGR2A665T6",
+                     *       "deliveryIds": [
+                     *         "msg_041RFBNDCXHSQ45JJ8WRGPVCDB"
+                     *       ],
+                     *       "hasMore": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookReplay"];
                 };
             };
@@ -1959,6 +2458,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                     *           "object": "terminal",
+                     *           "merchantId": "mer_demo",
+                     *           "stationId": "IST-001",
+                     *           "serialNumber": "PAX-A920-b5feac5d",
+                     *           "model": "A920",
+                     *           "manufacturer": null,
+                     *           "label": null,
+                     *           "firmwareVersion": "1.4.2",
+                     *           "status": "active",
+                     *           "statusReason": null,
+                     *           "connectivity": "online",
+                     *           "lastSeenAt": "2026-11-27T05:16:33.852Z",
+                     *           "health": {
+                     *             "status": "ok",
+                     *             "problems": [],
+                     *             "battery": null,
+                     *             "paper": null,
+                     *             "network": null,
+                     *             "errorCodes": null,
+                     *             "firmwareReportedAt": null
+                     *           },
+                     *           "credentialId": "key_2AQSHGPJYWEMF0XM2YKQT299DG",
+                     *           "metadata": {},
+                     *           "createdAt": "2026-11-27T05:16:33.538Z",
+                     *           "updatedAt": "2026-11-27T05:16:33.933Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["TerminalList"];
                 };
             };
@@ -1982,6 +2519,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "serialNumber": "PAX-A920-b5feac5d",
+                 *       "model": "A920",
+                 *       "stationId": "IST-001",
+                 *       "firmwareVersion": "1.4.2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterTerminalRequest"];
             };
         };
@@ -2015,6 +2560,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "terminal_stats",
+                     *       "merchantId": "mer_demo",
+                     *       "total": 1,
+                     *       "inService": 1,
+                     *       "byStatus": {
+                     *         "active": 1,
+                     *         "suspended": 0,
+                     *         "maintenance": 0,
+                     *         "decommissioned": 0
+                     *       },
+                     *       "connectivity": {
+                     *         "online": 1,
+                     *         "offline": 0
+                     *       },
+                     *       "byModel": [
+                     *         {
+                     *           "model": "A920",
+                     *           "count": 1
+                     *         }
+                     *       ],
+                     *       "byFirmware": [
+                     *         {
+                     *           "firmwareVersion": "1.4.2",
+                     *           "count": 1
+                     *         }
+                     *       ],
+                     *       "health": {
+                     *         "ok": 1,
+                     *         "degraded": 0,
+                     *         "unknown": 0,
+                     *         "problems": []
+                     *       },
+                     *       "updatedAt": "2026-11-27T05:16:33.933Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TerminalStats"];
                 };
             };
@@ -2062,6 +2644,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "eventId": "hb-b5feac5d-f486-4da0-8d96-86c6f2aac2b4",
+                 *       "type": "heartbeat",
+                 *       "occurredAt": "2026-11-27T05:16:33.852Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerminalHealthEventRequest"];
             };
         };
@@ -2094,6 +2683,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "maintenance",
+                 *       "reason": "paper module replaced"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateTerminalStatusRequest"];
             };
         };
@@ -2126,6 +2721,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -2158,6 +2754,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -2168,6 +2765,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "terminal_attestation_challenge",
+                     *       "id": "tac_8GDT9FRFBD4GRD1XCTVJTDA2NV",
+                     *       "terminalId": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                     *       "challenge": "sQ+eSmHTwzo7eYHet98enHytG318orpmensiq5c8p4Q=",
+                     *       "issuedAt": "2026-11-27T05:16:35.087Z",
+                     *       "expiresAt": "2026-11-27T05:21:35.087Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AttestationChallenge"];
                 };
             };
@@ -2220,6 +2827,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "challengeId": "tac_8GDT9FRFBD4GRD1XCTVJTDA2NV",
+                 *       "certificateChain": "-----BEGIN CERTIFICATE-----\nMIICLDCCAdKgAwIBAgIQc/Z48EZqaHCxNFfOAR6iMDAKBggqhkjOPQQDAjAwMS4w\nLAYDVQQDDCVFZGdlUGF5IGRlbW8gYXR0ZXN0YXRpb24gaW50ZXJtZWRpYXRlMB4X\nDTI2MTEyNjA1MTYzNVoXDTI3MTEyNzA1MTYzNVowHzEdMBsGA1UEAwwUQW5kcm9p\nZCBLZXlzdG9yZSBLZXkwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQg2N3KeKV1\nYeqnDwB2ow9MN1WHZii3t7+UVE4igCu7e6TP4tEui523i87+M2KvbADXa4f00LJr\n73aEkbhd9bY/o4HeMIHbMIHYBgorBgEEAdZ5AgERBIHJMIHGAgIAyAoBAQICAMgK\nAQEEILEPnkph08M6O3mB3rffHpx8rRt9fKK6Znp7IquXPKeEBAAwSb+FRUUEQzBB\nMRswGQQUY29tLmVkZ2VwYXkudGVybWluYWwCAQExIgQgNa7HBog3Ck85+F9GAkSE\nNifPxUO1sx+voQbIBBL/jJ0wR6EFMQMCAQK/hUAqMCgEIJeLG1u0xvgwyde8n+6Z\nbLNlbs8Qy9QDY23weU9DsLisAQH/CgEAv4VBBQIDAiLgv4VCBQIDAxdyMAoGCCqG\nSM49BAMCA0gAMEUCIGlmDWBz8TF/E8n604TCgY/8DnSrly7v5fXkXY+KE1TbAiEA\nyw1xac+eKAVNhJXKi6XT0+YUiD6Re1apmHqic05ITnU=\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIBeTCCASCgAwIBAgIQRbCI2OgIhae5dfsSA7sJ6TAKBggqhkjOPQQDAjA5MTcw\nNQYDVQQDDC5FZGdlUGF5IGRlbW8gYXR0ZXN0YXRpb24gcm9vdCAobG9jYWwgdXNl\nIG9ubHkpMB4XDTI2MTEyNjA1MDgxN1oXDTQ2MTEyMjA1MDgxN1owMDEuMCwGA1UE\nAwwlRWRnZVBheSBkZW1vIGF0dGVzdGF0aW9uIGludGVybWVkaWF0ZTBZMBMGByqG\nSM49AgEGCCqGSM49AwEHA0IABMNJuQgCj5vRYrxeF2MUtQnugRHL/P/NFTbixfjZ\nYTtBhqa4MVogONXxxP1uZuYF0s4/ayN64rfBL8vIJwWLb42jEzARMA8GA1UdEwEB\n/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgd/0Z6sG9M/ISK4swjPwO9lFYsRds\nGPyk2AOUmFj/QeMCICZK/FZjOE+zIz5905e3Xouj31RCaJbvC1PtVTK7cVZK\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIBgjCCASmgAwIBAgIQeEA1jTHkE11nyzLXYe1vEzAKBggqhkjOPQQDAjA5MTcw\nNQYDVQQDDC5FZGdlUGF5IGRlbW8gYXR0ZXN0YXRpb24gcm9vdCAobG9jYWwgdXNl\nIG9ubHkpMB4XDTI2MTEyNjA1MDgxN1oXDTQ2MTEyMjA1MDgxN1owOTE3MDUGA1UE\nAwwuRWRnZVBheSBkZW1vIGF0dGVzdGF0aW9uIHJvb3QgKGxvY2FsIHVzZSBvbmx5\nKTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABC3+PTcd+Ior8y8KqvB6ixJMcWqC\nzM3clFG7BC6XknUyN/hi4qOPIXmJu4tqBXsR1NcxgFXh8dq7048Qq/WVRhGjEzAR\nMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgKxXNSY2iR2rBxvRW\nqElDk/nCUTzFY2NcIcuIeLgsQGoCICsT0aYw3Imcj+dbncREsGpnbnhPtLirYVof\nJT5kZuEf\n-----END CERTIFICATE-----\n"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AttestationEvidenceRequest"];
             };
         };
@@ -2269,6 +2882,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "requireAttestation": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["SetAttestationPolicyRequest"];
             };
         };
@@ -2305,6 +2923,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "standard",
+                     *           "object": "tariff",
+                     *           "merchantId": "mer_demo",
+                     *           "currency": "TRY",
+                     *           "type": null,
+                     *           "tariffAltText": [],
+                     *           "tariffAltUrl": null,
+                     *           "minPrice": null,
+                     *           "maxPrice": null,
+                     *           "preauthorizeAmount": 20000,
+                     *           "elements": [
+                     *             {
+                     *               "priceComponents": [
+                     *                 {
+                     *                   "type": "ENERGY",
+                     *                   "price": 7.5,
+                     *                   "stepSize": 1
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "startDateTime": null,
+                     *           "endDateTime": null,
+                     *           "createdAt": "2026-11-27T05:16:36.172Z",
+                     *           "updatedAt": "2026-11-27T05:16:36.172Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["TariffList"];
                 };
             };
@@ -2354,6 +3009,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "currency": "TRY",
+                 *       "preauthorizeAmount": 20000,
+                 *       "elements": [
+                 *         {
+                 *           "priceComponents": [
+                 *             {
+                 *               "type": "ENERGY",
+                 *               "price": 7.5,
+                 *               "stepSize": 1
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["PutTariffRequest"];
             };
         };
@@ -2417,6 +3089,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "paymentIntentId": "pi_DQGV9R052S49X931Y6DEE0KZ4M",
+                 *       "tariffId": "standard",
+                 *       "stationId": "IST-001",
+                 *       "connectorId": "1"
+                 *     }
+                 */
                 "application/json": components["schemas"]["StartAdhocChargeRequest"];
             };
         };
@@ -2447,6 +3127,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "meterWh": 12345,
+                 *       "measuredAt": "2026-11-27T05:16:38.228Z",
+                 *       "powerKw": 22
+                 *     }
+                 */
                 "application/json": components["schemas"]["MeterReading"];
             };
         };
@@ -2478,6 +3165,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["CompleteAdhocChargeRequest"];
             };
         };
@@ -2546,6 +3234,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "ch_GGN8ZXHE0AF1PFZV2YBQBJMGFR",
+                     *           "object": "adhoc_charge",
+                     *           "status": "completed",
+                     *           "merchantId": "mer_demo",
+                     *           "terminalId": "trm_4BP0GJSDQE5HNZ7Z8Y2FX3K6CZ",
+                     *           "stationId": "IST-001",
+                     *           "connectorId": "1",
+                     *           "evseId": null,
+                     *           "paymentIntentId": "pi_DQGV9R052S49X931Y6DEE0KZ4M",
+                     *           "tariffId": "standard",
+                     *           "currency": "TRY",
+                     *           "amountAuthorized": 20000,
+                     *           "stopThreshold": 19500,
+                     *           "vatRatePercent": 20,
+                     *           "cpms": {
+                     *             "sessionId": "sim_e436a12b-2b60-4ec5-8508-7216f901b9bf",
+                     *             "startAccepted": true
+                     *           },
+                     *           "meter": {
+                     *             "energyWh": 12345,
+                     *             "powerKw": 22,
+                     *             "lastReadingAt": "2026-11-27T05:16:38.228Z"
+                     *           },
+                     *           "chargingPeriods": [
+                     *             {
+                     *               "startAt": "2026-11-27T05:16:38.100Z",
+                     *               "endAt": "2026-11-27T05:16:38.228Z",
+                     *               "energyWh": 12345,
+                     *               "powerKw": 22
+                     *             }
+                     *           ],
+                     *           "runningCost": {
+                     *             "exclVat": 9259,
+                     *             "vat": 1852,
+                     *             "inclVat": 11111
+                     *           },
+                     *           "finalCost": {
+                     *             "exclVat": 9259,
+                     *             "vat": 1852,
+                     *             "inclVat": 11111,
+                     *             "minPriceApplied": false,
+                     *             "maxPriceApplied": false,
+                     *             "dimensions": [
+                     *               {
+                     *                 "dimension": "ENERGY",
+                     *                 "quantity": 12345,
+                     *                 "exclVat": 9259,
+                     *                 "inclVat": 11111
+                     *               }
+                     *             ]
+                     *           },
+                     *           "amountDue": 11111,
+                     *           "amountUncovered": 0,
+                     *           "stop": {
+                     *             "reason": "completed",
+                     *             "status": "accepted",
+                     *             "failureReason": null,
+                     *             "requestedAt": "2026-11-27T05:16:38.732Z"
+                     *           },
+                     *           "completionReason": "terminal",
+                     *           "failure": null,
+                     *           "settlement": {
+                     *             "outcome": "captured",
+                     *             "amountCaptured": 11111,
+                     *             "failureCode": null,
+                     *             "settledAt": "2026-11-27T05:16:39.242Z"
+                     *           },
+                     *           "metadata": {},
+                     *           "createdAt": "2026-11-27T05:16:36.874Z",
+                     *           "updatedAt": "2026-11-27T05:16:39.386Z",
+                     *           "startDeadline": "2026-11-27T05:18:36.874Z",
+                     *           "activatedAt": "2026-11-27T05:16:38.100Z",
+                     *           "completedAt": "2026-11-27T05:16:38.732Z",
+                     *           "failedAt": null,
+                     *           "version": 8
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdhocChargeList"];
                 };
             };
@@ -2571,6 +3345,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pass"
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
@@ -2591,6 +3370,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pass"
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
@@ -2611,6 +3395,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pass",
+                     *       "checks": {
+                     *         "eventStore": "pass",
+                     *         "readStore": "pass",
+                     *         "idempotencyStore": "pass",
+                     *         "jobQueue": "pass",
+                     *         "webhookDispatcher": "pass",
+                     *         "projector": "pass"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
@@ -2620,6 +3417,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "checks": {
+                     *         "eventStore": "fail",
+                     *         "readStore": "pass",
+                     *         "idempotencyStore": "pass",
+                     *         "jobQueue": "pass",
+                     *         "webhookDispatcher": "pass",
+                     *         "projector": "pass"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
@@ -2640,6 +3450,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pass",
+                     *       "version": "0.1.0",
+                     *       "serviceId": "edgepay-gateway",
+                     *       "description": "EdgePay Edge Gateway",
+                     *       "checks": {
+                     *         "eventStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.232,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "readStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.145,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "idempotencyStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.135,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "jobQueue:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.075,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "webhookDispatcher:responseTime": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "pass",
+                     *             "observedValue": 0.062,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "projector:responseTime": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "pass",
+                     *             "observedValue": 0.056,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/health+json": components["schemas"]["DetailedHealth"];
                 };
             };
@@ -2651,6 +3525,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "version": "0.1.0",
+                     *       "serviceId": "edgepay-gateway",
+                     *       "description": "EdgePay Edge Gateway",
+                     *       "checks": {
+                     *         "eventStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "fail",
+                     *             "time": "2026-11-27T05:16:48.061Z",
+                     *             "output": "no answer within 2000 ms"
+                     *           }
+                     *         ],
+                     *         "readStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.145,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "idempotencyStore:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.135,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "jobQueue:responseTime": [
+                     *           {
+                     *             "componentType": "datastore",
+                     *             "status": "pass",
+                     *             "observedValue": 0.075,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "webhookDispatcher:responseTime": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "pass",
+                     *             "observedValue": 0.062,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ],
+                     *         "projector:responseTime": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "pass",
+                     *             "observedValue": 0.056,
+                     *             "observedUnit": "ms",
+                     *             "time": "2026-11-27T05:16:48.061Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/health+json": components["schemas"]["DetailedHealth"];
                 };
             };
@@ -2671,6 +3608,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # HELP http_request_duration_seconds HTTP request duration by route template
+                     *     # TYPE http_request_duration_seconds histogram
+                     *     http_request_duration_seconds_sum{method="POST",route="/api/v1/webhooks",status_code="201"} 0.582039068
+                     *     http_request_duration_seconds_count{method="POST",route="/api/v1/webhooks",status_code="201"} 1
+                     *     http_request_duration_seconds_sum{method="POST",route="/v1/payment-intents",status_code="201"} 0.637852521
+                     *     http_request_duration_seconds_count{method="POST",route="/v1/payment-intents",status_code="201"} 3
+                     */
                     "text/plain": string;
                 };
             };
