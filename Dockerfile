@@ -22,6 +22,8 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 
 COPY package.json package-lock.json ./
+# The lock names the workspace package (packages/client); npm ci needs its manifest, not its code.
+COPY packages/client/package.json ./packages/client/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./

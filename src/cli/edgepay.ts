@@ -10,6 +10,7 @@ import { newUuid } from '../infrastructure/ids';
 import { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import { startGateway, type Role } from '../runtime/gateway';
 import { assertRolesCanShare } from '../runtime/split-roles';
+import { webhooksListen } from './webhooks-listen';
 
 const USAGE = `usage: edgepay <command>
 
@@ -18,6 +19,8 @@ const USAGE = `usage: edgepay <command>
   api | projector | worker   one production process each
   keys create --merchant <id> [--terminal <id>] [--scopes "payments:read payments:write"] [--name <text>] [--test]
                              issues an API key and prints it once
+  webhooks listen --secret whsec_... [--port 4000]
+                             a local receiver that prints each delivery whose signature holds
   cpms-simulator             the CPMS simulator alone, on PORT (for workers on several hosts: set their
                              CPMS_SIMULATOR_URL to it, and the same CPMS_SIMULATOR_TOKEN everywhere)
 
@@ -107,6 +110,10 @@ const runCpmsSimulator = async (config: Config, logger: Logger) => {
 
 const main = async () => {
   const [command, subcommand, ...rest] = process.argv.slice(2);
+  if (command === 'webhooks' && subcommand === 'listen') {
+    process.exitCode = (await webhooksListen(rest)) ?? process.exitCode;
+    return;
+  }
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   const roles = command ? ROLES[command] : undefined;

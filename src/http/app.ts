@@ -17,6 +17,7 @@ import { observeRequests } from './middleware/observe-requests';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { requireScopeFromContract } from './middleware/require-scope';
+import { docsRoutes } from './routes/docs.routes';
 import { protectedHealthRoutes, publicHealthRoutes, type HealthCheck } from './routes/health.routes';
 
 export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
@@ -55,6 +56,7 @@ export const createApp = (deps: AppDeps): Express => {
 
   app.use(securityHeaders, requestId, observeRequests(deps.logger, deps.metrics));
   app.use(publicHealthRoutes(deps.healthChecks));
+  app.use(docsRoutes(OPENAPI_SPEC));
   if (settings.metricsPublic) {
     app.get(
       '/metrics',

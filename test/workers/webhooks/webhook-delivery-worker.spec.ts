@@ -39,6 +39,9 @@ describe('webhook delivery worker', () => {
   let counter = 0;
 
   beforeEach(async () => {
+    // Now, not when mocha loaded this file: standardwebhooks refuses timestamps five minutes old, and a
+    // whole suite on a busy machine takes longer than that.
+    clock.set(new Date());
     const eventStore = new InMemoryEventStore();
     posts = [];
     answers = [];
