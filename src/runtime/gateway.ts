@@ -21,7 +21,7 @@ import { closeHttpServer } from './close-http-server';
 import { instrumentEventStore } from './instrument-event-store';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { TERMINAL_OFFLINE_QUEUE, terminalRuntime } from './terminals';
-import { WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
+import { DISPATCHER_NAME, WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
 import { CHARGE_QUEUES, startCharging } from './charging';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
@@ -169,7 +169,11 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.push(() => expiry.close());
     const terminalOffline = terminals.startWorker();
     closers.push(() => terminalOffline.close());
-    const webhookWorkers = await webhooks.startWorkers({ metrics, freshness });
+    const webhookWorkers = await webhooks.startWorkers({
+      metrics,
+      freshness,
+      checkpoints: infrastructure.subscriberCheckpoints(DISPATCHER_NAME),
+    });
     webhookDispatcher = webhookWorkers.dispatcher;
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
@@ -187,8 +191,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       : []),
     ...(projector
       ? [
+          // Not ready while catching up: the API answers /health/live meanwhile, but its reads would lag.
           componentCheck('projector', () =>
-            projector.status() === 'running' ? undefined : projector.status(),
+            projector.status() !== 'running'
+              ? projector.status()
+              : projector.caughtUp()
+                ? undefined
+                : 'catching up',
           ),
         ]
       : []),

@@ -10,13 +10,14 @@ import {
 } from './read-store';
 import { defaultIndexName, MemoryUniqueIndex } from './memory-unique-index';
 import { upsertSeed } from './upsert-seed';
+import { cloneDocument } from './clone-document';
 
 type Modifier = Parameters<typeof applyUpdate>[1];
 
 // $where and $function would run caller-supplied code; read models never need them.
 const QUERY_OPTIONS = { scriptEnabled: false };
 
-const copy = <V>(value: V): V => structuredClone(value);
+const copy = cloneDocument;
 
 const isIdLookup = (filter: Filter): boolean =>
   typeof filter._id === 'string' && Object.keys(filter).length === 1;
