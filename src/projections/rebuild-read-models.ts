@@ -1,7 +1,11 @@
 import type { EventStore, GlobalPosition } from '../infrastructure/event-store/event-store';
-import type { ReadStore, StoredDocument } from '../infrastructure/read-store/read-store';
+import {
+  DuplicateKeyError,
+  type ReadStore,
+  type StoredDocument,
+} from '../infrastructure/read-store/read-store';
 import { allProjections } from './all-projections';
-import { applyProjections, projectionsByEventType } from './apply-projections';
+import { applyProjections, ProjectionEventError, projectionsByEventType } from './apply-projections';
 import type { Projection } from './projection';
 import { ProjectionCheckpoints } from './projection-checkpoints';
 
@@ -50,7 +54,14 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     });
     const last = page.at(-1);
     if (last === undefined) break;
-    await applyProjections(options.readStore, byEventType, page);
+    try {
+      await applyProjections(options.readStore, byEventType, page);
+    } catch (error) {
+      // As the runner does: one event at a time settles a unique key given up later in the batch than
+      // taken; a real error throws again, at its event.
+      if (!(error instanceof ProjectionEventError && error.cause instanceof DuplicateKeyError)) throw error;
+      for (const event of page) await applyProjections(options.readStore, byEventType, [event]);
+    }
     await checkpoints.save({ position: last.position, projections: names });
     progress.events += page.length;
     progress.position = last.position;
