@@ -15,6 +15,7 @@ import { checkpointFreshness } from '../projections/checkpoint-freshness';
 import { ProjectionCheckpoints } from '../projections/projection-checkpoints';
 import { ProjectionRunner } from '../projections/projection-runner';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import { startIdempotencyPurge } from '../workers/idempotency-purge';
 import { EXPIRY_QUEUE, startExpiryWorker } from '../workers/payment-intent-expiry';
 import { startMetricsSampler } from './metrics-sampler';
 import { closeHttpServer } from './close-http-server';
@@ -223,6 +224,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   }
 
   if (roles.includes('api')) {
+    const purge = startIdempotencyPurge({
+      idempotencyStore,
+      clock,
+      logger,
+      intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    });
+    closers.push(() => purge.close());
     const jwt = await jwtVerifierFor(config, clock);
     const app = createApp({
       logger,
