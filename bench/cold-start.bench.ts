@@ -15,6 +15,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventFile } from './fixtures/event-files';
 import { intEnv, median, note, printRows, type BenchRow } from './support/rows';
+
+const count = (events: number): string =>
+  events >= 1_000_000 ? `${events / 1_000_000}M` : `${events / 1000}k`;
 import { probe, spawnServer, type SpawnedServer } from './support/spawned-server';
 
 const GATEWAY = ['src/cli/edgepay.ts', ['start']] as const;
@@ -125,7 +128,7 @@ const main = async () => {
   const smallest = loaded[0];
   if (largest) {
     rows.push({
-      figure: `cold start to ready, ${largest.events / 1000}k events`,
+      figure: `cold start to ready, ${count(largest.events)} events`,
       baseline: 'target 15 s',
       gateway:
         `${(largest.readyMs / 1000).toFixed(1)} s (listening at ${(largest.listenMs / 1000).toFixed(1)} s; ` +
@@ -137,8 +140,8 @@ const main = async () => {
   if (smallest && largest && smallest !== largest) {
     rows.push({
       figure: 'idle CPU once ready',
-      baseline: `${smallest.events / 1000}k events ${smallest.idleCpuPercent.toFixed(2)} % of a core`,
-      gateway: `${largest.events / 1000}k events ${largest.idleCpuPercent.toFixed(2)} % of a core`,
+      baseline: `${count(smallest.events)} events ${smallest.idleCpuPercent.toFixed(2)} % of a core`,
+      gateway: `${count(largest.events)} events ${largest.idleCpuPercent.toFixed(2)} % of a core`,
       ratio: `${(largest.idleCpuPercent / Math.max(smallest.idleCpuPercent, 0.01)).toFixed(2)}x`,
     });
   }
