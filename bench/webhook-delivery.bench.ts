@@ -2,7 +2,7 @@
  * Webhook delivery benchmark: deliveries per second to a local receiver, side by side in one run with
  * BullMQ's own rate for an empty job on the same Redis, and with the embedded in-process queue.
  *
- *   npx tsx bench/webhook-delivery.bench.ts
+ *   npx tsx bench/webhook-delivery.bench.ts [--json]
  *
  * Method: a redis-server of the bench's own (no persistence) on a free loopback port. "BullMQ empty job":
  * N jobs added in bulk, then one worker with the delivery worker's concurrency empties the queue; the rate
@@ -14,7 +14,8 @@
  * worker (read the delivery and subscription streams, decrypt the secret, sign, POST, record the attempt)
  * and the projector applying the new delivery events.
  *
- * Knobs (environment): BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10, the worker's concurrency).
+ * Knobs (environment): BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10, the worker's concurrency),
+ * BENCH_ROUNDS (1; rounds alternate the three paths, medians reported). `--json` prints one line of rows.
  */
 import { Queue, Worker } from 'bullmq';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,14 +29,11 @@ import { loadConfig } from '../src/infrastructure/config';
 import { silentLogger } from '../src/infrastructure/logging/logger';
 import { startGateway, type Role } from '../src/runtime/gateway';
 import { RedisServer } from '../test/support/redis-server';
+import { formatRate, intEnv, median, note, percent, printRows } from './support/rows';
 
-const intEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
 const N = intEnv('BENCH_DELIVERIES', 2000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
+const ROUNDS = intEnv('BENCH_ROUNDS', 1);
 const PRODUCERS = 16;
 
 interface Receiver {
@@ -190,14 +188,35 @@ const deliveryRate = async (redisUrl: string | undefined): Promise<number> => {
 const main = async () => {
   const redis = await RedisServer.start();
   try {
-    const rows: [string, number][] = [];
-    rows.push(['BullMQ, empty job', await emptyJobRate(redis.url)]);
-    rows.push(['webhook delivery, BullMQ', await deliveryRate(redis.url)]);
-    rows.push(['webhook delivery, in-process queue', await deliveryRate(undefined)]);
-    console.log(`\n${N} jobs or deliveries, worker concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`);
-    console.log('| path | per second |');
-    console.log('| --- | ---: |');
-    for (const [label, rate] of rows) console.log(`| ${label} | ${Math.round(rate)} |`);
+    const emptyJob: number[] = [];
+    const viaBullMq: number[] = [];
+    const inProcess: number[] = [];
+    // Alternating, so a burst of outside load hits every path rather than one.
+    for (let round = 1; round <= ROUNDS; round++) {
+      emptyJob.push(await emptyJobRate(redis.url));
+      viaBullMq.push(await deliveryRate(redis.url));
+      inProcess.push(await deliveryRate(undefined));
+      note(
+        `round ${round}: BullMQ empty job ${Math.round(emptyJob.at(-1) ?? 0)}/s, webhook delivery on BullMQ ` +
+          `${Math.round(viaBullMq.at(-1) ?? 0)}/s, in-process ${Math.round(inProcess.at(-1) ?? 0)}/s`,
+      );
+    }
+    note(`${N} jobs or deliveries, worker concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs`);
+    const baseline = `BullMQ empty job ${formatRate(median(emptyJob), 'jobs/s')}`;
+    printRows([
+      {
+        figure: 'webhook delivery (BullMQ, same Redis)',
+        baseline,
+        gateway: formatRate(median(viaBullMq), 'deliveries/s'),
+        ratio: percent(median(viaBullMq) / median(emptyJob)),
+      },
+      {
+        figure: 'webhook delivery (in-process queue)',
+        baseline,
+        gateway: formatRate(median(inProcess), 'deliveries/s'),
+        ratio: percent(median(inProcess) / median(emptyJob)),
+      },
+    ]);
   } finally {
     await redis.stop();
   }

@@ -41,6 +41,7 @@ export const configSchema = z
     AUTH_FAILURES_PER_MINUTE: positiveInt.default(30),
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     IDEMPOTENCY_LOCK_SECONDS: positiveInt.default(30),
+    IDEMPOTENCY_PURGE_INTERVAL_MS: positiveInt.default(3_600_000),
     READ_YOUR_WRITES_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
     EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30000),

@@ -1,9 +1,4 @@
-import type {
-  EventStore,
-  GlobalPosition,
-  RecordedEvent,
-  Subscription,
-} from '../infrastructure/event-store/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../infrastructure/event-store/event-store';
 import type { Logger } from '../infrastructure/logging/logger';
 import {
   DuplicateKeyError,
@@ -13,6 +8,14 @@ import {
 import { CHECKPOINTS_COLLECTION, ProjectionCheckpoints } from './projection-checkpoints';
 import type { Projection } from './projection';
 import { PositionWaiters } from './position-waiters';
+import {
+  applyProjections,
+  ProjectionEventError,
+  ProjectionLogicError,
+  projectionsByEventType,
+  type ProjectionsByEventType,
+} from './apply-projections';
+import { CheckpointedSubscription } from './checkpointed-subscription';
 
 export type ProjectionRunnerStatus = 'running' | 'stopped' | 'failed';
 
@@ -23,6 +26,8 @@ export interface ProjectionRunnerOptions {
   logger: Logger;
   /** Names the runner's checkpoint; runners sharing a read store need different names. */
   name?: string;
+  /** Events applied per batch while catching up. */
+  batchSize?: number;
 }
 
 /** Why the runner stopped on its own: shown by health checks. */
@@ -43,49 +48,26 @@ export interface ProjectionLag {
   behindSeconds: number;
 }
 
-/** A stored read-model document as the runner keeps it: the projection's document plus its guard. */
-type GuardedDocument = StoredDocument & { _position?: string };
-
-class ProjectionEventError extends Error {
-  constructor(
-    readonly projection: string | undefined,
-    cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
-/** A projection threw: the code or the event is wrong, and retrying cannot help. */
-class ProjectionLogicError extends Error {}
-
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
-const alreadyApplied = (doc: GuardedDocument, event: RecordedEvent): boolean =>
-  doc._position !== undefined && BigInt(doc._position) >= event.position;
-
-const withoutGuard = (doc: GuardedDocument): StoredDocument => {
-  const { _position: _guard, ...rest } = doc;
-  return rest;
-};
-
 /**
- * Feeds projections from the event store's $all subscription, one event at a time, in order.
- * Each document carries the position of the last event applied to it (`_position`), so a replay or a
- * duplicate delivery changes nothing, even when the checkpoint lags the documents after a crash.
+ * Feeds projections from the event store's $all, in order, through a checkpointed subscription: batches
+ * while catching up (yielding to the event loop between them, so the API answers during a long rebuild),
+ * then live events one at a time. Each document carries the position of the last event applied to it
+ * (`_position`), so a replay or a duplicate delivery changes nothing, even when the checkpoint lags the
+ * documents after a crash.
  */
 export class ProjectionRunner {
   private readonly name: string;
-  private readonly byEventType = new Map<string, Projection<StoredDocument>[]>();
+  private readonly byEventType: ProjectionsByEventType;
   private readonly checkpoints: ProjectionCheckpoints;
   private readonly waiters = new PositionWaiters();
+  private readonly subscription: CheckpointedSubscription;
   private currentStatus: ProjectionRunnerStatus = 'stopped';
   private lastFailure: ProjectionFailure | undefined;
-  private applied: GlobalPosition | undefined;
-  private subscription: Subscription | undefined;
-  /** Bumped on every stop, so deliveries from an older subscription are ignored. */
+  /** Bumped on every stop, so a retry loop of an older start gives up. */
   private generation = 0;
-  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.name = options.name ?? 'projections';
@@ -97,11 +79,22 @@ export class ProjectionRunner {
         throw new Error(`projection ${projection.name} cannot use the ${CHECKPOINTS_COLLECTION} collection`);
       }
       names.add(projection.name);
-      for (const type of projection.eventTypes) {
-        const handlers = this.byEventType.get(type) ?? [];
-        this.byEventType.set(type, [...handlers, projection]);
-      }
     }
+    this.byEventType = projectionsByEventType(options.projections);
+    this.subscription = new CheckpointedSubscription({
+      eventStore: options.eventStore,
+      checkpoints: this.checkpoints,
+      checkpointNames: options.projections.map((projection) => projection.name),
+      handle: (events) => this.applyRetryingStoreErrors(events, this.generation),
+      onApplied: (position) => this.waiters.reached(position),
+      onFailure: (error) => {
+        if (this.currentStatus !== 'running') return;
+        const failure =
+          error instanceof ProjectionEventError ? error : new ProjectionEventError(undefined, error);
+        this.fail(failure, failure.event);
+      },
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
   }
 
   status(): ProjectionRunnerStatus {
@@ -114,12 +107,18 @@ export class ProjectionRunner {
 
   /** The position of the last event applied, undefined before the first. */
   position(): GlobalPosition | undefined {
-    return this.applied;
+    return this.subscription.position();
+  }
+
+  /** True once the runner has caught up with the history it found at start: the API is then ready. */
+  caughtUp(): boolean {
+    return this.currentStatus === 'running' && this.subscription.caughtUp();
   }
 
   /**
    * Creates the projections' indexes and subscribes: from zero on a volatile store, otherwise after the
-   * stored checkpoint (or from zero when a projection joined since that checkpoint was saved).
+   * stored checkpoint (or from zero when a projection joined since that checkpoint was saved). Resolves
+   * once subscribed; the catch-up goes on in the background (see `caughtUp`, `waitForHead`).
    */
   async start(): Promise<void> {
     if (this.currentStatus === 'running') {
@@ -131,7 +130,7 @@ export class ProjectionRunner {
     await this.subscribe();
   }
 
-  /** Stops delivery and waits for the event in flight; pending waitForPosition calls answer false. */
+  /** Stops delivery and waits for the batch in flight; pending waitForPosition calls answer false. */
   async stop(): Promise<void> {
     await this.halt();
     if (this.currentStatus === 'running') this.currentStatus = 'stopped';
@@ -143,7 +142,6 @@ export class ProjectionRunner {
     await this.halt();
     this.currentStatus = 'running';
     this.lastFailure = undefined;
-    this.applied = undefined;
     const collections = new Set(this.options.projections.map((projection) => projection.collection));
     try {
       for (const collection of collections) {
@@ -154,12 +152,13 @@ export class ProjectionRunner {
       this.fail(new ProjectionEventError(undefined, error));
       throw error;
     }
-    await this.subscribe();
+    await this.subscribe(true);
   }
 
   /** True as soon as the event at `position` is applied; false on timeout or when the runner stops. */
   waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
-    if (this.applied !== undefined && this.applied >= position) return Promise.resolve(true);
+    const applied = this.position();
+    if (applied !== undefined && applied >= position) return Promise.resolve(true);
     if (this.currentStatus !== 'running') return Promise.resolve(false);
     return this.waiters.wait(position, timeoutMs);
   }
@@ -172,7 +171,7 @@ export class ProjectionRunner {
 
   async lag(now: number = Date.now()): Promise<ProjectionLag> {
     const head = await this.options.eventStore.headPosition();
-    const applied = this.applied;
+    const applied = this.position();
     if (head === undefined || (applied !== undefined && applied >= head))
       return { head, applied, behindSeconds: 0 };
     const [oldest] = await this.options.eventStore.readAll({
@@ -183,32 +182,23 @@ export class ProjectionRunner {
     return { head, applied, behindSeconds: Math.max(0, waitedMs / 1000) };
   }
 
-  private async subscribe(): Promise<void> {
+  private async subscribe(fromZero = false): Promise<void> {
     const generation = this.generation;
     let fromPosition: GlobalPosition | undefined;
     try {
       await this.createIndexes();
-      fromPosition = await this.startingPosition();
+      fromPosition = fromZero ? undefined : await this.startingPosition();
     } catch (error) {
       this.fail(new ProjectionEventError(undefined, error));
       throw error;
     }
     // Stopped while preparing: subscribing now would leak a subscription nobody closes.
     if (generation !== this.generation) return;
-    this.applied = fromPosition;
     this.options.logger.info('projection runner started', {
       runner: this.name,
       fromPosition: fromPosition === undefined ? null : Number(fromPosition),
     });
-    this.subscription = this.options.eventStore.subscribeToAll({
-      fromPosition,
-      onEvent: (event) => this.deliver(event, generation),
-      onError: (error) => {
-        if (generation === this.generation && this.currentStatus === 'running') {
-          this.fail(new ProjectionEventError(undefined, error));
-        }
-      },
-    });
+    this.subscription.start(fromPosition);
   }
 
   private async startingPosition(): Promise<GlobalPosition | undefined> {
@@ -234,53 +224,39 @@ export class ProjectionRunner {
 
   private async halt(): Promise<void> {
     this.generation += 1;
-    const subscription = this.subscription;
-    this.subscription = undefined;
     try {
-      await subscription?.close();
+      await this.subscription.stop();
     } catch (error) {
       this.options.logger.warn('closing the projection subscription failed', { runner: this.name, error });
-    }
-    await this.inFlight;
-  }
-
-  private async deliver(event: RecordedEvent, generation: number): Promise<void> {
-    if (generation !== this.generation || this.currentStatus !== 'running') return;
-    if (this.applied !== undefined && event.position <= this.applied) return;
-    const applying = this.applyRetryingStoreErrors(event, generation);
-    this.inFlight = applying.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      await applying;
-    } catch (error) {
-      const failure =
-        error instanceof ProjectionEventError ? error : new ProjectionEventError(undefined, error);
-      if (generation === this.generation) this.fail(failure, event);
-      // Rethrown so the subscription stops for good: skipping the event would corrupt the read models.
-      throw error;
     }
   }
 
   /**
    * A read store that is briefly unreachable (a MongoDB failover) must not stop the read models for good:
-   * store errors are retried with capped backoff, holding the subscription on this event. Errors thrown by
-   * a projection itself are not retried.
+   * store errors are retried with capped backoff, holding the subscription on this batch. Errors thrown by
+   * a projection itself are not retried (the subscription then applies the batch again one event at a
+   * time, which also settles a unique key that a document gives up later in the batch than another takes it).
    */
-  private async applyRetryingStoreErrors(event: RecordedEvent, generation: number): Promise<void> {
+  private async applyRetryingStoreErrors(
+    events: readonly RecordedEvent[],
+    generation: number,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.apply(event);
+        return await applyProjections(this.options.readStore, this.byEventType, events);
       } catch (error) {
         const cause = error instanceof ProjectionEventError ? error.cause : error;
         const permanent = cause instanceof ProjectionLogicError || cause instanceof DuplicateKeyError;
-        if (permanent || generation !== this.generation) throw error;
+        if (permanent || generation !== this.generation) {
+          throw error instanceof ProjectionEventError && error.event === undefined && events.length === 1
+            ? new ProjectionEventError(error.projection, error.cause, events[0])
+            : error;
+        }
         const delayMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
         this.options.logger.warn('read store write failed; retrying', {
           runner: this.name,
-          eventType: event.type,
-          position: Number(event.position),
+          events: events.length,
+          position: Number(events[0]?.position),
           attempt: attempt + 1,
           delayMs,
           error,
@@ -289,50 +265,6 @@ export class ProjectionRunner {
         if (generation !== this.generation) throw error;
       }
     }
-  }
-
-  private async apply(event: RecordedEvent): Promise<void> {
-    for (const projection of this.byEventType.get(event.type) ?? []) {
-      try {
-        await this.applyTo(projection, event);
-      } catch (error) {
-        throw new ProjectionEventError(projection.name, error);
-      }
-    }
-    await this.checkpoints.save({
-      position: event.position,
-      projections: this.options.projections.map((projection) => projection.name),
-    });
-    this.applied = event.position;
-    this.waiters.reached(event.position);
-  }
-
-  private async applyTo(projection: Projection<StoredDocument>, event: RecordedEvent): Promise<void> {
-    const id = projection.documentId(event);
-    if (id === null) return;
-    const collection = this.options.readStore.collection<GuardedDocument>(projection.collection);
-    const stored = await collection.findOne({ _id: id });
-    if (stored !== null && alreadyApplied(stored, event)) return;
-    let next: StoredDocument | null;
-    try {
-      next = projection.evolve(stored === null ? null : withoutGuard(stored), event);
-    } catch (error) {
-      throw new ProjectionLogicError(error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
-    }
-    if (next === null) {
-      // A deleted document takes its guard with it; a replay after a crash may briefly re-create it,
-      // until the replay reaches the same delete again.
-      if (stored !== null) await collection.deleteOne({ _id: id });
-      return;
-    }
-    if (next._id !== id) throw new ProjectionLogicError(`evolve returned _id ${next._id} for document ${id}`);
-    await collection.replaceOne(
-      { _id: id },
-      { ...next, _position: event.position.toString() },
-      { upsert: true },
-    );
   }
 
   private fail(error: ProjectionEventError, event?: RecordedEvent): void {

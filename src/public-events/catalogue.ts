@@ -10,6 +10,8 @@ export interface PublicEventCatalogue {
   /** True when the domain event type has a public counterpart. */
   handles(domainEventType: string): boolean;
   needsHistory(domainEventType: string): boolean;
+  /** The public type a domain event type becomes, and whether it goes to one named subscription only. */
+  publicTypeOf(domainEventType: string): { publicType: string; targeted: boolean } | undefined;
   /** `history` is the event's stream up to and including it (empty when not needed). */
   toPublicEvent(event: RecordedEvent, history: readonly RecordedEvent[]): PublicEvent | null;
   publicTypes(): readonly string[];
@@ -30,6 +32,10 @@ export const createCatalogue = (mappings: readonly PublicEventMapping[]): Public
   return {
     handles: (type) => byDomainType.has(type),
     needsHistory: (type) => byDomainType.get(type)?.needsHistory ?? false,
+    publicTypeOf: (type) => {
+      const mapping = byDomainType.get(type);
+      return mapping && { publicType: mapping.publicType, targeted: mapping.targeted === true };
+    },
     toPublicEvent: (event, history) => {
       const mapping = byDomainType.get(event.type);
       const content = mapping?.build({ event, history });

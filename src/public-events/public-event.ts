@@ -27,6 +27,8 @@ export interface PublicEventMapping {
   publicType: string;
   version: number;
   needsHistory: boolean;
+  /** Sent to one subscription named in the event, whatever types it asked for (test events). */
+  targeted?: boolean;
   /** Null when this occurrence has nothing to tell subscribers. Must be pure. */
   build(source: PublicEventSource): PublicEventContent | null;
 }

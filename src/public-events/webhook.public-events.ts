@@ -39,6 +39,7 @@ export const webhookPublicEvents: readonly PublicEventMapping[] = [
     publicType: 'webhook_subscription.test',
     version: 1,
     needsHistory: false,
+    targeted: true,
     build: ({ event }) => {
       const { data } = webhookTestEventCodec.parse(event);
       return {

@@ -17,13 +17,14 @@ import { checkpointFreshness } from '../projections/checkpoint-freshness';
 import { ProjectionCheckpoints } from '../projections/projection-checkpoints';
 import { ProjectionRunner } from '../projections/projection-runner';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import { startIdempotencyPurge } from '../workers/idempotency-purge';
 import { EXPIRY_QUEUE, startExpiryWorker } from '../workers/payment-intent-expiry';
 import { startMetricsSampler } from './metrics-sampler';
 import { closeHttpServer } from './close-http-server';
 import { instrumentEventStore } from './instrument-event-store';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { TERMINAL_OFFLINE_QUEUE, terminalRuntime } from './terminals';
-import { WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
+import { DISPATCHER_NAME, WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
 import { CHARGE_QUEUES, startCharging } from './charging';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
@@ -175,7 +176,11 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.push(() => expiry.close());
     const terminalOffline = terminals.startWorker();
     closers.push(() => terminalOffline.close());
-    const webhookWorkers = await webhooks.startWorkers({ metrics, freshness });
+    const webhookWorkers = await webhooks.startWorkers({
+      metrics,
+      freshness,
+      checkpoints: infrastructure.subscriberCheckpoints(DISPATCHER_NAME),
+    });
     webhookDispatcher = webhookWorkers.dispatcher;
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
@@ -193,8 +198,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       : []),
     ...(projector
       ? [
+          // Not ready while catching up: the API answers /health/live meanwhile, but its reads would lag.
           componentCheck('projector', () =>
-            projector.status() === 'running' ? undefined : projector.status(),
+            projector.status() !== 'running'
+              ? projector.status()
+              : projector.caughtUp()
+                ? undefined
+                : 'catching up',
           ),
         ]
       : []),
@@ -221,6 +231,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   }
 
   if (roles.includes('api')) {
+    const purge = startIdempotencyPurge({
+      idempotencyStore,
+      clock,
+      logger,
+      intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    });
+    closers.push(() => purge.close());
     const jwt = await jwtVerifierFor(config, clock);
     const app = createApp({
       logger,

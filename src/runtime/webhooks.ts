@@ -10,6 +10,7 @@ import type { JobQueue } from '../infrastructure/job-queue/job-queue';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { Metrics } from '../infrastructure/metrics/metrics';
 import type { ReadStore } from '../infrastructure/read-store/read-store';
+import type { CheckpointStore } from '../projections/checkpointed-subscription';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
 import { publicEventCatalogue } from '../public-events/catalogue';
 import { createSecretBox } from '../webhooks/secret-box';
@@ -21,6 +22,7 @@ import { WebhookDispatcher } from '../workers/webhooks/webhook-dispatcher';
 import { webhookMetrics } from '../workers/webhooks/webhook-metrics';
 
 export { WEBHOOK_DELIVERY_QUEUE } from '../workers/webhooks/delivery-job';
+export { DISPATCHER_NAME } from '../workers/webhooks/webhook-dispatcher';
 
 export interface WebhookRuntimeDeps {
   config: Config;
@@ -72,7 +74,11 @@ export const webhookRuntime = (deps: WebhookRuntimeDeps) => {
       }),
 
     /** The dispatcher (one per deployment, see WEBHOOK_DISPATCHER), the delivery worker and the reconciler. */
-    startWorkers: async (options: { freshness: ReadModelFreshness; metrics: Metrics }) => {
+    startWorkers: async (options: {
+      freshness: ReadModelFreshness;
+      metrics: Metrics;
+      checkpoints: CheckpointStore;
+    }) => {
       const sender = createWebhookSender({
         policy: urlPolicy,
         resolve,
@@ -109,6 +115,7 @@ export const webhookRuntime = (deps: WebhookRuntimeDeps) => {
         ? new WebhookDispatcher({
             eventStore,
             readStore,
+            checkpoints: options.checkpoints,
             jobQueue,
             catalogue,
             deliveries,

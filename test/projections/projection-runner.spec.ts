@@ -143,6 +143,18 @@ describe('ProjectionRunner', () => {
     assert.match(subject.failure()?.message ?? '', /duplicate key/);
   });
 
+  it('starts without waiting for the history, and says when it has caught up with it', async () => {
+    for (let n = 1; n <= 30; n++) await open(`c${n}`);
+    const subject = runner();
+    await subject.start();
+    assert.equal(subject.caughtUp(), false, 'caught up before reading anything');
+    await caughtUp(subject);
+    await waitUntil(() => subject.caughtUp(), { timeoutMs: WAIT_MS, intervalMs: 1, message: 'caughtUp()' });
+    assert.equal((await allCounters()).length, 30);
+    await subject.stop();
+    assert.equal(subject.caughtUp(), false, 'a stopped runner serves nothing');
+  });
+
   it('deletes the document when evolve returns null', async () => {
     await open('c1');
     await open('c2');

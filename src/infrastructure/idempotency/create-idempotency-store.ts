@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IdempotencyStore } from './idempotency-store';
-import { MongoIdempotencyStore } from './mongo-idempotency-store';
+import type * as MongoAdapter from './mongo-idempotency-store';
 import { SqliteIdempotencyStore, type SqliteIdempotencyStoreOptions } from './sqlite-idempotency-store';
 
 export interface IdempotencyStoreSettings {
@@ -12,10 +12,16 @@ export interface IdempotencyStoreSettings {
   sqliteSynchronous?: SqliteIdempotencyStoreOptions['synchronous'];
 }
 
+// Loaded on first use, not at start: the embedded default never loads the production clients (a
+// third of its cold start). require, not import(): one module instance under tsc's CommonJS and tsx alike.
+const mongoIdempotencyStore = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./mongo-idempotency-store') as typeof MongoAdapter).MongoIdempotencyStore;
+
 export const createIdempotencyStore = async (
   settings: IdempotencyStoreSettings,
 ): Promise<IdempotencyStore> => {
-  if (settings.mongoUrl) return MongoIdempotencyStore.connect(settings.mongoUrl, settings.database);
+  if (settings.mongoUrl) return mongoIdempotencyStore().connect(settings.mongoUrl, settings.database);
   if (settings.sqlitePath !== ':memory:') mkdirSync(dirname(settings.sqlitePath), { recursive: true });
   return new SqliteIdempotencyStore(
     settings.sqlitePath,

@@ -10,13 +10,16 @@ import {
 } from './read-store';
 import { defaultIndexName, MemoryUniqueIndex } from './memory-unique-index';
 import { upsertSeed } from './upsert-seed';
+import { cloneDocument } from './clone-document';
+import { isPlainObject } from './document-paths';
+import { MemoryFieldIndex } from './memory-field-index';
 
 type Modifier = Parameters<typeof applyUpdate>[1];
 
 // $where and $function would run caller-supplied code; read models never need them.
 const QUERY_OPTIONS = { scriptEnabled: false };
 
-const copy = <V>(value: V): V => structuredClone(value);
+const copy = cloneDocument;
 
 const isIdLookup = (filter: Filter): boolean =>
   typeof filter._id === 'string' && Object.keys(filter).length === 1;
@@ -42,6 +45,10 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
   private readonly docs = new Map<string, T>();
   private readonly indexSignatures = new Map<string, string>();
   private readonly uniqueIndexes: MemoryUniqueIndex[] = [];
+  /** One per field leading an index: narrows filters on it to the documents that can match. */
+  private readonly fieldIndexes = new Map<string, MemoryFieldIndex>();
+  private readonly insertedAt = new Map<string, number>();
+  private inserts = 0;
 
   async findOne(filter: Filter): Promise<T | null> {
     const [doc] = this.matching(filter, 1);
@@ -121,6 +128,12 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
       if (existing === signature) return;
       throw new Error(`an index named ${name} already exists with different keys or options`);
     }
+    const [leading] = Object.keys(spec.keys);
+    if (leading !== undefined && leading !== '_id' && !this.fieldIndexes.has(leading)) {
+      const index = new MemoryFieldIndex(leading);
+      for (const doc of this.docs.values()) index.add(doc);
+      this.fieldIndexes.set(leading, index);
+    }
     if (spec.unique) {
       const index = new MemoryUniqueIndex(name, spec.keys);
       for (const doc of this.docs.values()) {
@@ -135,16 +148,47 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
   /** Empties the collection and forgets its indexes, like dropping it in MongoDB. */
   clear(): void {
     this.docs.clear();
+    this.insertedAt.clear();
     this.indexSignatures.clear();
     this.uniqueIndexes.length = 0;
+    this.fieldIndexes.clear();
   }
 
-  /** The documents that can match: one by _id or by a unique index when the filter allows, else all. */
+  /**
+   * The documents that can match: one by _id or by a unique index when the filter allows, else those a
+   * field index narrows the filter to, else all.
+   */
   private candidates(filter: Filter): T[] {
     const id = typeof filter._id === 'string' ? filter._id : this.uniqueIndexLookup(filter);
-    if (id === undefined) return [...this.docs.values()];
+    if (id === undefined) {
+      const narrowed = this.narrow(filter);
+      if (narrowed === undefined) return [...this.docs.values()];
+      // In insertion order, as a scan would give them: an unsorted find must not depend on the index.
+      return [...narrowed]
+        .flatMap((candidate) => this.docs.get(candidate) ?? [])
+        .sort((a, b) => (this.insertedAt.get(a._id) ?? 0) - (this.insertedAt.get(b._id) ?? 0));
+    }
     const doc = id === null ? undefined : this.docs.get(id);
     return doc === undefined ? [] : [doc];
+  }
+
+  /** The smallest set of ids a field index (or, for `$or`, one per branch) allows; undefined when none helps. */
+  private narrow(filter: Filter): Set<string> | undefined {
+    let best: Set<string> | undefined;
+    const consider = (ids: Set<string> | undefined) => {
+      if (ids !== undefined && (best === undefined || ids.size < best.size)) best = ids;
+    };
+    for (const [field, condition] of Object.entries(filter)) {
+      if (field === '$or' && Array.isArray(condition)) {
+        const branches = condition.map((branch) => (isPlainObject(branch) ? this.narrow(branch) : undefined));
+        if (branches.length > 0 && branches.every((ids) => ids !== undefined)) {
+          consider(new Set(branches.flatMap((ids) => [...(ids ?? [])])));
+        }
+        continue;
+      }
+      consider(this.fieldIndexes.get(field)?.lookup(condition));
+    }
+    return best;
   }
 
   private uniqueIndexLookup(filter: Filter): string | null | undefined {
@@ -178,11 +222,18 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
       if (previous !== undefined) index.remove(previous);
       index.add(next);
     }
+    for (const index of this.fieldIndexes.values()) {
+      if (previous !== undefined) index.remove(previous);
+      index.add(next);
+    }
+    if (previous === undefined) this.insertedAt.set(next._id, (this.inserts += 1));
     this.docs.set(next._id, next);
   }
 
   private remove(doc: T): void {
     for (const index of this.uniqueIndexes) index.remove(doc);
+    for (const index of this.fieldIndexes.values()) index.remove(doc);
+    this.insertedAt.delete(doc._id);
     this.docs.delete(doc._id);
   }
 }

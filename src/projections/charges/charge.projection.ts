@@ -150,6 +150,9 @@ export const chargeProjection: Projection<ChargeDocument> = {
     { keys: { merchantId: 1, createdAt: -1 } },
     { keys: { status: 1 } },
     { keys: { paymentIntentId: 1 } },
+    // The worker's sweep (OPEN_CHARGES_FILTER) reads only the charges with work left through these two.
+    { keys: { 'stop.status': 1 } },
+    { keys: { settlement: 1 } },
   ],
 };
 

@@ -1,4 +1,4 @@
-import type { ChargeDocument } from '../../projections/charges/charge.document';
+import { isRunning, type ChargeSessionState } from '../../domain/charge-session/charge-session.state';
 
 export const CHARGE_PROCESS_QUEUE = 'charge-processes';
 export const CPMS_POLL_QUEUE = 'cpms-status-poll';
@@ -11,26 +11,25 @@ export interface ChargeJob {
 }
 
 /**
- * What a charge still needs, as a pure function of its read model (or of its stream, rendered the same
- * way). The work is done when its result is recorded on the charge, so the list empties by itself.
+ * What a charge still needs, as a pure function of its aggregate state (the decider's, never a read-model
+ * document, which may lag). The work is done when its result is recorded on the charge, so the list
+ * empties by itself.
  */
-export const outstandingActions = (charge: ChargeDocument, now: Date): ChargeAction[] => {
+export const outstandingActions = (charge: ChargeSessionState, now: Date): ChargeAction[] => {
   const actions: ChargeAction[] = [];
-  if (charge.status === 'pending' && !charge.cpms.startAccepted) actions.push('cpms-start');
+  if (charge.status === 'pending' && !charge.cpmsStartAccepted) actions.push('cpms-start');
   if (charge.status === 'pending' && now.getTime() >= Date.parse(charge.startDeadline))
     actions.push('start-timeout');
-  if (charge.stop?.status === 'pending') actions.push('cpms-stop');
+  if (charge.status !== 'empty' && charge.status !== 'pending' && charge.stop?.outcome === 'pending')
+    actions.push('cpms-stop');
   if ((charge.status === 'completed' || charge.status === 'failed') && !charge.settlement)
     actions.push('settle');
   return actions;
 };
 
 /** Whether the CPMS should be asked for the session's status. */
-export const needsPolling = (charge: ChargeDocument): boolean =>
-  (charge.status === 'pending' && charge.cpms.startAccepted) ||
-  charge.status === 'active' ||
-  charge.status === 'stopping' ||
-  charge.status === 'stop_failed';
+export const needsPolling = (charge: ChargeSessionState): boolean =>
+  (charge.status === 'pending' && charge.cpmsStartAccepted) || isRunning(charge);
 
 /**
  * Job ids: one per action, charge and minute of real time (not the domain clock: this paces retries).
@@ -41,7 +40,10 @@ export const needsPolling = (charge: ChargeDocument): boolean =>
 export const jobIdFor = (action: string, chargeId: string, bucketMs = 60_000, nowMs = Date.now()): string =>
   `${action}-${chargeId}-${Math.floor(nowMs / bucketMs)}`;
 
-/** The read-model filter for charges that may have outstanding work or need polling. */
+/**
+ * The read-model filter for charges that may have outstanding work or need polling: it only finds the
+ * candidates (through indexes); what each needs is decided from its stream.
+ */
 export const OPEN_CHARGES_FILTER = {
   $or: [
     { status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] } },

@@ -3,9 +3,9 @@ import { runPeriodically } from '../run-periodically';
 import type { Clock } from '../../infrastructure/clock';
 import type { JobQueue, QueueWorker, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
-import type { ReadStore } from '../../infrastructure/read-store/read-store';
+import type { Filter, ReadStore } from '../../infrastructure/read-store/read-store';
+import type { ChargeSessionState } from '../../domain/charge-session/charge-session.state';
 import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charges/charge.document';
-import { chargeFromStream } from '../../projections/charges/charge.projection';
 import {
   CHARGE_PROCESS_QUEUE,
   CPMS_POLL_QUEUE,
@@ -29,14 +29,18 @@ export interface ChargeProcessDeps {
 }
 
 /** Queues what the charge still needs. Safe to call any number of times: job ids are deterministic. */
-export const enqueueOutstanding = async (deps: ChargeProcessDeps, charge: ChargeDocument): Promise<void> => {
+export const enqueueOutstanding = async (
+  deps: ChargeProcessDeps,
+  charge: ChargeSessionState,
+): Promise<void> => {
+  if (charge.status === 'empty') return;
   const now = deps.clock.now();
   for (const action of outstandingActions(charge, now)) {
     await deps.jobQueue.enqueue<ChargeJob>(
       CHARGE_PROCESS_QUEUE,
       action,
-      { chargeId: charge.id },
-      { jobId: jobIdFor(action, charge.id), retry: PROCESS_RETRY },
+      { chargeId: charge.chargeId },
+      { jobId: jobIdFor(action, charge.chargeId), retry: PROCESS_RETRY },
     );
   }
 };
@@ -44,46 +48,56 @@ export const enqueueOutstanding = async (deps: ChargeProcessDeps, charge: Charge
 /**
  * The fast path: right after a command changed a charge, queue what it now needs, so a completion is
  * captured in milliseconds rather than at the next sweep. Losing a kick (a crash) loses nothing; the
- * sweep finds the same work in the read model.
+ * sweep finds the same work.
  */
 export const chargeKicker =
   (deps: ChargeProcessDeps) =>
   (result: ChargeResult): void => {
-    const charge = chargeFromStream(result.stream);
-    if (!charge) return;
-    enqueueOutstanding(deps, charge).catch((error: unknown) =>
-      deps.logger.warn('could not queue charge work; the sweep will', { chargeId: charge.id, error }),
+    enqueueOutstanding(deps, result.state).catch((error: unknown) =>
+      deps.logger.warn('could not queue charge work; the sweep will', {
+        chargeId: result.state.status === 'empty' ? undefined : result.state.chargeId,
+        error,
+      }),
     );
   };
 
-/** The durable path: every open charge in the read model, its outstanding work queued again. */
-export const sweepCharges = async (deps: ChargeProcessDeps & { readStore: ReadStore }): Promise<number> => {
+export interface ChargeSweepDeps extends ChargeProcessDeps {
+  readStore: ReadStore;
+  /** The charge's aggregate state, folded from its stream: what the sweeps decide from. */
+  loadCharge: (chargeId: string) => Promise<ChargeSessionState>;
+}
+
+/** The ids of open charges, through the read model's indexes: candidates only, each decided from its stream. */
+const openChargeIds = async (deps: ChargeSweepDeps, filter: Filter): Promise<string[]> => {
   const open = await deps.readStore
     .collection<ChargeDocument>(CHARGES_COLLECTION)
-    .find(OPEN_CHARGES_FILTER, { limit: BATCH, sort: { createdAt: 1 } });
-  for (const charge of open) await enqueueOutstanding(deps, charge);
-  return open.length;
+    .find(filter, { limit: BATCH, sort: { createdAt: 1 } });
+  return open.map((charge) => charge.id);
 };
 
-export const pollCpms = async (
-  deps: ChargeProcessDeps & { readStore: ReadStore; pollIntervalMs: number },
-): Promise<number> => {
-  const running = await deps.readStore
-    .collection<ChargeDocument>(CHARGES_COLLECTION)
-    .find(
-      { status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] } },
-      { limit: BATCH, sort: { createdAt: 1 } },
-    );
-  const polled = running.filter(needsPolling);
-  for (const charge of polled) {
+/** The durable path: every open charge, its outstanding work queued again. */
+export const sweepCharges = async (deps: ChargeSweepDeps): Promise<number> => {
+  const ids = await openChargeIds(deps, OPEN_CHARGES_FILTER);
+  for (const id of ids) await enqueueOutstanding(deps, await deps.loadCharge(id));
+  return ids.length;
+};
+
+export const pollCpms = async (deps: ChargeSweepDeps & { pollIntervalMs: number }): Promise<number> => {
+  const ids = await openChargeIds(deps, {
+    status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] },
+  });
+  let polled = 0;
+  for (const id of ids) {
+    if (!needsPolling(await deps.loadCharge(id))) continue;
+    polled += 1;
     await deps.jobQueue.enqueue<ChargeJob>(
       CPMS_POLL_QUEUE,
       'poll',
-      { chargeId: charge.id },
-      { jobId: jobIdFor('poll', charge.id, deps.pollIntervalMs), retry: POLL_RETRY },
+      { chargeId: id },
+      { jobId: jobIdFor('poll', id, deps.pollIntervalMs), retry: POLL_RETRY },
     );
   }
-  return polled.length;
+  return polled;
 };
 
 /** The worker role's part: the job handlers, the sweep and the CPMS status poll. */
@@ -104,9 +118,13 @@ export const startChargeWorkers = (
       concurrency: deps.concurrency ?? 4,
     }),
   ];
+  // The one place the process managers load a charge's state (the lead may point it at a state cache).
+  const sweepDeps: ChargeSweepDeps = { ...deps, loadCharge: (chargeId) => deps.charges.load(chargeId) };
   const periodic = [
-    runPeriodically('charge sweep', deps.sweepIntervalMs, deps.logger, () => sweepCharges(deps)),
-    runPeriodically('CPMS status poll', deps.pollIntervalMs, deps.logger, () => pollCpms(deps)),
+    runPeriodically('charge sweep', deps.sweepIntervalMs, deps.logger, () => sweepCharges(sweepDeps)),
+    runPeriodically('CPMS status poll', deps.pollIntervalMs, deps.logger, () =>
+      pollCpms({ ...sweepDeps, pollIntervalMs: deps.pollIntervalMs }),
+    ),
   ];
   return {
     close: async () => {

@@ -2,16 +2,12 @@ import { systemContext } from '../../commands/command-context';
 import { deliveryIdFor } from '../../commands/webhooks/delivery-ids';
 import type { WebhookDeliveryService } from '../../commands/webhooks/webhook-delivery.service';
 import { webhookDeliveryEventCodec } from '../../domain/webhook-delivery/webhook-delivery.events';
-import type {
-  EventStore,
-  GlobalPosition,
-  RecordedEvent,
-  Subscription,
-} from '../../infrastructure/event-store/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../infrastructure/event-store/event-store';
 import type { JobQueue } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
-import { ProjectionCheckpoints } from '../../projections/projection-checkpoints';
+import { CheckpointedSubscription, type CheckpointStore } from '../../projections/checkpointed-subscription';
+import type { Checkpoint } from '../../projections/projection-checkpoints';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
 import type { WebhookSubscriptionDocument } from '../../projections/webhooks/webhook-subscription.document';
 import { WEBHOOK_SUBSCRIPTIONS } from '../../projections/webhooks/webhook-subscription.projection';
@@ -19,6 +15,7 @@ import type { PublicEventCatalogue } from '../../public-events/catalogue';
 import { publicEventBody, type PublicEvent } from '../../public-events/public-event';
 import { rebuildDeliveryBody } from './delivery-body';
 import { enqueueDelivery } from './delivery-job';
+import { SubscriptionIndex } from './subscription-index';
 import { routeEvent } from './subscription-routing';
 
 export const DISPATCHER_NAME = 'webhook-dispatcher';
@@ -26,10 +23,12 @@ export const DISPATCHER_NAME = 'webhook-dispatcher';
 export interface WebhookDispatcherOptions {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** Where the dispatcher's position is kept across restarts (Infrastructure.subscriberCheckpoints). */
+  checkpoints: CheckpointStore;
   jobQueue: JobQueue;
   catalogue: PublicEventCatalogue;
   deliveries: WebhookDeliveryService;
-  /** The subscriptions read model must have passed an event before it is routed. */
+  /** The subscriptions read model must have passed the checkpoint before it seeds the routing index. */
   freshness: ReadModelFreshness;
   logger: Logger;
   schedule: readonly number[];
@@ -47,55 +46,48 @@ class DispatcherStopped extends Error {
  * one delivery per matching subscription and queues one job for it. It never moves its checkpoint past an
  * event whose deliveries are not all recorded and queued: while Redis (or the event store) is down it
  * retries the same event, so nothing is lost, and the HTTP API, which never waits for it, keeps serving.
- * Replays (WebhookDeliveryReplayRequested) are queued the same way.
+ * Replays (WebhookDeliveryReplayRequested) are queued the same way. Routing uses an in-memory index of
+ * the subscriptions, so an event nobody subscribed to costs a map lookup.
  */
 export class WebhookDispatcher {
-  private readonly checkpoints: ProjectionCheckpoints;
-  private subscription: Subscription | undefined;
+  private readonly subscription: CheckpointedSubscription;
+  private readonly index = new SubscriptionIndex();
   private generation = 0;
   private running = false;
-  private applied: GlobalPosition | undefined;
   private wake: (() => void) | undefined;
-  private inFlight: Promise<void> = Promise.resolve();
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WebhookDispatcherOptions) {
-    this.checkpoints = new ProjectionCheckpoints(options.readStore, DISPATCHER_NAME);
+    this.subscription = new CheckpointedSubscription({
+      eventStore: options.eventStore,
+      checkpoints: options.checkpoints,
+      handle: (events) => this.dispatchAll(events, this.generation),
+      onFailure: (error) => this.resubscribeLater(error),
+    });
   }
 
   /** The position of the last event fully dispatched. */
   position(): GlobalPosition | undefined {
-    return this.applied;
+    return this.subscription.position();
   }
 
   isRunning(): boolean {
     return this.running;
   }
 
+  /**
+   * Resolves at once: loading the checkpoint and seeding the routing index wait for the projector, which
+   * may be catching up on a long history, and the API must not wait for that to listen.
+   */
   async start(): Promise<void> {
     if (this.running) throw new Error('the webhook dispatcher is already running');
     this.running = true;
     const generation = this.generation;
-    // A volatile read store forgets the checkpoint: start from zero; deterministic delivery ids make the
-    // deliveries already recorded no-ops.
-    const checkpoint = this.options.readStore.volatile ? undefined : await this.checkpoints.load();
-    this.applied = checkpoint?.position;
-    if (generation !== this.generation) return;
-    this.subscribe(generation);
-  }
-
-  /** From the last event fully dispatched; a dropped subscription (the store went away) is renewed. */
-  private subscribe(generation: number): void {
-    this.subscription = this.options.eventStore.subscribeToAll({
-      fromPosition: this.applied,
-      onEvent: (event) => this.deliver(event, generation),
-      onError: (error) => {
-        if (generation !== this.generation || error instanceof DispatcherStopped) return;
-        this.options.logger.warn('webhook dispatcher subscription dropped; resubscribing', { error });
-        const timer = setTimeout(() => {
-          if (generation === this.generation) this.subscribe(generation);
-        }, this.options.maxRetryMs ?? 5_000);
-        timer.unref();
-      },
+    this.starting = this.begin(generation).catch((error: unknown) => {
+      if (!(error instanceof DispatcherStopped)) {
+        this.running = false;
+        this.options.logger.error('the webhook dispatcher could not start', { error });
+      }
     });
   }
 
@@ -103,50 +95,74 @@ export class WebhookDispatcher {
     this.generation += 1;
     this.running = false;
     this.wake?.();
-    const subscription = this.subscription;
-    this.subscription = undefined;
+    await this.starting;
     try {
-      await subscription?.close();
+      await this.subscription.stop();
     } catch (error) {
       this.options.logger.warn('closing the dispatcher subscription failed', { error });
     }
-    await this.inFlight;
   }
 
-  private async deliver(event: RecordedEvent, generation: number): Promise<void> {
-    if (generation !== this.generation) throw new DispatcherStopped();
-    if (this.applied !== undefined && event.position <= this.applied) return;
-    const work = this.untilDone(generation, event, async () => {
-      await this.dispatch(event);
-      await this.checkpoints.save({ position: event.position, projections: [] });
+  private async begin(generation: number): Promise<void> {
+    let checkpoint: Checkpoint | undefined;
+    await this.untilDone(generation, 'loading the checkpoint', async () => {
+      checkpoint = await this.options.checkpoints.load();
     });
-    this.inFlight = work.catch(() => undefined);
-    await work;
-    this.applied = event.position;
+    if (checkpoint !== undefined) await this.seedIndex(checkpoint.position, generation);
+    if (generation !== this.generation) return;
+    this.subscription.start(checkpoint?.position);
+  }
+
+  /**
+   * From a checkpoint, the index needs every subscription as of that position: the read model has them
+   * once it has passed it (later changes do no harm, routing keeps each subscription's history). From
+   * zero, the dispatcher sees every subscription event itself.
+   */
+  private async seedIndex(position: GlobalPosition, generation: number): Promise<void> {
+    await this.untilDone(generation, 'seeding the subscription index', async () => {
+      if (!(await this.options.freshness.waitFor(position, 5_000))) {
+        throw new Error('the webhook subscriptions read model has not reached the checkpoint yet');
+      }
+      const documents = await this.options.readStore
+        .collection<WebhookSubscriptionDocument>(WEBHOOK_SUBSCRIPTIONS)
+        .find({});
+      this.index.seed(documents);
+    });
+  }
+
+  /** A dropped subscription (the store went away) is renewed from the last event fully dispatched. */
+  private resubscribeLater(error: Error): void {
+    const generation = this.generation;
+    if (!this.running) return;
+    this.options.logger.warn('webhook dispatcher subscription dropped; resubscribing', { error });
+    const timer = setTimeout(() => {
+      if (generation === this.generation) this.subscription.start(this.subscription.position());
+    }, this.options.maxRetryMs ?? 5_000);
+    timer.unref();
+  }
+
+  private async dispatchAll(events: readonly RecordedEvent[], generation: number): Promise<void> {
+    for (const event of events) {
+      await this.untilDone(generation, event.id, () => this.dispatch(event));
+    }
   }
 
   /** Retries `work` until it succeeds or the dispatcher stops: skipping the event would lose its webhooks. */
-  private async untilDone(
-    generation: number,
-    event: RecordedEvent,
-    work: () => Promise<void>,
-  ): Promise<void> {
+  private async untilDone(generation: number, what: string, work: () => Promise<void>): Promise<void> {
     const min = this.options.minRetryMs ?? 100;
     const max = this.options.maxRetryMs ?? 5_000;
     for (let failures = 0; ; failures += 1) {
       if (generation !== this.generation) throw new DispatcherStopped();
       try {
         await work();
-        if (failures > 0)
-          this.options.logger.info('webhook dispatch resumed', { eventId: event.id, failures });
+        if (failures > 0) this.options.logger.info('webhook dispatch resumed', { what, failures });
         return;
       } catch (error) {
         if (generation !== this.generation) throw new DispatcherStopped();
         // Logged at powers of two: an outage of hours stays a handful of lines.
         if ((failures & (failures + 1)) === 0) {
           this.options.logger.warn('webhook dispatch failed; retrying', {
-            eventId: event.id,
-            eventType: event.type,
+            what,
             failures: failures + 1,
             error,
           });
@@ -168,20 +184,17 @@ export class WebhookDispatcher {
   }
 
   private async dispatch(event: RecordedEvent): Promise<void> {
+    this.index.apply(event);
     if (event.type === 'WebhookDeliveryReplayRequested') return this.queueReplay(event);
     const { catalogue } = this.options;
-    if (!catalogue.handles(event.type)) return;
+    const mapped = catalogue.publicTypeOf(event.type);
+    if (!mapped || !this.index.couldWant(mapped.publicType, mapped.targeted)) return;
     const history = catalogue.needsHistory(event.type)
       ? (await this.options.eventStore.readStream(event.streamName)).slice(0, event.revision + 1)
       : [];
     const publicEvent = this.toPublicEvent(event, history);
     if (!publicEvent) return;
-    if (!(await this.options.freshness.waitFor(event.position, 5_000))) {
-      throw new Error('the webhook subscriptions read model has not reached the event yet');
-    }
-    const subscriptions = await this.options.readStore
-      .collection<WebhookSubscriptionDocument>(WEBHOOK_SUBSCRIPTIONS)
-      .find({ merchantId: publicEvent.merchantId });
+    const subscriptions = this.index.forMerchant(publicEvent.merchantId);
     const body = publicEventBody(publicEvent);
     for (const { subscriptionId, held } of routeEvent(subscriptions, publicEvent, event.position)) {
       const deliveryId = deliveryIdFor(event.id, subscriptionId);

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
-import type { ChargeDocument } from '../../../src/projections/charges/charge.document';
+import type { ChargeSessionState } from '../../../src/domain/charge-session/charge-session.state';
 import { jobIdFor, needsPolling, outstandingActions } from '../../../src/workers/charges/charge-actions';
 
-const charge = (overrides: Partial<ChargeDocument>): ChargeDocument =>
+/** Only the fields the process managers read; the rest of the state does not matter here. */
+const charge = (overrides: Record<string, unknown>): ChargeSessionState =>
   ({
-    _id: 'ch_1',
-    id: 'ch_1',
+    chargeId: 'ch_1',
     status: 'pending',
-    cpms: { sessionId: null, startAccepted: false },
+    cpmsSessionId: null,
+    cpmsStartAccepted: false,
     startDeadline: '2026-03-02T09:02:00.000Z',
     stop: null,
     settlement: null,
     ...overrides,
-  }) as ChargeDocument;
+  }) as unknown as ChargeSessionState;
 
 const BEFORE = new Date('2026-03-02T09:01:00.000Z');
 const AFTER = new Date('2026-03-02T09:02:00.000Z');
@@ -21,19 +22,14 @@ describe('charge process managers: what is outstanding', () => {
   it('a new charge needs the CPMS start; a late one the timeout too', () => {
     assert.deepEqual(outstandingActions(charge({}), BEFORE), ['cpms-start']);
     assert.deepEqual(outstandingActions(charge({}), AFTER), ['cpms-start', 'start-timeout']);
-    const accepted = charge({ cpms: { sessionId: null, startAccepted: true } });
+    const accepted = charge({ cpmsStartAccepted: true });
     assert.deepEqual(outstandingActions(accepted, BEFORE), []);
     assert.ok(needsPolling(accepted));
     assert.ok(!needsPolling(charge({})));
   });
 
   it('a pending stop needs the CPMS stop; a finished charge its settlement, until recorded', () => {
-    const stop = {
-      reason: 'completed' as const,
-      status: 'pending' as const,
-      failureReason: null,
-      requestedAt: '',
-    };
+    const stop = { reason: 'terminal', outcome: 'pending', failureReason: null };
     assert.deepEqual(outstandingActions(charge({ status: 'completed', stop }), AFTER), [
       'cpms-stop',
       'settle',
@@ -42,8 +38,8 @@ describe('charge process managers: what is outstanding', () => {
       outstandingActions(
         charge({
           status: 'completed',
-          stop: { ...stop, status: 'accepted' },
-          settlement: { outcome: 'captured', amountCaptured: 1, failureCode: null, settledAt: '' },
+          stop: { ...stop, outcome: 'accepted' },
+          settlement: { outcome: 'captured', amountCaptured: 1 },
         }),
         AFTER,
       ),
@@ -51,7 +47,7 @@ describe('charge process managers: what is outstanding', () => {
     );
     assert.deepEqual(outstandingActions(charge({ status: 'failed' }), AFTER), ['settle']);
     assert.deepEqual(
-      outstandingActions(charge({ status: 'active', cpms: { sessionId: 'x', startAccepted: true } }), AFTER),
+      outstandingActions(charge({ status: 'active', cpmsSessionId: 'x', cpmsStartAccepted: true }), AFTER),
       [],
     );
   });
