@@ -98,9 +98,12 @@ export class ChainVerifier {
     for (const head of heads) this.expected.set(head.streamName, head);
   }
 
-  /** Reports the checkpointed heads the events never reached; call once, after the last event. */
-  finish(): ChainBreak[] {
-    for (const head of this.expected.values()) {
+  /**
+   * Reports the checkpointed heads the events never reached; call once, after the last event. `reportMissing`
+   * false for a history cut by time, which need not reach them.
+   */
+  finish(reportMissing = true): ChainBreak[] {
+    for (const head of reportMissing ? this.expected.values() : []) {
       const state = this.streams.get(head.streamName);
       if (!state) {
         this.breaks.push({
@@ -133,6 +136,17 @@ export class ChainVerifier {
   head(streamName: string): StreamHead | undefined {
     const state = this.streams.get(streamName);
     return state && { streamName, revision: state.nextRevision - 1, hash: state.previousHash };
+  }
+
+  /** Heads of the streams whose events were all written before the chain existed (hashes computed). */
+  legacyHeads(): StreamHead[] {
+    return [...this.streams]
+      .filter(([, state]) => !state.chained)
+      .map(([streamName, state]) => ({
+        streamName,
+        revision: state.nextRevision - 1,
+        hash: state.previousHash,
+      }));
   }
 
   /** Streams that still hold events written before the chain existed. */
