@@ -26,6 +26,8 @@ interface StreamState {
   chained: boolean;
   /** Events written before the chain existed, at the start of the stream. */
   unchained: number;
+  /** After a break: the hashes since just before it, any of which the next event may rightly chain on. */
+  recent?: Set<string>;
 }
 
 /** How far to look for the revision an event was really written at, when its hash matches another one. */
@@ -52,6 +54,8 @@ export class ChainVerifier {
   add(event: VerifiableEvent): void {
     this.eventCount += 1;
     const state = this.streams.get(event.streamName) ?? this.startStream(event);
+    const breaksBefore = this.breaks.length;
+    const previousBefore = state.previousHash;
     const stored = event.metadata.hash;
     if (event.revision < state.nextRevision) {
       this.report(
@@ -76,6 +80,12 @@ export class ChainVerifier {
     state.previousHash =
       stored ??
       computeEventHash({ ...event, metadata: { ...event.metadata, previousHash: state.previousHash } });
+    if (this.breaks.length > breaksBefore) {
+      state.recent ??= new Set([previousBefore]);
+      state.recent.add(state.previousHash);
+    } else {
+      delete state.recent;
+    }
     this.checkExpectedHead(event, state.previousHash);
   }
 
@@ -181,7 +191,8 @@ export class ChainVerifier {
       }
       return;
     }
-    if (event.metadata.previousHash !== state.previousHash) {
+    const previous = event.metadata.previousHash;
+    if (previous !== state.previousHash && !(previous !== undefined && state.recent?.has(previous))) {
       this.report(
         event,
         state.chained || event.revision > 0 ? 'inserted' : 'rewritten',
