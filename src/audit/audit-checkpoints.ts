@@ -1,6 +1,7 @@
 import type { Clock } from '../infrastructure/clock';
 import type { EventStore, NewEvent } from '../infrastructure/event-store/event-store';
 import { newUuid } from '../infrastructure/ids';
+import { auditEventSchemas } from './audit.events';
 import { ChainVerifier, type ChainBreak } from './chain-verifier';
 import {
   CHECKPOINT_EVENT_TYPE,
@@ -75,5 +76,5 @@ export const createCheckpoint = async (deps: CheckpointDeps): Promise<SignedChec
 export const latestCheckpoint = async (eventStore: EventStore): Promise<SignedCheckpoint | undefined> => {
   const events = await eventStore.readStream(CHECKPOINT_STREAM);
   const last = events.filter((event) => event.type === CHECKPOINT_EVENT_TYPE).at(-1);
-  return last ? (last.data as unknown as SignedCheckpoint) : undefined;
+  return last ? (auditEventSchemas.AuditCheckpointSigned.parse(last.data) as SignedCheckpoint) : undefined;
 };
