@@ -6,7 +6,7 @@ import { auditDocWithCatalogue } from './audit-doc';
 const main = async () => {
   const file = path.join(__dirname, '..', 'docs', 'audit.md');
   writeFileSync(file, await auditDocWithCatalogue(readFileSync(file, 'utf8'), file));
-  console.log(`updated the event catalogue in ${file}`);
+  process.stdout.write(`updated the event catalogue in ${file}\n`);
 };
 
 void main();
