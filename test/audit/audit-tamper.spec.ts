@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCheckpoint, ChainBrokenError } from '../../src/audit/audit-checkpoints';
@@ -115,6 +116,62 @@ describe('audit: a realistic history exports, verifies, replays, and gives away 
     const status = await runAudit('verify', [exported2, '--public-key', publicKeyFile], auditor);
     assert.equal(status, 0, auditor.output.join('\n'));
     assert.match(auditor.output.join('\n'), /^OK: /);
+  });
+
+  it('verifies exports of one category and of a time window against the checkpoint they carry', async () => {
+    const pristine = copyStore(history, 'scoped');
+    const firstCharge = rowsOf(pristine, 'charge_session-')[0]!;
+    let since = '';
+    tamper(pristine, (db) => {
+      since = db
+        .prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?')
+        .pluck()
+        .get(firstCharge.position)!;
+    });
+    for (const [name, args] of [
+      ['category', ['--category', 'payment_intent']],
+      ['window', ['--since', since]],
+      ['stream', ['--stream', firstCharge.stream_name]],
+    ] as const) {
+      const file = path.join(history.dir, `scoped-${name}.ndjson`);
+      const exported = await audit(history, pristine, ['export', ...args, '--out', file, '--json']);
+      assert.equal(exported.status, 0, exported.output);
+      const verified = await audit(history, pristine, ['verify', file, '--json']);
+      const report = JSON.parse(verified.output) as VerifyReport;
+      assert.deepEqual([name, verified.status, report.breaks], [name, 0, []]);
+      assert.ok(
+        report.eventCount > 0 && report.eventCount < history.eventCount,
+        `${name}: ${report.eventCount}`,
+      );
+    }
+  });
+
+  it('runs as `edgepay audit verify --store --json` from the command line, exit status and all', () => {
+    const file = copyStore(history, 'cli');
+    tamper(file, (db) =>
+      db.prepare("DELETE FROM events WHERE stream_name LIKE 'terminal-%' AND revision = 0").run(),
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/edgepay.ts', 'audit', 'verify', '--store', '--json'],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        env: {
+          ...process.env,
+          EDGEPAY_DATA_DIR: history.dir,
+          EVENTSTORE_URL: `sqlite:${file}`,
+          AUDIT_SIGNING_KEY: auditKeyPem,
+        },
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as VerifyReport;
+    assert.ok(
+      report.breaks.every((b) => b.streamName?.startsWith('terminal-')),
+      run.stdout,
+    );
+    assert.ok(report.breaks.length > 0);
   });
 
   it('replays an export into read models identical to the live ones', async () => {
