@@ -8,6 +8,7 @@ import { terminalAttestationEventSchemas } from '../domain/terminal-attestation/
 import { terminalEventSchemas } from '../domain/terminal/terminal.events';
 import { webhookDeliveryEventSchemas } from '../domain/webhook-delivery/webhook-delivery.events';
 import { webhookSubscriptionEventSchemas } from '../domain/webhook-subscription/webhook-subscription.events';
+import { webhookTestEventSchemas } from '../domain/webhook-subscription/webhook-test';
 import { auditEventSchemas } from './audit.events';
 
 /** Every event type the gateway writes, by the aggregate whose streams hold it. */
@@ -21,6 +22,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'API key': apiKeyEventSchemas,
   'webhook subscription': webhookSubscriptionEventSchemas,
   'webhook delivery': webhookDeliveryEventSchemas,
+  'webhook test': webhookTestEventSchemas,
   audit: auditEventSchemas,
 };
 

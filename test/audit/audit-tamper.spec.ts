@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCheckpoint, ChainBrokenError } from '../../src/audit/audit-checkpoints';
 import type { ChainBreak } from '../../src/audit/chain-verifier';
+import { EVENT_SCHEMAS_BY_AGGREGATE } from '../../src/audit/event-catalogue';
 import { readExport } from '../../src/audit/export-file';
 import { compareReadModels, replayReadModels } from '../../src/audit/replay';
 import { loadAuditSigningKey } from '../../src/audit/signing-key';
@@ -64,6 +65,9 @@ const withStore = async <T>(file: string, work: (store: SqliteEventStore) => Pro
   }
 };
 
+const readAllTypes = (file: string) =>
+  withStore(file, async (store) => (await store.readAll()).map((event) => event.type));
+
 const rowsOf = (file: string, streamPrefix: string): Row[] => {
   let rows: Row[] = [];
   tamper(file, (db) => {
@@ -106,6 +110,12 @@ describe('audit: a realistic history exports, verifies, replays, and gives away 
     for (const category of ['payment_intent', 'charge_session', 'terminal', 'webhook_subscription']) {
       assert.ok(categories.has(category), `${category} in ${[...categories].join(', ')}`);
     }
+
+    const catalogued = new Set(
+      Object.values(EVENT_SCHEMAS_BY_AGGREGATE).flatMap((schemas) => Object.keys(schemas)),
+    );
+    const written = new Set((await readAllTypes(pristine)).filter((type) => !catalogued.has(type)));
+    assert.deepEqual([...written], [], 'every event type written is in the catalogue of docs/audit.md');
 
     const publicKeyFile = path.join(history.dir, 'audit-public.pem');
     writeFileSync(publicKeyFile, (await audit(history, pristine, ['public-key'])).output);
