@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
-import { untilCaughtUp } from '../audit/replay';
+import { untilCaughtUp, type ProjectionProgress } from '../audit/replay';
+import type { EventStore } from '../infrastructure/event-store/event-store';
+import type { Logger } from '../infrastructure/logging/logger';
+import type { ReadStore } from '../infrastructure/read-store/read-store';
 import { createReadStore } from '../infrastructure/read-store/create-read-store';
 import { allProjections } from '../projections/all-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
@@ -7,9 +10,29 @@ import { PROJECTOR_NAME } from '../runtime/gateway';
 import { openEventStore, progressFor, UsageError, type CliContext } from './audit/cli-context';
 
 /**
- * `rebuild [--json] [--progress]`: empties the live read models and projects the whole event store again,
- * with the projector's own runner and checkpoint name. Stop the projector first. The one place a faster
- * rebuild path would plug in.
+ * Empties the read models and projects the whole store again with the projector's own runner and checkpoint
+ * name, reporting progress. The one place a faster rebuild path plugs in.
+ */
+export const rebuildReadModels = async (
+  eventStore: EventStore,
+  readStore: ReadStore,
+  logger: Logger,
+  onProgress: (progress: ProjectionProgress) => void,
+): Promise<void> => {
+  const runner = new ProjectionRunner({
+    eventStore,
+    readStore,
+    projections: allProjections,
+    logger,
+    name: PROJECTOR_NAME,
+  });
+  await runner.rebuild();
+  await untilCaughtUp(runner, eventStore, onProgress);
+};
+
+/**
+ * `rebuild [--json] [--progress]`: the live MongoDB read models, rebuilt from the store
+ * (rebuildReadModels). Stop the projector first.
  */
 export const runRebuild = async (args: string[], context: CliContext): Promise<number> => {
   const { values } = parseArgs({
@@ -25,16 +48,8 @@ export const runRebuild = async (args: string[], context: CliContext): Promise<n
   const progress = progressFor(context, 'rebuild', values.progress);
   const started = Date.now();
   try {
-    const runner = new ProjectionRunner({
-      eventStore,
-      readStore,
-      projections: allProjections,
-      logger: context.logger,
-      name: PROJECTOR_NAME,
-    });
-    await runner.rebuild();
     let applied = 0n;
-    await untilCaughtUp(runner, eventStore, (p) => {
+    await rebuildReadModels(eventStore, readStore, context.logger, (p) => {
       applied = p.applied ?? 0n;
       progress.update(Number(applied), p.head ? Number(applied) / Number(p.head) : 0);
     });

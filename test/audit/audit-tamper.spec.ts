@@ -6,7 +6,9 @@ import { createCheckpoint, ChainBrokenError } from '../../src/audit/audit-checkp
 import type { ChainBreak } from '../../src/audit/chain-verifier';
 import { EVENT_SCHEMAS_BY_AGGREGATE } from '../../src/audit/event-catalogue';
 import { readExport } from '../../src/audit/export-file';
-import { compareReadModels, replayReadModels } from '../../src/audit/replay';
+import { compareReadModels, replayReadModels, snapshotReadModels } from '../../src/audit/replay';
+import { rebuildReadModels } from '../../src/cli/rebuild.command';
+import { MemoryReadStore } from '../../src/infrastructure/read-store/memory-read-store';
 import { loadAuditSigningKey } from '../../src/audit/signing-key';
 import type { VerifyReport } from '../../src/audit/verify-history';
 import { runAudit } from '../../src/cli/audit/audit.command';
@@ -195,6 +197,20 @@ describe('audit: a realistic history exports, verifies, replays, and gives away 
     const cli = await audit(history, history.file, ['replay', exported, '--json']);
     const answer = JSON.parse(cli.output) as { identical: boolean; differences: unknown[] };
     assert.deepEqual([cli.status, answer.identical, answer.differences], [0, true, []]);
+  });
+
+  it('rebuilds stale read models in place into the live ones, with progress', async () => {
+    const readStore = new MemoryReadStore();
+    await readStore
+      .collection('payment_intents')
+      .replaceOne({ _id: 'pi_stale' }, { _id: 'pi_stale' }, { upsert: true });
+    const seen: bigint[] = [];
+    await withStore(history.file, (eventStore) =>
+      rebuildReadModels(eventStore, readStore, silentLogger(), ({ applied }) => seen.push(applied ?? 0n)),
+    );
+    assert.deepEqual(compareReadModels(await snapshotReadModels(readStore), history.live), []);
+    assert.ok(seen.length > 0);
+    await readStore.close();
   });
 
   it('detects one byte edited in one event, naming stream and revision', async () => {
