@@ -41,14 +41,20 @@ export const signCheckpoint = (
   return { ...full, signature };
 };
 
-/** Undefined when the signature holds for `publicKey`; otherwise why not. */
+/**
+ * Undefined when the signature holds for the trusted key it names; otherwise why not. Several keys are
+ * trusted across a key rotation: each checkpoint names (by keyId) the one that signed it.
+ */
 export const checkpointSignatureProblem = (
   checkpoint: SignedCheckpoint,
-  publicKey: KeyObject,
+  trusted: KeyObject | readonly KeyObject[],
 ): string | undefined => {
   const { signature, ...body } = checkpoint;
-  const keyId = keyIdOf(publicKey);
-  if (body.keyId !== keyId) return `signed with key ${body.keyId}, not the trusted key ${keyId}`;
+  const keys = Array.isArray(trusted) ? trusted : [trusted as KeyObject];
+  const publicKey = keys.find((key) => keyIdOf(key) === body.keyId);
+  if (!publicKey) {
+    return `signed with key ${body.keyId}, not the trusted key ${keys.map(keyIdOf).join(' or ')}`;
+  }
   const valid = verify(null, Buffer.from(canonicalJson(body)), publicKey, Buffer.from(signature, 'base64'));
   return valid ? undefined : 'the signature does not match the checkpoint';
 };

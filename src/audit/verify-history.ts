@@ -24,7 +24,8 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  publicKey: KeyObject;
+  /** Every key whose checkpoints are trusted (more than one across a key rotation). */
+  publicKey: KeyObject | readonly KeyObject[];
   /** The checkpoint to hold the history against; its signature is checked first. */
   checkpoint?: SignedCheckpoint;
   /** Which of the checkpoint's streams the history is expected to hold (an export of one category holds few). */

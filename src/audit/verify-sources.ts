@@ -15,7 +15,8 @@ import { scanStore, type ScanProgress } from './scan-store';
 import { verifyHistory, type VerifyReport } from './verify-history';
 
 export interface VerifySourceOptions {
-  publicKey: KeyObject;
+  /** Every key whose checkpoints are trusted (more than one across a key rotation). */
+  publicKey: KeyObject | readonly KeyObject[];
   /** Held against instead of the newest one the store (or the export's manifest) has. */
   checkpoint?: SignedCheckpoint;
   onProgress?: (progress: ScanProgress) => void;

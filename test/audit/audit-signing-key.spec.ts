@@ -71,5 +71,10 @@ describe('audit signing key and checkpoint signatures', () => {
     assert.match(checkpointSignatureProblem(edited, publicOnly)!, /does not match/);
     const other = loadAuditSigningKey(undefined);
     assert.match(checkpointSignatureProblem(checkpoint, other.publicKey)!, /not the trusted key/);
+    assert.equal(
+      checkpointSignatureProblem(checkpoint, [other.publicKey, publicOnly]),
+      undefined,
+      'rotation',
+    );
   });
 });

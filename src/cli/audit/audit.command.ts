@@ -8,8 +8,9 @@ import { auditVerify } from './verify.command';
 export const AUDIT_USAGE = `  audit export [--stream S | --category C] [--since T] [--until T] --out FILE
                              NDJSON events with their hashes, and FILE.manifest.json (counts, positions,
                              chain heads, the latest signed checkpoint)
-  audit verify FILE | --store [--public-key PEM_FILE] [--checkpoint JSON_FILE]
+  audit verify FILE | --store [--public-key PEM_FILE ...] [--checkpoint JSON_FILE]
                              recomputes every chain and checkpoint signature; exit 1 on any break
+                             (--public-key repeated: every key trusted across a rotation)
   audit replay FILE [--against FILE2]
                              rebuilds every read model from an export and compares (exit 1 on a difference)
   audit checkpoint           verifies every chain and signs a checkpoint of all stream heads now

@@ -54,16 +54,21 @@ export const scanProgress =
     progress.update(done, head && position ? Number(position) / Number(head) : 0);
 
 /**
- * The key that checkpoints must be signed with: the auditor's own copy of the public key when given
- * (`--public-key FILE`), otherwise the one derived from this installation's AUDIT_SIGNING_KEY.
+ * The keys checkpoints must be signed with: the auditor's own copies of the public keys when given
+ * (`--public-key FILE`, repeated across a key rotation), otherwise the one of this installation's
+ * AUDIT_SIGNING_KEY.
  */
-export const trustedPublicKey = (context: CliContext, publicKeyFile: string | undefined): KeyObject => {
-  if (publicKeyFile) return parsePublicKey(readFileSync(publicKeyFile, 'utf8'));
+export const trustedPublicKeys = (
+  context: CliContext,
+  publicKeyFiles: readonly string[] = [],
+): KeyObject[] => {
+  if (publicKeyFiles.length > 0)
+    return publicKeyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8')));
   const key = loadAuditSigningKey(context.config.AUDIT_SIGNING_KEY);
   if (key.developmentKey) {
     context.err.write('warning: AUDIT_SIGNING_KEY is not set; checking against the public development key\n');
   }
-  return key.publicKey;
+  return [key.publicKey];
 };
 
 export class UsageError extends Error {

@@ -6,7 +6,7 @@ import { verifyExport, verifyStore } from '../../audit/verify-sources';
 import {
   progressFor,
   scanProgress,
-  trustedPublicKey,
+  trustedPublicKeys,
   UsageError,
   withEventStore,
   type CliContext,
@@ -48,7 +48,7 @@ export const auditVerify = async (args: string[], context: CliContext): Promise<
     allowPositionals: true,
     options: {
       store: { type: 'boolean', default: false },
-      'public-key': { type: 'string' },
+      'public-key': { type: 'string', multiple: true },
       checkpoint: { type: 'string' },
       json: { type: 'boolean', default: false },
       progress: { type: 'boolean' },
@@ -57,7 +57,7 @@ export const auditVerify = async (args: string[], context: CliContext): Promise<
   const [file] = positionals;
   if (values.store === (file !== undefined))
     throw new UsageError('audit verify needs an export FILE or --store');
-  const publicKey = trustedPublicKey(context, values['public-key']);
+  const publicKey = trustedPublicKeys(context, values['public-key']);
   const progress = progressFor(context, 'verify', values.progress);
   const options = {
     publicKey,
