@@ -197,6 +197,9 @@ describe('audit: a realistic history exports, verifies, replays, and gives away 
     const cli = await audit(history, history.file, ['replay', exported, '--json']);
     const answer = JSON.parse(cli.output) as { identical: boolean; differences: unknown[] };
     assert.deepEqual([cli.status, answer.identical, answer.differences], [0, true, []]);
+    const twice = await audit(history, history.file, ['replay', exported, '--against', exported]);
+    assert.equal(twice.status, 0, twice.output);
+    assert.match(twice.output, /^IDENTICAL: /);
   });
 
   it('rebuilds stale read models in place into the live ones, with progress', async () => {
