@@ -10,6 +10,9 @@ import { newUuid } from '../infrastructure/ids';
 import { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import { startGateway, type Role } from '../runtime/gateway';
 import { assertRolesCanShare } from '../runtime/split-roles';
+import { AUDIT_USAGE, runAudit } from './audit/audit.command';
+import { processContext, UsageError } from './audit/cli-context';
+import { runRebuild } from './rebuild.command';
 import { webhooksListen } from './webhooks-listen';
 
 const USAGE = `usage: edgepay <command>
@@ -23,6 +26,7 @@ const USAGE = `usage: edgepay <command>
                              a local receiver that prints each delivery whose signature holds
   cpms-simulator             the CPMS simulator alone, on PORT (for workers on several hosts: set their
                              CPMS_SIMULATOR_URL to it, and the same CPMS_SIMULATOR_TOKEN everywhere)
+${AUDIT_USAGE}
 
 Configuration is read from the environment; see .env.example.`;
 
@@ -120,11 +124,16 @@ const main = async () => {
   if (roles) return runRoles(roles, config, logger);
   if (command === 'keys' && subcommand === 'create') return createKey(rest, config);
   if (command === 'cpms-simulator') return runCpmsSimulator(config, logger);
+  if (command === 'audit')
+    process.exitCode = await runAudit(subcommand, rest, processContext(config, logger));
+  if (command === 'rebuild')
+    process.exitCode = await runRebuild(process.argv.slice(3), processContext(config, logger));
+  if (command === 'audit' || command === 'rebuild') return;
   console.error(USAGE);
   process.exitCode = 2;
 };
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
+  console.error(error instanceof ConfigError || error instanceof UsageError ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

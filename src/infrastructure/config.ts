@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePrivateKey } from '../audit/signing-key';
 import { isValidTimeZone } from '../domain/tariff/local-time';
 
 const booleanFlag = z
@@ -87,6 +88,19 @@ export const configSchema = z
     WEBHOOK_RECONCILE_INTERVAL_MS: positiveInt.default(60_000),
     WEBHOOK_RECONCILE_GRACE_MS: positiveInt.default(300_000),
     WEBHOOK_DISPATCHER: booleanFlag.default(true),
+    // Audit (docs/decisions/0021-audit-hash-chain.md): Ed25519 PKCS8, PEM or base64 DER.
+    AUDIT_SIGNING_KEY: z
+      .string()
+      .refine((value) => {
+        try {
+          parsePrivateKey(value);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an Ed25519 private key, PKCS8 as PEM or base64 DER')
+      .optional(),
+    AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt.default(3_600_000),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {
@@ -101,6 +115,13 @@ export const configSchema = z
         code: 'custom',
         path: ['WEBHOOK_SECRET_ENCRYPTION_KEY'],
         message: 'required in production (32 random bytes, base64): it encrypts webhook signing secrets',
+      });
+    }
+    if (config.EDGEPAY_ENV === 'production' && !config.AUDIT_SIGNING_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message: 'required in production (Ed25519, PKCS8): it signs the audit checkpoints',
       });
     }
     if (

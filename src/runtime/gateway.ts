@@ -26,6 +26,7 @@ import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { TERMINAL_OFFLINE_QUEUE, terminalRuntime } from './terminals';
 import { DISPATCHER_NAME, WEBHOOK_DELIVERY_QUEUE, webhookRuntime } from './webhooks';
 import { CHARGE_QUEUES, startCharging } from './charging';
+import { auditRuntime } from './audit';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
 
@@ -127,6 +128,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     ...(options.attestationChallengeBytes ? { challengeBytes: options.attestationChallengeBytes } : {}),
   });
 
+  const audit = auditRuntime({ config, logger, clock, eventStore });
+
   const paymentIntents = paymentIntentService({
     eventStore,
     clock,
@@ -185,6 +188,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
+    const checkpointer = audit.startWorker();
+    closers.unshift(() => checkpointer.close());
   }
 
   const projector = gateway.projector;
@@ -264,6 +269,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           freshness,
           readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         }),
+        audit.router(),
         // Each resource group adds its router here.
       ],
       healthChecks,

@@ -8,6 +8,11 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../../src/infrastructure/event-store/event-store';
+import {
+  computeEventHash,
+  streamAnchor,
+  withoutChain,
+} from '../../src/infrastructure/event-store/hash-chain';
 import { waitUntil } from '../support/wait-until';
 
 /** Unique per test, so the suite can run against a shared EventStoreDB. */
@@ -234,7 +239,13 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const plain = newEvent('Plain');
         await store.appendToStream(stream, [rich, plain], 'no_stream');
         const read = await store.readStream(stream);
-        const strip = ({ id, type, data, metadata }: NewEvent): NewEvent => ({ id, type, data, metadata });
+        // The store adds the hash chain to the metadata; everything else reads back as written.
+        const strip = ({ id, type, data, metadata }: NewEvent): NewEvent => ({
+          id,
+          type,
+          data,
+          metadata: withoutChain(metadata),
+        });
         assert.deepStrictEqual(read.map(strip), [rich, plain]);
 
         const fromAll = await store.readAll({ fromPosition: read[0]!.position, limit: 1 });
@@ -431,6 +442,44 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         await waitUntil(() => errors.length > 0, { message: 'onError' });
         assert.equal(errors[0]!.message, 'projection failed');
         assert.equal(calls, 1);
+      });
+    });
+
+    describe('hash chain', () => {
+      it('anchors the first event on the stream name and chains every later one on the one before', async () => {
+        const stream = streamName();
+        const first = await store.appendToStream(stream, events(2), 'no_stream');
+        await store.appendToStream(stream, events(1), first.nextExpectedRevision);
+        const read = await store.readStream(stream);
+        assert.equal(read[0]!.metadata.previousHash, streamAnchor(stream));
+        for (const [i, event] of read.entries()) {
+          assert.equal(event.metadata.hash, computeEventHash(event), `hash of revision ${i}`);
+          if (i > 0) assert.equal(event.metadata.previousHash, read[i - 1]!.metadata.hash);
+        }
+        assert.equal(new Set(read.map((event) => event.metadata.hash)).size, 3);
+      });
+
+      it('replaces chain fields a caller sends, and gives $all readers the same hashes', async () => {
+        const stream = streamName();
+        const forged = newEvent();
+        forged.metadata = { ...forged.metadata, previousHash: 'forged', hash: 'forged' };
+        const before = await store.headPosition();
+        await store.appendToStream(stream, [forged], 'no_stream');
+        const [stored] = await store.readStream(stream);
+        assert.equal(stored!.metadata.hash, computeEventHash(stored!));
+        assert.equal(stored!.metadata.previousHash, streamAnchor(stream));
+        const fromAll = (await store.readAll({ fromPosition: before })).find((e) => e.streamName === stream);
+        assert.deepEqual(fromAll!.metadata, stored!.metadata);
+      });
+
+      it('keeps the chain through an idempotent retry', async () => {
+        const stream = streamName();
+        const batch = events(2);
+        await store.appendToStream(stream, batch, 'no_stream');
+        await store.appendToStream(stream, batch, 'no_stream');
+        const read = await store.readStream(stream);
+        assert.equal(read.length, 2);
+        assert.equal(read[1]!.metadata.previousHash, read[0]!.metadata.hash);
       });
     });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config';
 
-const production = { EDGEPAY_ENV: 'production', JWT_JWKS_URL: 'https://auth.example.com/jwks.json' };
+const auditKey = generateKeyPairSync('ed25519')
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
+
+const production = {
+  EDGEPAY_ENV: 'production',
+  JWT_JWKS_URL: 'https://auth.example.com/jwks.json',
+  AUDIT_SIGNING_KEY: auditKey,
+};
 const key = Buffer.alloc(32, 1).toString('base64');
 
 describe('configuration: webhooks', () => {

@@ -94,15 +94,16 @@ export class FakeEventStoreDbClient {
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
 
-  readStream(streamName: string, { fromRevision = 0n }: { fromRevision?: bigint } = {}): Readable {
+  readStream(
+    streamName: string,
+    { fromRevision = 0n, maxCount }: { fromRevision?: bigint; maxCount?: number } = {},
+  ): Readable {
     const stored = this.log.filter((record) => record.streamId === streamName);
+    const wanted = stored.filter((record) => record.revision >= fromRevision).slice(0, maxCount);
     return Readable.from(
       (async function* () {
         if (stored.length === 0) throw new StreamNotFoundError(undefined, streamName);
-        for (const record of stored) {
-          if (record.revision >= fromRevision)
-            yield { event: record, commitPosition: record.position.commit };
-        }
+        for (const record of wanted) yield { event: record, commitPosition: record.position.commit };
       })(),
     );
   }

@@ -592,6 +592,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/streams/{stream}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's events in revision order, with their hash chain
+         * @description Every event as stored: data, metadata (actor, correlation, causation, idempotency key) and the chain (`previousHash`, `hash`; see docs/audit.md). A merchant reads the streams its own events belong to; another merchant's stream answers 404 as one that does not exist. `admin` reads every stream, the audit's own (`audit-checkpoints`) included.
+         */
+        get: operations["listAuditStreamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recompute a stream's hash chain and hold it against the latest signed checkpoint
+         * @description `ok` is false when an event's content no longer matches its hash, an event is missing, moved or inserted, or the stream no longer passes through the head the latest checkpoint signed for it. The checkpoint's signature is checked with the gateway's audit key; an auditor checks it with the public key (`edgepay audit verify`).
+         */
+        get: operations["verifyAuditStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/checkpoints/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest signed checkpoint of every stream's head
+         * @description Ed25519 over the canonical JSON of every field but `signature` (docs/audit.md). `heads` names every merchant's streams, so only `admin` sees them (null otherwise); the signature covers them either way. 404 until the first checkpoint is signed.
+         */
+        get: operations["getLatestAuditCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1354,6 +1414,92 @@ export interface components {
                 }[];
             };
         };
+        /** @description `<category>-<id>`, e.g. payment_intent-pi_01JD3Q6Z8V6K9T2M4N5P7R8S9W */
+        AuditStreamName: string;
+        AuditHash: string;
+        AuditStreamHead: {
+            streamName: string;
+            revision: number;
+            hash: components["schemas"]["AuditHash"];
+        };
+        AuditEvent: {
+            /** @constant */
+            object: "audit_event";
+            id: string;
+            streamName: string;
+            revision: number;
+            /** @description Global position, in the event store's own units */
+            position: string;
+            type: string;
+            data: Record<string, never>;
+            actor: {
+                id: string;
+                /** @enum {string} */
+                kind: "api_key" | "jwt" | "system";
+            };
+            correlationId: string;
+            causationId: string | null;
+            idempotencyKey: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            schemaVersion: number;
+            /** @description null for an event written before the chain existed */
+            previousHash: components["schemas"]["AuditHash"] | null;
+            hash: components["schemas"]["AuditHash"] | null;
+        };
+        AuditEventList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["AuditEvent"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
+        AuditChainBreak: {
+            /** @enum {string} */
+            kind: "edited" | "reordered" | "deleted" | "inserted" | "stream_deleted" | "rewritten" | "bad_signature";
+            streamName?: string;
+            revision?: number;
+            detail: string;
+        };
+        AuditVerification: {
+            /** @constant */
+            object: "audit_verification";
+            streamName: string;
+            ok: boolean;
+            eventCount: number;
+            head: components["schemas"]["AuditStreamHead"] | null;
+            checkpoint: null | {
+                /** Format: date-time */
+                signedAt: string;
+                position: string;
+                keyId: string;
+                developmentKey: boolean;
+                head: components["schemas"]["AuditStreamHead"] | null;
+            };
+            breaks: components["schemas"]["AuditChainBreak"][];
+        };
+        AuditCheckpoint: {
+            /** @constant */
+            object: "audit_checkpoint";
+            /** @constant */
+            algorithm: "Ed25519";
+            /** @description First 16 hex digits of the SHA-256 of the public key's SPKI DER */
+            keyId: string;
+            /** @description Signed with the public development key; proves nothing */
+            developmentKey: boolean;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description Global position of the newest event covered */
+            position: string;
+            eventCount: number;
+            streamCount: number;
+            /** @description Every stream's head; admin only (null otherwise) */
+            heads: components["schemas"]["AuditStreamHead"][] | null;
+            /** @description Ed25519, base64 */
+            signature: string;
+        };
     };
     responses: {
         /** @description The payment intent */
@@ -1797,6 +1943,8 @@ export interface components {
         PaymentIntentId: string;
         WebhookSubscriptionId: string;
         Limit: number;
+        /** @example payment_intent-pi_01JD3Q6Z8V6K9T2M4N5P7R8S9W */
+        AuditStream: components["schemas"]["AuditStreamName"];
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
         TerminalId: string;
@@ -1843,6 +1991,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];
@@ -3517,8 +3666,10 @@ export interface operations {
                     "application/health+json": components["schemas"]["DetailedHealth"];
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
             /** @description A component fails */
             503: {
                 headers: {
@@ -3619,8 +3770,103 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    listAuditStreamEvents: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @example payment_intent-pi_01JD3Q6Z8V6K9T2M4N5P7R8S9W */
+                stream: components["parameters"]["AuditStream"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the stream's events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    verifyAuditStream: {
+        parameters: {
+            query: {
+                /** @example payment_intent-pi_01JD3Q6Z8V6K9T2M4N5P7R8S9W */
+                stream: components["schemas"]["AuditStreamName"];
+            };
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification of the stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getLatestAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpoint"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
 }

@@ -7,14 +7,16 @@ import { zodEventCodec } from '../shared/event-codec';
  * A request to send a test event to one subscription: a one-event stream of its own, so the test goes
  * through the same durable dispatch as every other event without touching the subscription's version.
  */
-export const webhookTestEventCodec = zodEventCodec({
+export const webhookTestEventSchemas = {
   WebhookTestRequested: z.object({
     testId: z.string(),
     subscriptionId: z.string(),
     merchantId: z.string(),
     requestedAt: z.iso.datetime(),
   }),
-});
+};
+
+export const webhookTestEventCodec = zodEventCodec(webhookTestEventSchemas);
 
 export type WebhookTestEvent = ReturnType<typeof webhookTestEventCodec.parse>;
 

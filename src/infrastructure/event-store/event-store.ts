@@ -12,6 +12,10 @@ export interface EventMetadata {
   idempotencyKey?: string;
   occurredAt: string;
   schemaVersion: number;
+  /** Written by the store on append (see hash-chain.ts): the hash of the stream's event before this one. */
+  previousHash?: string;
+  /** Written by the store on append: the hash of this event's canonical content, previousHash included. */
+  hash?: string;
 }
 
 export interface NewEvent {

@@ -25,6 +25,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
+import { chainEvents, headHashOf } from './hash-chain';
 import { assertAppendable } from './validate-append';
 
 const PAGE_SIZE = 256;
@@ -85,10 +86,13 @@ export class EventStoreDbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     assertAppendable(events, expectedRevision);
+    const firstRevision = expectedRevision === 'no_stream' ? 0 : expectedRevision + 1;
+    const previousHash = await this.hashAt(streamName, expectedRevision);
+    const chained = chainEvents(streamName, firstRevision, previousHash, events);
     try {
       const result = await this.client.appendToStream(
         streamName,
-        events.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data, metadata })),
+        chained.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data, metadata })),
         { expectedRevision: expectedRevision === 'no_stream' ? NO_STREAM : BigInt(expectedRevision) },
       );
       if (!result.position) throw new Error(`append to ${streamName} returned no position`);
@@ -105,10 +109,28 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+  /**
+   * The hash of the event at the expected revision, which the new events chain on. Read before appending,
+   * without a transaction: if the stream moved meanwhile, the append fails on the expected revision anyway.
+   */
+  private async hashAt(streamName: string, expectedRevision: ExpectedRevision): Promise<string | undefined> {
+    if (expectedRevision === 'no_stream') return undefined;
+    const [expected] = await this.readStream(streamName, { fromRevision: expectedRevision, maxCount: 1 });
+    if (!expected || expected.metadata.hash !== undefined) return expected?.metadata.hash;
+    const history = await this.readStream(streamName, { maxCount: expectedRevision + 1 });
+    return headHashOf(streamName, history);
+  }
+
+  async readStream(
+    streamName: string,
+    options: { fromRevision?: number; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
     const recorded: RecordedEvent[] = [];
     try {
-      const read = this.client.readStream(streamName, { fromRevision: BigInt(options.fromRevision ?? 0) });
+      const read = this.client.readStream(streamName, {
+        fromRevision: BigInt(options.fromRevision ?? 0),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      });
       for await (const resolved of read) {
         if (resolved.event) recorded.push(toRecordedEvent(resolved.event));
       }

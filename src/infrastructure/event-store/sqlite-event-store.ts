@@ -12,6 +12,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
+import { chainEvents, headHashOf } from './hash-chain';
 import { AppendSignal, PollingSubscription } from './polling-subscription';
 import { assertAppendable } from './validate-append';
 
@@ -88,6 +89,11 @@ const prepareStatements = (db: Database.Database) => {
         `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       )
       .safeIntegers(),
+    lastMetadata: db
+      .prepare<[string], string>(
+        'SELECT metadata FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+      )
+      .pluck(),
     headPosition: db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(),
     ping: db.prepare('SELECT 1'),
   };
@@ -208,7 +214,8 @@ export class SqliteEventStore implements EventStore {
     }
     let revision = current ?? -1;
     let position = 0n;
-    for (const event of events) {
+    const chained = chainEvents(streamName, revision + 1, this.headHash(streamName, current), events);
+    for (const event of chained) {
       revision += 1;
       const inserted = this.statements.insert.run(
         streamName,
@@ -222,6 +229,15 @@ export class SqliteEventStore implements EventStore {
       position = BigInt(inserted.lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position };
+  }
+
+  /** The hash the next event of the stream chains on; undefined for a new stream. */
+  private headHash(streamName: string, current: number | undefined): string | undefined {
+    if (current === undefined) return undefined;
+    const last = JSON.parse(this.statements.lastMetadata.get(streamName) ?? '{}') as { hash?: string };
+    if (last.hash !== undefined) return last.hash;
+    const stored = this.statements.readStream.all(streamName, 0, -1).map(toRecordedEvent);
+    return headHashOf(streamName, stored);
   }
 
   /** The same ids already stored right after `expectedRevision`: a retry of an append that succeeded. */
