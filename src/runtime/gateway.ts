@@ -220,7 +220,18 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       metrics,
       clock,
       idempotencyStore,
-      authenticators: { apiKey: apiKeyAuthenticator(readStore), ...(jwt ? { jwt } : {}) },
+      authenticators: {
+        apiKey: apiKeyAuthenticator({
+          readStore,
+          eventStore,
+          catchUp: async () => {
+            const head = await eventStore.headPosition();
+            if (head !== undefined) await freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
+          },
+          confirmFromStream: !config.EVENTSTORE_URL?.startsWith('esdb'),
+        }),
+        ...(jwt ? { jwt } : {}),
+      },
       routers: [
         paymentIntentRoutes({
           service: paymentIntents,

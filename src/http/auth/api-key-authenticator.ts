@@ -1,3 +1,6 @@
+import { apiKeyDecider, apiKeyStreamName } from '../../domain/api-key/api-key.decider';
+import { apiKeyEventCodec } from '../../domain/api-key/api-key.events';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
 import { parseApiKey, verifyApiKey } from './api-keys';
@@ -7,17 +10,49 @@ import { terminalKeyUsable } from './terminal-key-check';
 
 const refused = () => new AuthenticationError('invalid_api_key', 'the API key is not valid');
 
+export interface ApiKeyAuthenticatorDeps {
+  readStore: ReadStore;
+  eventStore: EventStore;
+  /**
+   * Waits (bounded) until the read models have applied everything in the event store. Called on a miss
+   * only: a key issued by another process (`edgepay keys create`) is in the store before the projector
+   * has it, and must work the moment it is printed. A wrong key costs one head lookup, no wait, while the
+   * projector is caught up.
+   */
+  catchUp: () => Promise<void>;
+  /**
+   * Reads the key's own stream before trusting an active record, so a revocation written by another
+   * process counts at once. Worth it where a stream read is a local SQLite lookup (the embedded default);
+   * with a networked store the CLI waits for the projector instead (docs/decisions/0013).
+   */
+  confirmFromStream: boolean;
+}
+
+const revokedInStore = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
+  const stream = await eventStore.readStream(apiKeyStreamName(apiKeyId));
+  const state = stream
+    .map((recorded) => apiKeyEventCodec.parse(recorded))
+    .reduce(apiKeyDecider.evolve, apiKeyDecider.initialState());
+  return state.status !== 'active';
+};
+
 /** Finds the key's record by its public prefix in the api_keys read model, then compares hashes. */
 export const apiKeyAuthenticator =
-  (readStore: ReadStore) =>
+  (deps: ApiKeyAuthenticatorDeps) =>
   async (key: string): Promise<Principal> => {
     const parsed = parseApiKey(key);
     if (!parsed) throw refused();
-    const record = await readStore.collection<ApiKeyDocument>('api_keys').findOne({ prefix: parsed.prefix });
+    const keys = deps.readStore.collection<ApiKeyDocument>('api_keys');
+    let record = await keys.findOne({ prefix: parsed.prefix });
+    if (!record) {
+      await deps.catchUp();
+      record = await keys.findOne({ prefix: parsed.prefix });
+    }
     if (!record || record.status !== 'active' || !verifyApiKey(key, record.hash)) throw refused();
+    if (deps.confirmFromStream && (await revokedInStore(deps.eventStore, record._id))) throw refused();
     if (
       record.terminalId &&
-      !(await terminalKeyUsable(readStore, { ...record, terminalId: record.terminalId }))
+      !(await terminalKeyUsable(deps.readStore, { ...record, terminalId: record.terminalId }))
     ) {
       throw refused();
     }
