@@ -30,8 +30,17 @@ export const spawnListening = (
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<GatewayProcess> =>
+  spawnCommandListening(process.execPath, ['--require', 'tsx/cjs', ...args], env, timeoutMs);
+
+/** Spawns any command (`npm start`, say) with the gateway environment; resolves once the gateway listens. */
+export const spawnCommandListening = (
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<GatewayProcess & { pid?: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', ...args], {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: gatewayEnvironment(env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,10 +58,10 @@ export const spawnListening = (
     });
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { message?: string; url?: string };
+        const entry = JSON.parse(line) as { message?: string; url?: string; pid?: number };
         if (entry.message === 'edgepay started' && entry.url) {
           clearTimeout(timer);
-          resolve({ child, url: entry.url, exited });
+          resolve({ child, url: entry.url, exited, ...(entry.pid ? { pid: entry.pid } : {}) });
         }
       } catch {
         // not a log line
