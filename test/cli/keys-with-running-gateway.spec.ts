@@ -33,7 +33,11 @@ describe('edgepay keys against a running gateway (another process)', function ()
   });
 
   const statusWith = async (key: string) =>
-    (await fetch(`${gateway.url}/v1/payment-intents/pi_01J00000000000000000000000`, { headers: { 'x-api-key': key } })).status;
+    (
+      await fetch(`${gateway.url}/v1/payment-intents/pi_01J00000000000000000000000`, {
+        headers: { 'x-api-key': key },
+      })
+    ).status;
 
   it('a key works the moment it is printed, and is refused the moment its revocation is', async () => {
     for (let round = 0; round < 10; round++) {
