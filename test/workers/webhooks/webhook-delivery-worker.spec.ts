@@ -39,6 +39,9 @@ describe('webhook delivery worker', () => {
   let counter = 0;
 
   beforeEach(async () => {
+    // Real time at each test, not at file load: receivers refuse signatures older than five minutes, and
+    // a whole suite can take longer than that to reach this file.
+    clock.set(new Date());
     const eventStore = new InMemoryEventStore();
     posts = [];
     answers = [];
