@@ -46,6 +46,10 @@ const main = async () => {
     );
     keys.push(issued.key);
   }
+  // The projection's own indexes (the unique prefix index among them), as the projector creates them.
+  for (const index of apiKeyProjection.indexes ?? []) {
+    await readStore.collection<ApiKeyDocument>('api_keys').createIndex(index);
+  }
   for (const event of await eventStore.readAll({ limit: KEYS * 2 })) {
     const id = apiKeyProjection.documentId(event);
     const collection = readStore.collection<ApiKeyDocument>('api_keys');

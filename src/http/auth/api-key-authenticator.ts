@@ -1,5 +1,4 @@
-import { apiKeyDecider, apiKeyStreamName } from '../../domain/api-key/api-key.decider';
-import { apiKeyEventCodec } from '../../domain/api-key/api-key.events';
+import { apiKeyStreamName } from '../../domain/api-key/api-key.decider';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
@@ -28,12 +27,10 @@ export interface ApiKeyAuthenticatorDeps {
   confirmFromStream: boolean;
 }
 
+/** The issue is the stream's first event (revision 0); only what follows it can revoke the key. */
 const revokedInStore = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
-  const stream = await eventStore.readStream(apiKeyStreamName(apiKeyId));
-  const state = stream
-    .map((recorded) => apiKeyEventCodec.parse(recorded))
-    .reduce(apiKeyDecider.evolve, apiKeyDecider.initialState());
-  return state.status !== 'active';
+  const later = await eventStore.readStream(apiKeyStreamName(apiKeyId), { fromRevision: 1 });
+  return later.some((event) => event.type === 'ApiKeyRevoked');
 };
 
 /** Finds the key's record by its public prefix in the api_keys read model, then compares hashes. */
