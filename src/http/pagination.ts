@@ -28,6 +28,20 @@ export const newestFirstAfter = (cursor: string): Filter => {
   return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] };
 };
 
+/**
+ * The filters every newest-first list shares: `createdFrom` inclusive, `createdTo` exclusive (both
+ * validated as date-times by the contract), and the cursor.
+ */
+export const createdRangeAndCursor = (query: {
+  createdFrom?: string;
+  createdTo?: string;
+  cursor?: string;
+}): Filter[] => [
+  ...(query.createdFrom ? [{ createdAt: { $gte: new Date(query.createdFrom).toISOString() } }] : []),
+  ...(query.createdTo ? [{ createdAt: { $lt: new Date(query.createdTo).toISOString() } }] : []),
+  ...(query.cursor ? [newestFirstAfter(query.cursor)] : []),
+];
+
 /** `items` holds up to limit + 1 entries: the extra one only says there is more. */
 export const listPage = <T, R>(
   items: readonly T[],

@@ -7,7 +7,7 @@ import { createJwtVerifier } from '../http/auth/jwt-verifier';
 import { createApp } from '../http/app';
 import { answerClientErrors } from '../http/edge/client-error';
 import { paymentIntentRoutes } from '../http/routes/payment-intents.routes';
-import { publicHealthRoutes, type HealthCheck } from '../http/routes/health.routes';
+import { metricsHandler, publicHealthRoutes, type HealthCheck } from '../http/routes/health.routes';
 import { systemClock, type Clock } from '../infrastructure/clock';
 import type { Config } from '../infrastructure/config';
 import type { Logger } from '../infrastructure/logging/logger';
@@ -228,10 +228,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   };
 
   if (!roles.includes('api')) {
-    // Projector and worker processes answer the health probes only, so an orchestrator can watch them.
+    // Projector and worker processes answer the health probes, so an orchestrator can watch them, and
+    // /metrics for Prometheus. The port carries no API and is never published (docs/deployment.md).
     const probes = express();
     probes.disable('x-powered-by');
     probes.use(publicHealthRoutes(healthChecks));
+    probes.get('/metrics', metricsHandler(metrics));
     await serve(probes);
   }
 
@@ -250,7 +252,15 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       clock,
       idempotencyStore,
       authenticators: {
-        apiKey: apiKeyAuthenticator(readStore),
+        apiKey: apiKeyAuthenticator({
+          readStore,
+          eventStore,
+          catchUp: async () => {
+            const head = await eventStore.headPosition();
+            if (head !== undefined) await freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
+          },
+          confirmFromStream: !config.EVENTSTORE_URL?.startsWith('esdb'),
+        }),
         ...(jwt ? { jwt: terminalBoundJwt(jwt, readStore) } : {}),
       },
       routers: [

@@ -6,7 +6,7 @@ import { ManualClock, startTestGateway, type ApiResponse, type TestGateway } fro
 import { authorizeBody } from './payment-intents.fixtures';
 import { operatorKey, registerTerminal } from './terminals.fixtures';
 
-const VECTORS = path.resolve(__dirname, '../../../shared/attestation');
+const VECTORS = path.resolve(__dirname, '../fixtures/android-key-attestation');
 const NORMAL_CHAIN = readFileSync(path.join(VECTORS, 'normal_cert_chain.pem'), 'utf8');
 const CHAIN_WITH_ATTEST_KEYS = readFileSync(path.join(VECTORS, 'cert_chain_with_attest_keys.pem'), 'utf8');
 /** Inside the window where every certificate of the two chains above is valid. */

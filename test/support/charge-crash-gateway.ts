@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
 import { loadConfig } from '../../src/infrastructure/config';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { startGateway } from '../../src/runtime/gateway';
-import type { GatewayProcess } from './gateway-process';
+import { spawnListening, type GatewayProcess } from './gateway-process';
 
 export type CrashPoint = 'before-payment' | 'after-payment';
 
@@ -32,33 +29,7 @@ const serve = async (crashAt: CrashPoint) => {
 export const spawnCrashingGateway = (
   env: Record<string, string>,
   crashAt: CrashPoint,
-): Promise<GatewayProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, crashAt], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const stderr: string[] = [];
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`crashing gateway did not start: ${stderr.join('')}`));
-    }, 30_000);
-    void exited.then(() => clearTimeout(timer));
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { message?: string; url?: string };
-        if (entry.message === 'edgepay started' && entry.url) {
-          clearTimeout(timer);
-          resolve({ child, url: entry.url, exited });
-        }
-      } catch {
-        // not a log line
-      }
-    });
-  });
+): Promise<GatewayProcess> => spawnListening([__filename, crashAt], env);
 
 if (require.main === module) {
   serve(process.argv[2] as CrashPoint).catch((error: unknown) => {

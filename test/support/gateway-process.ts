@@ -11,18 +11,40 @@ export interface GatewayProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `edgepay start` in a child process and resolves once it listens. */
-export const spawnGateway = (env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> =>
+/**
+ * The whole environment of a spawned gateway: what the operating system needs to run node, the test
+ * defaults, and the spec's own settings. Nothing else of the caller's (a REDIS_URL or EVENTSTORE_URL set
+ * in the shell would otherwise switch the child to other adapters and their leftover state).
+ */
+export const gatewayEnvironment = (env: Record<string, string>): NodeJS.ProcessEnv => {
+  const inherited: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot']) {
+    if (process.env[name] !== undefined) inherited[name] = process.env[name];
+  }
+  return { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+};
+
+/** Spawns a node script with tsx and the gateway environment; resolves once it logs 'edgepay started'. */
+export const spawnListening = (
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<GatewayProcess> =>
+  spawnCommandListening(process.execPath, ['--require', 'tsx/cjs', ...args], env, timeoutMs);
+
+/** Spawns any command (`npm start`, say) with the gateway environment; resolves once the gateway listens. */
+export const spawnCommandListening = (
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<GatewayProcess & { pid?: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', 'tsx/cjs', path.join(ROOT, 'src/cli/edgepay.ts'), 'start'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: gatewayEnvironment(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     const stderr: string[] = [];
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -34,16 +56,19 @@ export const spawnGateway = (env: Record<string, string>, timeoutMs = 30_000): P
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code} before listening: ${stderr.join('')}`));
     });
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { message?: string; url?: string };
+        const entry = JSON.parse(line) as { message?: string; url?: string; pid?: number };
         if (entry.message === 'edgepay started' && entry.url) {
           clearTimeout(timer);
-          resolve({ child, url: entry.url, exited });
+          resolve({ child, url: entry.url, exited, ...(entry.pid ? { pid: entry.pid } : {}) });
         }
       } catch {
         // not a log line
       }
     });
   });
+
+/** Runs `edgepay start` in a child process and resolves once it listens. */
+export const spawnGateway = (env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> =>
+  spawnListening([path.join(ROOT, 'src/cli/edgepay.ts'), 'start'], env, timeoutMs);

@@ -11,7 +11,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List payment intents, newest first (a terminal's credential sees its own terminal's only) */
+        get: operations["listPaymentIntents"];
         put?: never;
         /** Create a new payment intent */
         post: operations["createPaymentIntent"];
@@ -694,12 +695,20 @@ export interface components {
         VoidPaymentIntentRequest: {
             reason?: string;
         };
+        /** @enum {string} */
+        PaymentIntentStatus: "requires_authorization" | "authorized" | "capture_pending" | "captured" | "voided" | "authorization_failed" | "capture_failed" | "expired";
+        PaymentIntentList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["PaymentIntent"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
         PaymentIntent: {
             id: string;
             /** @constant */
             object: "payment_intent";
-            /** @enum {string} */
-            status: "requires_authorization" | "authorized" | "capture_pending" | "captured" | "voided" | "authorization_failed" | "capture_failed" | "expired";
+            status: components["schemas"]["PaymentIntentStatus"];
             amount: number;
             currency: components["schemas"]["Currency"];
             amountAuthorized: number;
@@ -1963,6 +1972,51 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listPaymentIntents: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @example authorized */
+                status?: components["schemas"]["PaymentIntentStatus"];
+                /** @example trm_01JD4Z8Y9K2M3N4P5Q6R7S8T9V */
+                terminalId?: string;
+                /**
+                 * @description Intents created at or after this time.
+                 * @example 2026-03-01T00:00:00Z
+                 */
+                createdFrom?: string;
+                /**
+                 * @description Intents created before this time.
+                 * @example 2026-04-01T00:00:00Z
+                 */
+                createdTo?: string;
+            };
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payment intents; pass `nextCursor` as `cursor` for the next one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntentList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
     createPaymentIntent: {
         parameters: {
             query?: never;

@@ -6,6 +6,7 @@ import type { Config } from '../../infrastructure/config';
 import { createEventStore } from '../../infrastructure/event-store/create-event-store';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { Logger } from '../../infrastructure/logging/logger';
+import { UsageError as CliUsageError } from '../cli-command';
 import { createProgress, type Progress, type ProgressTarget } from '../progress';
 
 /** What a CLI command needs from its process; tests pass their own. */
@@ -71,6 +72,9 @@ export const trustedPublicKeys = (
   return [key.publicKey];
 };
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** Wrong arguments to an audit tool: exit 2, with a pointer to its help. */
+export class UsageError extends CliUsageError {
+  constructor(message: string, helpFor = 'audit') {
+    super(message, helpFor);
+  }
 }

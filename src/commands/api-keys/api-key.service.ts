@@ -58,3 +58,22 @@ export const issueApiKey = async (
   if (!last) throw new Error('issuing an API key appended nothing');
   return { apiKeyId, key, position: last.position };
 };
+
+/** Revokes a key: from the event on, the gateway refuses it. */
+export const revokeApiKey = async (
+  deps: { eventStore: EventStore; clock: Clock },
+  input: { apiKeyId: string; reason: string },
+  context: CommandContext,
+): Promise<{ revokedAt: string; position: bigint }> => {
+  const now = deps.clock.now().toISOString();
+  const result = await handleCommand(
+    deps.eventStore,
+    aggregate,
+    apiKeyStreamName(input.apiKeyId),
+    { type: 'RevokeApiKey', now, reason: input.reason },
+    context,
+  );
+  const last = result.appended.at(-1);
+  if (!last) throw new Error('revoking an API key appended nothing');
+  return { revokedAt: now, position: last.position };
+};

@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider';
-import { conflict } from '../shared/domain-error';
+import { conflict, notFound } from '../shared/domain-error';
 import type { ApiKeyEvent } from './api-key.events';
 
 export type ApiKeyCommand =
@@ -34,6 +34,7 @@ export const decideApiKey = (command: ApiKeyCommand, state: ApiKeyState): ApiKey
       ];
     }
     case 'RevokeApiKey':
+      if (state.status === 'empty') throw notFound('api_key_not_found', 'no such API key');
       if (state.status !== 'active') throw conflict('api_key_not_active', `the API key is ${state.status}`);
       return [
         {

@@ -1,3 +1,5 @@
+import { apiKeyStreamName } from '../../domain/api-key/api-key.decider';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
 import { parseApiKey, verifyApiKey } from './api-keys';
@@ -7,19 +9,49 @@ import { assertTerminalInService, isCurrentTerminalKey } from './terminal-key-ch
 
 const refused = () => new AuthenticationError('invalid_api_key', 'the API key is not valid');
 
+export interface ApiKeyAuthenticatorDeps {
+  readStore: ReadStore;
+  eventStore: EventStore;
+  /**
+   * Waits (bounded) until the read models have applied everything in the event store. Called on a miss
+   * only: a key issued by another process (`edgepay keys create`) is in the store before the projector
+   * has it, and must work the moment it is printed. A wrong key costs one head lookup, no wait, while the
+   * projector is caught up.
+   */
+  catchUp: () => Promise<void>;
+  /**
+   * Reads the key's own stream before trusting an active record, so a revocation written by another
+   * process counts at once. Worth it where a stream read is a local SQLite lookup (the embedded default);
+   * with a networked store the CLI waits for the projector instead (docs/decisions/0013).
+   */
+  confirmFromStream: boolean;
+}
+
+/** The issue is the stream's first event (revision 0); only what follows it can revoke the key. */
+const revokedInStore = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
+  const later = await eventStore.readStream(apiKeyStreamName(apiKeyId), { fromRevision: 1 });
+  return later.some((event) => event.type === 'ApiKeyRevoked');
+};
+
 /** Finds the key's record by its public prefix in the api_keys read model, then compares hashes. */
 export const apiKeyAuthenticator =
-  (readStore: ReadStore) =>
+  (deps: ApiKeyAuthenticatorDeps) =>
   async (key: string): Promise<Principal> => {
     const parsed = parseApiKey(key);
     if (!parsed) throw refused();
-    const record = await readStore.collection<ApiKeyDocument>('api_keys').findOne({ prefix: parsed.prefix });
+    const keys = deps.readStore.collection<ApiKeyDocument>('api_keys');
+    let record = await keys.findOne({ prefix: parsed.prefix });
+    if (!record) {
+      await deps.catchUp();
+      record = await keys.findOne({ prefix: parsed.prefix });
+    }
     if (!record || !verifyApiKey(key, record.hash)) throw refused();
     // Before the key's own status: a decommissioned terminal's (revoked) key answers as its JWT would.
     const terminalKey = record.terminalId ? { ...record, terminalId: record.terminalId } : undefined;
-    if (terminalKey) await assertTerminalInService(readStore, terminalKey);
+    if (terminalKey) await assertTerminalInService(deps.readStore, terminalKey);
     if (record.status !== 'active') throw refused();
-    if (terminalKey && !(await isCurrentTerminalKey(readStore, terminalKey))) throw refused();
+    if (deps.confirmFromStream && (await revokedInStore(deps.eventStore, record._id))) throw refused();
+    if (terminalKey && !(await isCurrentTerminalKey(deps.readStore, terminalKey))) throw refused();
     return {
       credentialId: record._id,
       kind: 'api_key',

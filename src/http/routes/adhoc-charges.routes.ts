@@ -10,7 +10,7 @@ import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
 import { freshDocument, type ReadSide } from '../read-your-writes';
-import { createdAtAndId, listPage, newestFirstAfter } from '../pagination';
+import { createdAtAndId, createdRangeAndCursor, listPage } from '../pagination';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
   service: ChargeService;
@@ -46,10 +46,7 @@ const listFilter = (req: Request, res: Response): Filter => {
   if (query.stationId) clauses.push({ stationId: query.stationId });
   if (query.connectorId) clauses.push({ connectorId: query.connectorId });
   if (query.status) clauses.push({ status: query.status });
-  if (query.createdFrom) clauses.push({ createdAt: { $gte: new Date(query.createdFrom).toISOString() } });
-  if (query.createdTo) clauses.push({ createdAt: { $lt: new Date(query.createdTo).toISOString() } });
-  if (query.cursor) clauses.push(newestFirstAfter(query.cursor));
-  return { $and: clauses };
+  return { $and: [...clauses, ...createdRangeAndCursor(query)] };
 };
 
 /** The five ad-hoc charge endpoints of the seed. */

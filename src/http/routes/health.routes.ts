@@ -105,8 +105,13 @@ export const protectedHealthRoutes = (
         }),
       );
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  router.get('/metrics', metricsHandler(metrics));
   return router;
 };
+
+/** The Prometheus exposition of this process's registry. */
+export const metricsHandler =
+  (metrics: Metrics): RequestHandler =>
+  async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };

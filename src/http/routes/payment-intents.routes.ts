@@ -8,10 +8,12 @@ import type { CardPresentPaymentMethod } from '../../domain/payment-intent/payme
 import { paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
 import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
 import { paymentIntentFromStream } from '../../projections/payment-intents/payment-intent.projection';
+import type { Filter } from '../../infrastructure/read-store/read-store';
 import { ApiError } from '../errors/api-error';
 import { commandContext, scopeOf } from '../request-context';
+import { createdAtAndId, createdRangeAndCursor, listPage } from '../pagination';
 import { freshDocument, type ReadSide } from '../read-your-writes';
-import { parseIfMatch, sendResource } from '../resource';
+import { parseIfMatch, sendResource, toResource } from '../resource';
 
 export interface PaymentIntentRoutesDeps extends ReadSide {
   service: PaymentIntentService;
@@ -28,6 +30,19 @@ const sendResult = (res: Response, status: number, result: CommandResult<unknown
 };
 
 const idParam = (req: Request): string => req.params.id as string;
+
+const DEFAULT_LIMIT = 20;
+
+/** The caller's merchant always; a terminal's credential sees its own terminal's intents only. */
+const listFilter = (req: Request, res: Response): Filter => {
+  const scope = scopeOf(res);
+  const query = req.query as Record<string, string | undefined>;
+  const clauses: Filter[] = [{ merchantId: scope.merchantId }];
+  if (scope.terminalId) clauses.push({ terminalId: scope.terminalId });
+  if (query.terminalId) clauses.push({ terminalId: query.terminalId });
+  if (query.status) clauses.push({ status: query.status });
+  return { $and: [...clauses, ...createdRangeAndCursor(query)] };
+};
 
 type Result = CommandResult<PaymentIntentState>;
 type CommandRest = [scope: AccessScope, context: CommandContext, expectedVersion: number | undefined];
@@ -46,6 +61,14 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
     const doc = paymentIntentFromStream(result.stream);
     if (doc) res.setHeader('Location', `/v1/payment-intents/${doc.id}`);
     sendResult(res, 201, result);
+  });
+
+  router.get('/v1/payment-intents', async (req, res) => {
+    const limit = Number(req.query.limit ?? DEFAULT_LIMIT);
+    const docs = await deps.readStore
+      .collection<PaymentIntentDocument>('payment_intents')
+      .find(listFilter(req, res), { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 });
+    res.json(listPage(docs, limit, createdAtAndId, toResource));
   });
 
   router.get('/v1/payment-intents/:id', async (req, res) => {

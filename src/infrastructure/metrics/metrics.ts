@@ -33,7 +33,7 @@ export const createMetrics = () => {
     }),
     commandOutcomes: new Counter({
       name: 'commands_total',
-      help: 'Commands handled, by outcome',
+      help: 'Command appends by aggregate and outcome (appended, conflict: a concurrent writer won, error)',
       labelNames: ['aggregate', 'outcome'] as const,
       registers: [registry],
     }),

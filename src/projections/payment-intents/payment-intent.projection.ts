@@ -104,7 +104,13 @@ export const paymentIntentProjection: Projection<PaymentIntentDocument> = {
   eventTypes: paymentIntentEventCodec.eventTypes,
   documentId: (event) => (event.data as { paymentIntentId?: string }).paymentIntentId ?? null,
   evolve: evolvePaymentIntentDocument,
-  indexes: [{ keys: { merchantId: 1, createdAt: -1 } }, { keys: { status: 1, expiresAt: 1 } }],
+  indexes: [
+    { keys: { merchantId: 1, createdAt: -1 } },
+    // The list's filters (GET /v1/payment-intents), each newest first.
+    { keys: { merchantId: 1, terminalId: 1, createdAt: -1 } },
+    { keys: { merchantId: 1, status: 1, createdAt: -1 } },
+    { keys: { status: 1, expiresAt: 1 } },
+  ],
 };
 
 /** Renders the resource straight from its stream, with the same pure function the projection uses. */

@@ -41,6 +41,18 @@ export const jobIdFor = (action: string, chargeId: string, bucketMs = 60_000, no
   `${action}-${chargeId}-${Math.floor(nowMs / bucketMs)}`;
 
 /**
+ * The CPMS start is the exception: one job per charge, ever. The stream cannot tell a start that is still
+ * in flight from one never sent, so a second job (the next minute's, while a slow CPMS has not answered
+ * yet) would ask again, and a CPMS refuses a second start on a busy connector. The queue keeps the id
+ * while the job waits, runs, retries and long after, so every kick and sweep names this one job; its own
+ * retries cover the start timeout, after which the start-timeout job fails the charge.
+ */
+export const startJobIdFor = (chargeId: string): string => `cpms-start-${chargeId}`;
+
+export const jobIdForAction = (action: ChargeAction, chargeId: string): string =>
+  action === 'cpms-start' ? startJobIdFor(chargeId) : jobIdFor(action, chargeId);
+
+/**
  * The read-model filter for charges that may have outstanding work or need polling: it only finds the
  * candidates (through indexes); what each needs is decided from its stream.
  */

@@ -10,6 +10,7 @@ import {
   CHARGE_PROCESS_QUEUE,
   CPMS_POLL_QUEUE,
   jobIdFor,
+  jobIdForAction,
   needsPolling,
   OPEN_CHARGES_FILTER,
   outstandingActions,
@@ -19,6 +20,8 @@ import { chargeJobHandler, cpmsPollHandler, type ChargeJobDeps } from './charge-
 
 const BATCH = 200;
 const PROCESS_RETRY: RetryPolicy = { attempts: 6, backoff: { type: 'exponential', baseDelayMs: 500 } };
+/** The start's single job retries for about a minute (0.5 s doubling), within the start timeout. */
+const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', baseDelayMs: 500 } };
 /** A failed poll is simply the next poll. */
 const POLL_RETRY: RetryPolicy = { attempts: 1, backoff: { type: 'fixed', delayMs: 0 } };
 
@@ -40,7 +43,10 @@ export const enqueueOutstanding = async (
       CHARGE_PROCESS_QUEUE,
       action,
       { chargeId: charge.chargeId },
-      { jobId: jobIdFor(action, charge.chargeId), retry: PROCESS_RETRY },
+      {
+        jobId: jobIdForAction(action, charge.chargeId),
+        retry: action === 'cpms-start' ? START_RETRY : PROCESS_RETRY,
+      },
     );
   }
 };

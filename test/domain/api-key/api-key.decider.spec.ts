@@ -45,6 +45,6 @@ describe('API key decider', () => {
     given([issued, { type: 'ApiKeyRevoked', data: { apiKeyId: 'key_1', reason: 'x', revokedAt: NOW } }])
       .when(revoke)
       .thenRefuses('api_key_not_active'));
-  it('refuses to revoke a key that was never issued', () =>
-    given([]).when(revoke).thenRefuses('api_key_not_active'));
+  it('refuses to revoke a key that was never issued, as not found', () =>
+    given([]).when(revoke).thenRefuses('api_key_not_found'));
 });

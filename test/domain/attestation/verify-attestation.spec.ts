@@ -18,13 +18,13 @@ import {
   GOOGLE_HARDWARE_ATTESTATION_ROOT_2019,
 } from '../../../src/domain/attestation/google-hardware-attestation-roots';
 
-// Unaltered chains from google/android-key-attestation, kept beside the repository.
-const SHARED = path.resolve(__dirname, '../../../../shared/attestation');
-const readShared = (name: string): string => fs.readFileSync(path.join(SHARED, name), 'utf8');
+// Unaltered chains from google/android-key-attestation (test/fixtures/android-key-attestation/NOTICE).
+const VECTORS = path.resolve(__dirname, '../../fixtures/android-key-attestation');
+const readVector = (name: string): string => fs.readFileSync(path.join(VECTORS, name), 'utf8');
 
-const NORMAL_CHAIN = readShared('normal_cert_chain.pem');
-const ATTEST_KEYS_CHAIN = readShared('cert_chain_with_attest_keys.pem');
-const TEE_CHAIN = [0, 1, 2, 3].map((index) => readShared(`algorithm_EC_SecurityLevel_TEE/cert${index}.pem`));
+const NORMAL_CHAIN = readVector('normal_cert_chain.pem');
+const ATTEST_KEYS_CHAIN = readVector('cert_chain_with_attest_keys.pem');
+const TEE_CHAIN = [0, 1, 2, 3].map((index) => readVector(`algorithm_EC_SecurityLevel_TEE/cert${index}.pem`));
 
 // The 2023 chains are valid together only from 2023-02-19T18:28:36Z to 2023-03-24T01:33:52Z.
 const INSIDE_2023_WINDOW = new Date('2023-03-01T00:00:00Z');
@@ -279,8 +279,8 @@ describe('Android Key Attestation verifier', () => {
         ['certificate_suspended'],
       ));
 
-    it("loads Google's status.json, none of whose serials is in the shared chains", () => {
-      const revocation = parseRevocationList(JSON.parse(readShared('status.json')));
+    it("loads Google's status.json, none of whose serials is in the test chains", () => {
+      const revocation = parseRevocationList(JSON.parse(readVector('status.json')));
       assert.deepEqual(Object.keys(revocation.entries).sort(), [
         '11244410301401252959',
         '6681152659205225093',
@@ -324,7 +324,7 @@ describe('Android Key Attestation verifier', () => {
         /trusted attestation root 0/,
       ));
 
-    it('ships both Google roots that end the shared chains', () =>
+    it('ships both Google roots that end the test chains', () =>
       assert.deepEqual(
         [GOOGLE_HARDWARE_ATTESTATION_ROOT_2016, GOOGLE_HARDWARE_ATTESTATION_ROOT_2019].map(
           (pem) => new X509Certificate(pem).serialNumber,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tariffFromOcpi, type OcpiTariff } from '../../../src/domain/tariff/ocpi-tariff';
 import { priceSession } from '../../../src/domain/tariff/price-session';
@@ -7,7 +7,6 @@ import type { SessionUsage } from '../../../src/domain/tariff/session-segments';
 import { usage } from './usage.fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/ocpi-2.2.1-examples');
-const SHARED = path.resolve(__dirname, '../../../../shared/ocpi/spec-2.2.1/examples');
 
 const definesTariff = (json: unknown): boolean =>
   typeof json === 'object' && json !== null && ('elements' in json || 'tariffs' in json);
@@ -307,11 +306,6 @@ const CASES: Record<string, Case[]> = {
 describe('tariff pricing: the OCPI 2.2.1 examples', () => {
   it('has cases for every example that defines a tariff', () => {
     assert.deepEqual(Object.keys(CASES).sort(), tariffFiles(FIXTURES));
-  });
-
-  it('covers the same examples as the shared OCPI folder, when it is present', function () {
-    if (!existsSync(SHARED)) this.skip();
-    assert.deepEqual(tariffFiles(SHARED), tariffFiles(FIXTURES));
   });
 
   for (const [file, cases] of Object.entries(CASES)) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GOOGLE_HARDWARE_ATTESTATION_ROOTS_PEM } from '../../../src/domain/attestation/google-hardware-attestation-roots';
 import { loadAttestationTrustAnchors } from '../../../src/infrastructure/attestation/attestation-trust-anchors';
 
-const STATUS_JSON = path.resolve(__dirname, '../../../../shared/attestation/status.json');
+const STATUS_JSON = path.resolve(__dirname, '../../fixtures/android-key-attestation/status.json');
 
 describe('attestation trust anchors from configuration', () => {
   let dir: string;

@@ -11,6 +11,8 @@ export interface StationBehaviour {
   start: 'accept' | 'refuse' | 'never_confirm';
   /** `fail` accepts the request, then reports STOP_FAILED and keeps charging. */
   stop: 'accept' | 'fail';
+  /** How long the start request takes to answer (a slow CPMS); the session exists from its arrival. */
+  startAnswerDelayMs: number;
   /** From accepting a start to STARTED. */
   confirmDelayMs: number;
   /** From accepting a stop to STOPPED (or STOP_FAILED). */
@@ -20,6 +22,7 @@ export interface StationBehaviour {
 export const DEFAULT_BEHAVIOUR: StationBehaviour = {
   start: 'accept',
   stop: 'accept',
+  startAnswerDelayMs: 0,
   confirmDelayMs: 50,
   stopDelayMs: 50,
 };
@@ -153,8 +156,12 @@ export class CpmsSimulator {
     const existing = this.sessions.get(reference);
     if (existing) return void res.status(202).json(existing);
     const behaviour = this.behaviourOf(stationId);
+    const answer = (status: number, body: unknown) =>
+      behaviour.startAnswerDelayMs > 0
+        ? this.later(behaviour.startAnswerDelayMs, () => void res.status(status).json(body))
+        : void res.status(status).json(body);
     if (behaviour.start === 'refuse') {
-      res.status(409).json({ code: 'START_REFUSED', message: `connector ${connectorId} is not available` });
+      answer(409, { code: 'START_REFUSED', message: `connector ${connectorId} is not available` });
       return;
     }
     const session: SimulatedSession = {
@@ -174,7 +181,7 @@ export class CpmsSimulator {
         session.startedAt = this.now();
       });
     }
-    res.status(202).json(session);
+    answer(202, { ...session });
   }
 
   private stop(req: Request, res: Response): void {
