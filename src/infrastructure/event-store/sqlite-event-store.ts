@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteFile, type SqliteFileOptions } from '../sqlite/sqlite-file';
 import { systemClock, type Clock } from '../clock';
 import {
   WrongExpectedRevisionError,
@@ -15,13 +16,9 @@ import {
 import { AppendSignal, PollingSubscription } from './polling-subscription';
 import { assertAppendable } from './validate-append';
 
-export interface SqliteEventStoreOptions {
-  /** FULL survives power loss; NORMAL (in WAL mode) survives process crashes only. */
-  synchronous?: 'FULL' | 'NORMAL';
+export interface SqliteEventStoreOptions extends SqliteFileOptions {
   /** How often live subscriptions look for events appended by other processes sharing the file. */
   pollIntervalMs?: number;
-  /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
-  busyTimeoutMs?: number;
   /** Events read per query while a subscription catches up. */
   pageSize?: number;
   clock?: Clock;
@@ -95,8 +92,13 @@ const prepareStatements = (db: Database.Database) => {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** The embedded event store: one SQLite file in WAL mode, shareable by several processes. */
+/**
+ * The embedded event store: one SQLite file in WAL mode, shareable by several processes. An append
+ * resolves once it is durable (see SqliteFile): appends made in the same tick share one sync.
+ */
 export class SqliteEventStore implements EventStore {
+  /** The file, for the stores that keep their records next to the events (idempotency). */
+  readonly file: SqliteFile;
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<PollingSubscription>();
@@ -109,16 +111,12 @@ export class SqliteEventStore implements EventStore {
 
   /** `path` is a file name, or `:memory:` for a private in-memory store. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
-    const synchronous = options.synchronous ?? 'FULL';
-    if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
-      throw new Error(`bad synchronous: ${synchronous}`);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.pageSize = options.pageSize ?? 256;
     this.clock = options.clock ?? systemClock;
-    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.file = new SqliteFile(path, options);
+    this.db = this.file.db;
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${synchronous}`);
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
     } catch (error) {
@@ -147,6 +145,7 @@ export class SqliteEventStore implements EventStore {
       }
       throw error;
     }
+    await this.file.durable();
     this.signal.notify();
     return result;
   }
@@ -189,7 +188,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.db.close();
+    await this.file.close();
   }
 
   /** Runs inside BEGIN IMMEDIATE: no other connection can append between the revision check and the insert. */
