@@ -84,8 +84,8 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
       .collection<TerminalDocument>(TERMINALS_COLLECTION)
       .findOne({ _id: id });
     if (!terminal || terminal.merchantId !== scope.merchantId) throw terminalNotFound(id);
-    const last = (await deps.eventStore.readStream(terminalAttestationStreamName(id))).at(-1);
-    await waitForReadModels(deps.freshness, last?.position, deps.readYourWritesTimeoutMs);
+    const head = await deps.eventStore.streamHead(terminalAttestationStreamName(id));
+    await waitForReadModels(deps.freshness, head?.position, deps.readYourWritesTimeoutMs);
     const doc = await deps.readStore
       .collection<TerminalAttestationDocument>(TERMINAL_ATTESTATIONS_COLLECTION)
       .findOne({ _id: id });

@@ -10,6 +10,7 @@ import {
   type GlobalPosition,
   type NewEvent,
   type RecordedEvent,
+  type StreamHead,
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
@@ -78,6 +79,11 @@ const prepareStatements = (db: Database.Database) => {
     readStream: db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .safeIntegers(),
+    streamHead: db
+      .prepare<[string], { revision: bigint; position: bigint }>(
+        'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
       )
       .safeIntegers(),
     readAll: db
@@ -153,6 +159,12 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     return this.statements.readStream.all(streamName, options.fromRevision ?? 0, -1).map(toRecordedEvent);
+  }
+
+  async streamHead(streamName: string): Promise<StreamHead | undefined> {
+    this.assertOpen();
+    const head = this.statements.streamHead.get(streamName);
+    return head && { revision: Number(head.revision), position: head.position };
   }
 
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {

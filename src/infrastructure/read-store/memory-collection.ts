@@ -141,10 +141,19 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
 
   /** The documents that can match: one by _id or by a unique index when the filter allows, else all. */
   private candidates(filter: Filter): T[] {
-    const id = typeof filter._id === 'string' ? filter._id : this.uniqueIndexLookup(filter);
-    if (id === undefined) return [...this.docs.values()];
+    return this.lookup(filter)?.docs ?? [...this.docs.values()];
+  }
+
+  /**
+   * The answer of the _id map or of a unique index, when one of them can answer the filter. `exact`: the
+   * filter is nothing but that lookup's equalities, so its documents match without evaluating the query.
+   */
+  private lookup(filter: Filter): { docs: T[]; exact: boolean } | undefined {
+    const byId = typeof filter._id === 'string';
+    const id = byId ? (filter._id as string) : this.uniqueIndexLookup(filter);
+    if (id === undefined) return undefined;
     const doc = id === null ? undefined : this.docs.get(id);
-    return doc === undefined ? [] : [doc];
+    return { docs: doc === undefined ? [] : [doc], exact: !byId || isIdLookup(filter) };
   }
 
   private uniqueIndexLookup(filter: Filter): string | null | undefined {
@@ -156,8 +165,9 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
   }
 
   private matching(filter: Filter, limit = Infinity): T[] {
-    const candidates = this.candidates(filter);
-    if (isIdLookup(filter)) return candidates;
+    const found = this.lookup(filter);
+    if (found?.exact) return found.docs;
+    const candidates = found?.docs ?? [...this.docs.values()];
     const query = new Query(filter, QUERY_OPTIONS);
     const matches: T[] = [];
     for (const doc of candidates) {
