@@ -1,6 +1,6 @@
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
-import { parseApiKey, verifyApiKey } from './api-keys';
+import { parseApiKey, verifyApiKey } from '../../infrastructure/api-keys/api-key-secrets';
 import { AuthenticationError } from './authentication-error';
 import type { Principal } from './principal';
 import { terminalKeyUsable } from './terminal-key-check';

@@ -58,6 +58,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly releaseRecord: Database.Statement<[string, string]>;
   private readonly deleteExpired: Database.Statement<[number]>;
   private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
+  private closed = false;
 
   constructor(fileOrPath: string | SqliteFile, options: SqliteIdempotencyStoreOptions = {}) {
     this.ownsFile = typeof fileOrPath === 'string';
@@ -94,27 +95,38 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   // lost to a power cut was never answered, and its retry is safe: events carry the Idempotency-Key, so
   // the command handler does not apply them twice.
   async claim(input: ClaimInput): Promise<ClaimResult> {
+    this.assertOpen();
     return this.claimTransaction(input);
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    this.assertOpen();
     this.completeRecord.run(JSON.stringify(response), scope, key);
     await this.file.durable();
   }
 
   async release(scope: string, key: string): Promise<void> {
+    this.assertOpen();
     this.releaseRecord.run(scope, key);
   }
 
   async purgeExpired(now: number): Promise<number> {
+    this.assertOpen();
     return this.deleteExpired.run(now).changes;
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     this.db.prepare('SELECT 1').get();
   }
 
+  /** Closes the file only when the store opened it; a shared file stays open for the event store. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.ownsFile) await this.file.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed || !this.file.open) throw new Error('the idempotency store is closed');
   }
 }

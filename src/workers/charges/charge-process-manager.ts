@@ -5,7 +5,6 @@ import type { JobQueue, QueueWorker, RetryPolicy } from '../../infrastructure/jo
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charges/charge.document';
-import { chargeFromStream } from '../../projections/charges/charge.projection';
 import {
   CHARGE_PROCESS_QUEUE,
   CPMS_POLL_QUEUE,
@@ -49,7 +48,7 @@ export const enqueueOutstanding = async (deps: ChargeProcessDeps, charge: Charge
 export const chargeKicker =
   (deps: ChargeProcessDeps) =>
   (result: ChargeResult): void => {
-    const charge = chargeFromStream(result.stream);
+    const charge = result.view;
     if (!charge) return;
     enqueueOutstanding(deps, charge).catch((error: unknown) =>
       deps.logger.warn('could not queue charge work; the sweep will', { chargeId: charge.id, error }),
