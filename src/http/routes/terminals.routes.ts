@@ -44,8 +44,11 @@ const fromResult = (result: CommandResult<TerminalState, TerminalDocument>): Ter
 };
 
 /** Command answers are rendered with the projection's own function (the handler's view): no wait needed. */
-const sendResult = (res: Response, status: number, result: CommandResult<TerminalState, TerminalDocument>): void =>
-  sendResource(res, status, fromResult(result));
+const sendResult = (
+  res: Response,
+  status: number,
+  result: CommandResult<TerminalState, TerminalDocument>,
+): void => sendResource(res, status, fromResult(result));
 
 const sendWithCredential = (
   res: Response,
