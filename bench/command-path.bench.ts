@@ -1,10 +1,12 @@
 /**
- * Command-path benchmark: authorize + capture on the embedded default, measured with autocannon side by
- * side with a bare express JSON route in the same run. See bench/README.md for the method.
+ * Command-path benchmark: create + authorize + capture on the embedded default, measured with autocannon
+ * side by side with a bare express JSON route in the same run; then GET /v1/payment-intents/{id} next to
+ * a bare GET. See bench/README.md for the method.
  *
- *   npm run bench
+ *   npx tsx bench/command-path.bench.ts [--json]
  *
- * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2),
+ * `--json` prints the summary rows as one JSON line on stdout (everything else goes to stderr).
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (2),
  * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (CPU profiles of the gateways during the measured
  * rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
  */
@@ -31,7 +33,11 @@ const intEnv = (name: string, fallback: number): number => {
 const ROUNDS = intEnv('BENCH_ROUNDS', 3);
 const DURATION_S = intEnv('BENCH_DURATION_S', 6);
 const WARMUP_S = intEnv('BENCH_WARMUP_S', 2);
-const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 64);
+const JSON_OUTPUT = process.argv.includes('--json');
+// With --json, stdout carries the one JSON line alone.
+if (JSON_OUTPUT) console.log = (...args: unknown[]) => console.error(...args);
+const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const KILL_CHECK_S = 3;
 
@@ -58,11 +64,10 @@ interface Target {
   child: ChildProcess;
   ready: ReadyMessage;
   exited: Promise<void>;
-  /** Gateway only: ids of created, not yet used payment intents. */
-  pool: string[];
+  /** Gateway only: payment intents created so far (each request of the flow has its own key). */
   created: number;
-  /** Gateway only: highest authorize+capture pairs per second seen so far, to size the pool. */
-  pairRate: number;
+  /** Gateway only: intents authorized and captured, for the GET rounds. */
+  captured: string[];
 }
 
 const labelOf = (name: TargetName) => (name === 'bare' ? 'bare express' : `gateway ${name}`);
@@ -85,9 +90,8 @@ const startTarget = (name: TargetName): Promise<Target> =>
         child,
         ready: message,
         exited,
-        pool: [],
         created: 0,
-        pairRate: 0,
+        captured: [],
       });
     });
   });
@@ -118,45 +122,6 @@ const closeTarget = async (target: Target) => {
   if (target.child.exitCode !== null || target.child.signalCode !== null) return;
   target.child.send({ type: 'close' });
   await target.exited;
-};
-
-// ---------------------------------------------------------------------------------------------------
-// payment intents created ahead of the rounds (POST /v1/payment-intents, 10 at a time)
-
-const createIntents = async (target: Target, count: number) => {
-  const { url, apiKey } = target.ready;
-  let failures = 0;
-  const worker = async () => {
-    while (count > 0) {
-      count -= 1;
-      const n = target.created++;
-      const response = await fetch(`${url}/v1/payment-intents`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-api-key': apiKey as string,
-          'idempotency-key': `bench-create-${n}`,
-        },
-        body: JSON.stringify({ amount: AMOUNT, paymentMethodType: 'card_present', terminalId: 'trm_bench' }),
-      });
-      const body = (await response.json()) as { id?: string };
-      if (response.status !== 201 || !body.id) failures += 1;
-      else target.pool.push(body.id);
-    }
-  };
-  await Promise.all(Array.from({ length: 10 }, worker));
-  if (failures > 0) throw new Error(`${target.label}: ${failures} payment intents could not be created`);
-};
-
-/**
- * Enough intents for `seconds` at three times the best rate seen so far (500 pairs/s before the first
- * round). Should the machine suddenly speed up beyond that, the round's window closes when the pool runs
- * dry (see runAutocannon): the round is shorter, never wrong.
- */
-const topUp = async (target: Target, seconds: number) => {
-  const rate = target.pairRate > 0 ? target.pairRate * 3 : 500;
-  const needed = Math.ceil(rate * seconds) + CONNECTIONS * 2;
-  if (target.pool.length < needed) await createIntents(target, needed - target.pool.length);
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -208,31 +173,45 @@ interface Observed {
   acknowledged: Acknowledged;
 }
 
-const gatewayRequests = (
-  target: Target,
-  observed: Observed,
-  poolEmpty: () => void,
-): autocannon.RequestStep[] => {
+const CREATE_BODY = JSON.stringify({
+  amount: AMOUNT,
+  paymentMethodType: 'card_present',
+  terminalId: 'trm_bench',
+});
+
+/** Each connection loops: create an intent, authorize it, capture it, each with its own Idempotency-Key. */
+const gatewayRequests = (target: Target, observed: Observed): autocannon.RequestStep[] => {
   const headers = { 'content-type': 'application/json', 'x-api-key': target.ready.apiKey as string };
-  let last = '';
   return [
     {
       method: 'POST',
       setupRequest: (request, context) => {
-        const id = target.pool.pop();
-        // Pool empty: the window closes now; this request (a second authorize of a used intent, answered
-        // 409) falls outside it, as does everything until autocannon has stopped.
-        if (id === undefined) poolEmpty();
-        const intent = id ?? last;
-        last = intent;
-        context.id = intent;
+        context.id = undefined;
         return {
           ...request,
-          path: `/v1/payment-intents/${intent}/authorize`,
-          headers: { ...headers, 'idempotency-key': `bench-auth-${intent}${id ? '' : '-again'}` },
-          body: AUTHORIZE_BODY,
+          path: '/v1/payment-intents',
+          headers: { ...headers, 'idempotency-key': `bench-create-${target.created++}` },
+          body: CREATE_BODY,
         };
       },
+      onResponse: (status, body, context) => {
+        const id = status === 201 ? /"id":"(pi_[^"]+)"/.exec(body)?.[1] : undefined;
+        if (id) context.id = id;
+        else if (status === 201 && observed.open) observed.wrongBody += 1;
+      },
+    },
+    {
+      method: 'POST',
+      // No intent (its create failed, already counted): start the loop again.
+      setupRequest: (request, context) =>
+        context.id === undefined
+          ? null
+          : {
+              ...request,
+              path: `/v1/payment-intents/${context.id as string}/authorize`,
+              headers: { ...headers, 'idempotency-key': `bench-auth-${context.id as string}` },
+              body: AUTHORIZE_BODY,
+            },
       onResponse: (status, body, context) => {
         if (status !== 200) return;
         if (body.includes('"status":"authorized"'))
@@ -242,16 +221,21 @@ const gatewayRequests = (
     },
     {
       method: 'POST',
-      setupRequest: (request, context) => ({
-        ...request,
-        path: `/v1/payment-intents/${context.id as string}/capture`,
-        headers: { ...headers, 'idempotency-key': `bench-cap-${context.id as string}` },
-        body: CAPTURE_BODY,
-      }),
+      setupRequest: (request, context) =>
+        context.id === undefined
+          ? null
+          : {
+              ...request,
+              path: `/v1/payment-intents/${context.id as string}/capture`,
+              headers: { ...headers, 'idempotency-key': `bench-cap-${context.id as string}` },
+              body: CAPTURE_BODY,
+            },
       onResponse: (status, body, context) => {
         if (status !== 200) return;
-        if (body.includes('"status":"captured"')) observed.acknowledged.captured.push(context.id as string);
-        else if (observed.open) observed.wrongBody += 1;
+        if (body.includes('"status":"captured"')) {
+          observed.acknowledged.captured.push(context.id as string);
+          target.captured.push(context.id as string);
+        } else if (observed.open) observed.wrongBody += 1;
       },
     },
   ];
@@ -307,7 +291,7 @@ const runAutocannon = (
         connections: CONNECTIONS,
         duration: seconds,
         timeout: 10,
-        requests: target.name === 'bare' ? bareRequests(observed) : gatewayRequests(target, observed, close),
+        requests: target.name === 'bare' ? bareRequests(observed) : gatewayRequests(target, observed),
       },
       (error, result) => {
         if (error) return reject(error);
@@ -388,6 +372,50 @@ const measure = async (target: Target, seconds: number, round: number): Promise<
   };
 };
 
+// ---------------------------------------------------------------------------------------------------
+// GET: one resource by id, next to a bare GET
+
+interface GetRound {
+  target: TargetName;
+  round: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** GETs the intents the command rounds captured, in turn (the bare route: the same ids, echoed). */
+const runGet = (target: Target, ids: readonly string[], seconds: number, round: number): Promise<GetRound> =>
+  new Promise((resolve, reject) => {
+    let n = 0;
+    const headers: Record<string, string> =
+      target.name === 'bare' ? {} : { 'x-api-key': target.ready.apiKey as string };
+    const prefix = target.name === 'bare' ? '/bare' : '/v1/payment-intents';
+    autocannon(
+      {
+        url: target.ready.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({ ...request, path: `${prefix}/${ids[n++ % ids.length]}`, headers }),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          target: target.name,
+          round,
+          requestsPerSecond: Math.round(result.requests.total / result.duration),
+          p99Ms: result.latency.p99,
+          errors: result.errors + result.timeouts + result.non2xx,
+        });
+      },
+    );
+  });
+
 const errorCount = (errors: RoundResult['errors']) => errors.connection + errors.non2xx + errors.wrongBody;
 
 // ---------------------------------------------------------------------------------------------------
@@ -402,7 +430,6 @@ interface KillCheck {
 }
 
 const killCheck = async (target: Target & { name: Synchronous }): Promise<KillCheck> => {
-  await topUp(target, KILL_CHECK_S);
   const { acknowledged } = await runAutocannon(target, KILL_CHECK_S, 0, {
     killAfterMs: (KILL_CHECK_S * 1000) / 2,
   });
@@ -554,27 +581,36 @@ const main = async () => {
   try {
     for (const name of TARGETS) targets.push(await startTarget(name));
 
-    // Warm-up (JIT, SQLite page cache), not counted; it also gives the first rate estimate for the pool.
+    // Warm-up (JIT, SQLite page cache), not counted.
     for (const target of targets) {
-      if (target.name !== 'bare') await topUp(target, WARMUP_S);
       const { result } = await runAutocannon(target, WARMUP_S, 0);
-      if (target.name !== 'bare') target.pairRate = result.requestsPerSecond / 2;
       console.log(`warm-up ${target.label}: ${result.requestsPerSecond} req/s`);
     }
 
     const rounds: RoundResult[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of targets) {
-        if (target.name !== 'bare') await topUp(target, DURATION_S);
         const result = await measure(target, DURATION_S, round);
-        if (target.name !== 'bare') target.pairRate = Math.max(target.pairRate, result.requestsPerSecond / 2);
         rounds.push(result);
         console.log(
           `round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, ` +
             `p99 ${result.latencyMs.p99} ms, server CPU ${result.serverCpuUsPerRequest} us/req, ` +
-            `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy, errors ${errorCount(result.errors)}` +
-            (result.truncated ? ` (intent pool ran dry: measured over ${result.durationS} s)` : ''),
+            `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy, errors ${errorCount(result.errors)}`,
         );
+      }
+    }
+
+    const captured = targets.flatMap((target) => target.captured);
+    const getRounds: GetRound[] = [];
+    if (captured.length > 0) {
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const target of targets) {
+          const result = await runGet(target, captured, DURATION_S, round);
+          getRounds.push(result);
+          console.log(
+            `GET round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}`,
+          );
+        }
       }
     }
 
@@ -597,10 +633,54 @@ const main = async () => {
     printTable(summaries);
     console.log('');
     console.log(
-      'Medians over rounds. Gateway requests alternate authorize and capture (pairs/s = req/s / 2).',
+      'Medians over rounds. Gateway requests cycle create, authorize, capture (flows/s = req/s / 3).',
     );
     console.log('"paired": median of the per-round ratios to the bare round just before. Errors count');
     console.log('connection errors, timeouts, non-2xx answers and 200s whose body had the wrong status.');
+
+    const getSummaries = TARGETS.map((name) => {
+      const mine = getRounds.filter((round) => round.target === name);
+      return {
+        target: name,
+        label: labelOf(name),
+        medianRequestsPerSecond: Math.round(median(mine.map((round) => round.requestsPerSecond))),
+        medianP99Ms: median(mine.map((round) => round.p99Ms)),
+        errors: mine.reduce((sum, round) => sum + round.errors, 0),
+      };
+    });
+    for (const summary of getSummaries) {
+      console.log(
+        `GET ${summary.label}: ${summary.medianRequestsPerSecond} req/s (median), p99 ${summary.medianP99Ms} ms, errors ${summary.errors}`,
+      );
+    }
+
+    const bareCommand = summaries.find((summary) => summary.target === 'bare');
+    const bareGet = getSummaries.find((summary) => summary.target === 'bare');
+    const ratio = (value: number, base: number | undefined) =>
+      base ? Math.round((value / base) * 1e4) / 1e4 : null;
+    const rows = [
+      ...summaries
+        .filter((summary) => summary.target !== 'bare')
+        .map((summary) => ({
+          figure: `create+authorize+capture, ${CONNECTIONS} connections, ${summary.label} (req/s)`,
+          baseline: bareCommand?.medianRequestsPerSecond ?? null,
+          gateway: summary.medianRequestsPerSecond,
+          ratio: ratio(summary.medianRequestsPerSecond, bareCommand?.medianRequestsPerSecond),
+          gatewayP99Ms: summary.medianP99Ms,
+          errors: summary.errors,
+        })),
+      ...getSummaries
+        .filter((summary) => summary.target !== 'bare')
+        .map((summary) => ({
+          figure: `GET /v1/payment-intents/{id}, ${CONNECTIONS} connections, ${summary.label} (req/s)`,
+          baseline: bareGet?.medianRequestsPerSecond ?? null,
+          gateway: summary.medianRequestsPerSecond,
+          ratio: ratio(summary.medianRequestsPerSecond, bareGet?.medianRequestsPerSecond),
+          gatewayP99Ms: summary.medianP99Ms,
+          errors: summary.errors,
+        })),
+    ];
+    if (JSON_OUTPUT) printJson({ rows });
 
     const report = {
       kind: 'edgepay-command-path-bench',
@@ -610,6 +690,8 @@ const main = async () => {
       settings,
       summaries,
       rounds,
+      getSummaries,
+      getRounds,
       killChecks,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -620,6 +702,7 @@ const main = async () => {
 
     const failed =
       summaries.some((summary) => summary.errors > 0) ||
+      getSummaries.some((summary) => summary.errors > 0) ||
       killChecks.some((check) => check.missingAuthorizations + check.missingCaptures > 0);
     if (failed) {
       console.error('FAILED: errors during the run or acknowledged commands missing after SIGKILL');

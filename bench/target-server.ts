@@ -2,7 +2,7 @@
  * One benchmark target, run in its own process by command-path.bench.ts, so that autocannon (in the
  * parent) never shares an event loop with the server it measures.
  *
- *   target-server.ts bare              express.json() and one POST route answering a small JSON
+ *   target-server.ts bare              express.json() and a POST and a GET route answering a small JSON
  *   target-server.ts gateway FULL      the real gateway on the embedded default (SQLite file in a temp
  *   target-server.ts gateway NORMAL    directory, in-memory read store, in-process queue), all roles
  *
@@ -79,6 +79,9 @@ const startBare = async (): Promise<() => Promise<void>> => {
   app.use(express.json({ limit: '64kb' }));
   app.post('/bare/:id', (req, res) => {
     res.status(200).json({ id: req.params.id, object: 'echo', amount: req.body?.amount ?? null });
+  });
+  app.get('/bare/:id', (req, res) => {
+    res.status(200).json({ id: req.params.id, object: 'echo', amount: 10_000 });
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

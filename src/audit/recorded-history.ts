@@ -2,6 +2,7 @@ import type {
   EventStore,
   GlobalPosition,
   RecordedEvent,
+  StreamHead,
   SubscribeToAllOptions,
   Subscription,
 } from '../infrastructure/event-store/event-store';
@@ -29,6 +30,11 @@ export class RecordedHistory implements EventStore {
     return this.events.filter(
       (event) => event.streamName === streamName && event.revision >= (options.fromRevision ?? 0),
     );
+  }
+
+  async streamHead(streamName: string): Promise<StreamHead | undefined> {
+    const last = this.events.findLast((event) => event.streamName === streamName);
+    return last && { revision: last.revision, position: last.position };
   }
 
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {

@@ -2,28 +2,67 @@ import type { Decider, DomainEvent } from '../domain/shared/decider';
 import type { EventCodec } from '../domain/shared/event-codec';
 import {
   WrongExpectedRevisionError,
+  type EventMetadata,
   type EventStore,
+  type GlobalPosition,
   type NewEvent,
   type RecordedEvent,
 } from '../infrastructure/event-store/event-store';
 import { deterministicUuid, newUuid } from '../infrastructure/ids';
 import type { CommandContext } from './command-context';
+import { LruCache } from './lru-cache';
 
 export const EVENT_SCHEMA_VERSION = 1;
 const MAX_CONFLICT_RETRIES = 3;
+/** Streams whose folded state a handler keeps; a stream evicted is folded again from its first event. */
+export const DEFAULT_CACHED_STREAMS = 10_000;
 
-export interface Aggregate<State, Command, Event extends DomainEvent> {
+/** One aggregate, configured once: its decider, its event codec, and where its streams live. */
+export interface AggregateDefinition<State, Command, Event extends DomainEvent, View = never> {
   decider: Decider<State, Command, Event>;
   codec: EventCodec<Event>;
+  streamName: (id: string) => string;
+  /**
+   * The resource document its answers render, folded from the same events by the read model's own
+   * evolve, so a response never waits for the projection and always matches a later GET.
+   */
+  view?: (doc: View | null, event: RecordedEvent) => View | null;
 }
 
-export interface CommandResult<State> {
+/** An aggregate as loaded: state and document after the stream's last event. */
+export interface LoadedAggregate<State, View> {
   state: State;
   /** Number of events in the stream: the resource's version and ETag. */
   version: number;
-  /** The whole stream after the command, so a response can be rendered without waiting for projections. */
-  stream: RecordedEvent[];
+  /** Global position of the stream's last event (what a read-your-writes wait needs); undefined when empty. */
+  position: GlobalPosition | undefined;
+  view: View | null;
+}
+
+export interface CommandResult<State, View = never> extends LoadedAggregate<State, View> {
+  /** The events this command appended; [] for a no-op or a retry of a command already applied. */
   appended: RecordedEvent[];
+}
+
+export interface CommandOptions<State> {
+  /** If-Match: the version the caller saw; PreconditionFailedError when the stream moved on. */
+  expectedVersion?: number;
+  /** Runs on the loaded state before deciding, e.g. to hide another merchant's resource as absent. */
+  guard?: (state: State) => void;
+}
+
+export interface CommandHandler<State, Command, View = never> {
+  /** Load, decide, append with the exact expected revision; on a lost race, all again (bounded). */
+  handle(
+    id: string,
+    command: Command,
+    context: CommandContext,
+    options?: CommandOptions<State>,
+  ): Promise<CommandResult<State, View>>;
+  /** The current state, for a decision that spans aggregates; reads only what the cache has not seen. */
+  load(id: string): Promise<LoadedAggregate<State, View>>;
+  /** Every event of the stream, for the rare caller that needs history the state does not keep. */
+  history(id: string): Promise<RecordedEvent[]>;
 }
 
 /** If-Match did not match the stream's current version. */
@@ -41,6 +80,18 @@ export class PreconditionFailedError extends Error {
 export class ConcurrencyConflictError extends Error {
   override readonly name = 'ConcurrencyConflictError';
 }
+
+/** The folded stream a handler caches. `appliedKeys` only grows, as the stream does. */
+interface StreamState<State, View> extends LoadedAggregate<State, View> {
+  appliedKeys: Set<string>;
+}
+
+/** An Idempotency-Key as recorded in an event, scoped to the credential that sent it. */
+const appliedKeyOf = (metadata: EventMetadata): string | undefined =>
+  metadata.idempotencyKey === undefined ? undefined : `${metadata.actor.id}\u0000${metadata.idempotencyKey}`;
+
+const requestKeyOf = ({ idempotency, actor }: CommandContext): string | undefined =>
+  idempotency === undefined ? undefined : `${actor.id}\u0000${idempotency.key}`;
 
 const toNewEvents = (
   events: readonly DomainEvent[],
@@ -72,70 +123,131 @@ const toNewEvents = (
   }));
 
 /**
- * A retry whose first attempt was appended but never answered (the process died, or the answer could
- * not be recorded): the stream already holds events carrying this credential's Idempotency-Key.
+ * The command handler of one aggregate (docs/decisions/0018-command-handlers.md). It keeps the folded
+ * state of recently used streams, checked against the store on every command by reading only the events
+ * after the cached revision, so a command on a long stream costs what one on a short stream costs, and
+ * another process appending to the same file or cluster is seen before deciding.
  */
-const alreadyApplied = (stream: readonly RecordedEvent[], { idempotency, actor }: CommandContext): boolean =>
-  idempotency !== undefined &&
-  stream.some(
-    (event) => event.metadata.idempotencyKey === idempotency.key && event.metadata.actor.id === actor.id,
-  );
-
-/**
- * Read, fold, decide, append with the exact expected revision. On a lost race the whole cycle is
- * retried against the new state, unless the caller pinned a version with If-Match.
- */
-export const handleCommand = async <State, Command extends { now: string }, Event extends DomainEvent>(
+export const commandHandlerFor = <
+  State,
+  Command extends { now: string },
+  Event extends DomainEvent,
+  View = never,
+>(
   eventStore: EventStore,
-  aggregate: Aggregate<State, Command, Event>,
-  streamName: string,
-  command: Command,
-  context: CommandContext,
-  options: { expectedVersion?: number; guard?: (state: State) => void } = {},
-): Promise<CommandResult<State>> => {
-  const { decider, codec } = aggregate;
-  for (let attempt = 0; ; attempt++) {
-    const stream = await eventStore.readStream(streamName);
-    const state = stream
-      .map((recorded) => codec.parse(recorded))
-      .reduce(decider.evolve, decider.initialState());
-    const version = stream.length;
-    options.guard?.(state);
-    if (alreadyApplied(stream, context)) return { state, version, stream, appended: [] };
-    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-      throw new PreconditionFailedError(options.expectedVersion, version);
-    }
-    const decided = decider.decide(command, state).map((event) => codec.parse(event));
-    if (decided.length === 0) return { state, version, stream, appended: [] };
+  aggregate: AggregateDefinition<State, Command, Event, View>,
+  options: { cachedStreams?: number } = {},
+): CommandHandler<State, Command, View> => {
+  const { decider, codec, view } = aggregate;
+  const cache = new LruCache<string, StreamState<State, View>>(
+    options.cachedStreams ?? DEFAULT_CACHED_STREAMS,
+  );
+  const empty = (): StreamState<State, View> => ({
+    state: decider.initialState(),
+    version: 0,
+    position: undefined,
+    view: null,
+    appliedKeys: new Set(),
+  });
 
-    const newEvents = toNewEvents(decided, streamName, version - 1, context, command.now);
-    try {
-      const result = await eventStore.appendToStream(
-        streamName,
-        newEvents,
-        version === 0 ? 'no_stream' : version - 1,
-      );
-      const appended: RecordedEvent[] = newEvents.map((event, index) => ({
-        ...event,
-        streamName,
-        revision: version + index,
-        position: result.position,
-        recordedAt: command.now,
-      }));
-      return {
-        state: decided.reduce(decider.evolve, state),
-        version: result.nextExpectedRevision + 1,
-        stream: [...stream, ...appended],
-        appended,
-      };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (options.expectedVersion !== undefined) {
-        const actual = error.actual === 'no_stream' ? 0 : error.actual + 1;
-        throw new PreconditionFailedError(options.expectedVersion, actual);
-      }
-      if (attempt >= MAX_CONFLICT_RETRIES)
-        throw new ConcurrencyConflictError(`gave up on ${streamName} after ${attempt + 1} conflicts`);
+  const fold = (
+    from: StreamState<State, View>,
+    events: readonly RecordedEvent[],
+  ): StreamState<State, View> => {
+    let { state, view: doc } = from;
+    for (const recorded of events) {
+      state = decider.evolve(state, codec.parse(recorded));
+      if (view) doc = view(doc, recorded);
+      const key = appliedKeyOf(recorded.metadata);
+      if (key !== undefined) from.appliedKeys.add(key);
     }
-  }
+    const last = events.at(-1);
+    return {
+      state,
+      view: doc,
+      version: from.version + events.length,
+      position: last?.position ?? from.position,
+      appliedKeys: from.appliedKeys,
+    };
+  };
+
+  const load = async (streamName: string): Promise<StreamState<State, View>> => {
+    const cached = cache.get(streamName);
+    const fresh = await eventStore.readStream(streamName, { fromRevision: cached?.version ?? 0 });
+    if (cached && fresh.length === 0) return cached;
+    // A gap means the cache cannot be trusted (it never should happen): fold the stream from its start.
+    if (cached && fresh[0]?.revision !== cached.version) {
+      cache.delete(streamName);
+      return load(streamName);
+    }
+    const loaded = fold(cached ?? empty(), fresh);
+    const latest = cache.get(streamName);
+    if (!latest || latest.version <= loaded.version) cache.set(streamName, loaded);
+    return loaded;
+  };
+
+  const publicView = ({ state, version, position, view: doc }: StreamState<State, View>) => ({
+    state,
+    version,
+    position,
+    view: doc,
+  });
+
+  return {
+    load: async (id) => publicView(await load(aggregate.streamName(id))),
+    history: (id) => eventStore.readStream(aggregate.streamName(id)),
+
+    async handle(id, command, context, commandOptions = {}) {
+      const streamName = aggregate.streamName(id);
+      const requestKey = requestKeyOf(context);
+      for (let attempt = 0; ; attempt++) {
+        const current = await load(streamName);
+        const { state, version } = current;
+        commandOptions.guard?.(state);
+        // A retry whose first attempt was appended but never answered: do not apply it twice.
+        if (requestKey !== undefined && current.appliedKeys.has(requestKey))
+          return { ...publicView(current), appended: [] };
+        if (commandOptions.expectedVersion !== undefined && commandOptions.expectedVersion !== version) {
+          throw new PreconditionFailedError(commandOptions.expectedVersion, version);
+        }
+        const decided = decider.decide(command, state).map((event) => codec.parse(event));
+        if (decided.length === 0) return { ...publicView(current), appended: [] };
+
+        const newEvents = toNewEvents(decided, streamName, version - 1, context, command.now);
+        try {
+          const result = await eventStore.appendToStream(
+            streamName,
+            newEvents,
+            version === 0 ? 'no_stream' : version - 1,
+          );
+          // The answer is folded from the appended events; the cache is not, because the store alone
+          // knows each event's own position and time: the next command reads them back.
+          const appended: RecordedEvent[] = newEvents.map((event, index) => ({
+            ...event,
+            streamName,
+            revision: version + index,
+            position: result.position,
+            recordedAt: command.now,
+          }));
+          let doc = current.view;
+          if (view) for (const recorded of appended) doc = view(doc, recorded);
+          return {
+            state: decided.reduce(decider.evolve, state),
+            version: result.nextExpectedRevision + 1,
+            position: result.position,
+            view: doc,
+            appended,
+          };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          if (commandOptions.expectedVersion !== undefined) {
+            const actual = error.actual === 'no_stream' ? 0 : error.actual + 1;
+            throw new PreconditionFailedError(commandOptions.expectedVersion, actual);
+          }
+          if (attempt >= MAX_CONFLICT_RETRIES)
+            throw new ConcurrencyConflictError(`gave up on ${streamName} after ${attempt + 1} conflicts`);
+        }
+      }
+    },
+  };
 };

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import path from 'node:path';
 import type { Clock } from '../infrastructure/clock';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
@@ -86,6 +87,7 @@ export const createApp = (deps: AppDeps): Express => {
     express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
   );
   app.use(boundedJsonDepth, cardDataGuard, decodablePath);
+  compileOpenApiRoutesOnce();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: OPENAPI_SPEC,

@@ -41,8 +41,8 @@ export const freshDocument = async <D extends StoredDocument>(
   collection: string,
   documentId: string,
 ): Promise<D | null | undefined> => {
-  const last = (await deps.eventStore.readStream(streamName)).at(-1);
-  if (!last) return undefined;
-  await waitForReadModels(deps.freshness, last.position, deps.readYourWritesTimeoutMs);
+  const head = await deps.eventStore.streamHead(streamName);
+  if (!head) return undefined;
+  await waitForReadModels(deps.freshness, head.position, deps.readYourWritesTimeoutMs);
   return deps.readStore.collection<D>(collection).findOne({ _id: documentId });
 };

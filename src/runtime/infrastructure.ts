@@ -3,6 +3,7 @@ import type { Config } from '../infrastructure/config';
 import { SqliteCheckpointFile } from '../infrastructure/checkpoints/sqlite-checkpoint-store';
 import { createEventStore, sqliteEventStoreFile } from '../infrastructure/event-store/create-event-store';
 import type { EventStore } from '../infrastructure/event-store/event-store';
+import { SqliteEventStore } from '../infrastructure/event-store/sqlite-event-store';
 import { createIdempotencyStore } from '../infrastructure/idempotency/create-idempotency-store';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
 import { createJobQueue } from '../infrastructure/job-queue/create-job-queue';
@@ -40,6 +41,7 @@ export const openInfrastructure = async (config: Config, logger: Logger): Promis
     database: config.MONGODB_DATABASE,
   });
   const idempotencyStore = await createIdempotencyStore({
+    ...(eventStore instanceof SqliteEventStore ? { eventStoreFile: eventStore.file } : {}),
     mongoUrl: config.MONGODB_URL,
     database: config.MONGODB_DATABASE,
     sqlitePath: path.join(config.EDGEPAY_DATA_DIR, 'idempotency.sqlite'),

@@ -76,7 +76,11 @@ export const terminalRuntime = (deps: TerminalRuntimeDeps) => {
   });
 
   return {
-    terminalTrust: terminalTrust(readStore),
+    terminalTrust: terminalTrust({
+      terminal: async (terminalId) => (await terminals.load(terminalId)).state,
+      policy: (merchantId) => policies.current(merchantId),
+      attestation: async (terminalId) => (await attestations.load(terminalId)).state,
+    }),
 
     routers: (): Router[] => [
       terminalRoutes({ service: terminals, eventStore, readStore, freshness, readYourWritesTimeoutMs }),

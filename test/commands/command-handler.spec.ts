@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import {
   ConcurrencyConflictError,
   PreconditionFailedError,
-  handleCommand,
+  commandHandlerFor,
 } from '../../src/commands/command-handler';
+import { paymentIntentAggregate } from '../../src/commands/payment-intents/payment-intent.service';
 import type { CommandContext } from '../../src/commands/command-context';
-import { paymentIntentDecider } from '../../src/domain/payment-intent/payment-intent.decider';
-import { paymentIntentEventCodec } from '../../src/domain/payment-intent/payment-intent.events';
+import type { PaymentIntentCommand } from '../../src/domain/payment-intent/payment-intent.commands';
+import { paymentIntentFromStream } from '../../src/projections/payment-intents/payment-intent.projection';
 import { createEventStore } from '../../src/infrastructure/event-store/create-event-store';
 import {
   WrongExpectedRevisionError,
@@ -14,8 +15,16 @@ import {
 } from '../../src/infrastructure/event-store/event-store';
 import { authorize, capture, create } from '../domain/payment-intent/payment-intent.fixtures';
 
-const aggregate = { decider: paymentIntentDecider, codec: paymentIntentEventCodec };
+const ID = 'pi_1';
 const STREAM = 'payment_intent-pi_1';
+/** Each call is a fresh handler, as another process would have: nothing cached. */
+const handleCommand = (
+  eventStore: EventStore,
+  id: string,
+  command: PaymentIntentCommand,
+  commandContext: CommandContext,
+  options: { expectedVersion?: number } = {},
+) => commandHandlerFor(eventStore, paymentIntentAggregate).handle(id, command, commandContext, options);
 const context = (key?: string): CommandContext => ({
   correlationId: 'req_1',
   actor: { id: 'key_1', kind: 'api_key' },
@@ -30,7 +39,7 @@ describe('command handler', () => {
   afterEach(() => store.close());
 
   it('appends the decided events with metadata, and returns the new version and stream', async () => {
-    const result = await handleCommand(store, aggregate, STREAM, create(), context());
+    const result = await handleCommand(store, ID, create(), context());
     assert.equal(result.version, 1);
     assert.equal(result.state.status, 'requires_authorization');
     const [event] = await store.readStream(STREAM);
@@ -41,61 +50,122 @@ describe('command handler', () => {
   });
 
   it('answers PreconditionFailed when the expected version is not the current one, appending nothing', async () => {
-    await handleCommand(store, aggregate, STREAM, create(), context());
+    await handleCommand(store, ID, create(), context());
     await assert.rejects(
-      handleCommand(store, aggregate, STREAM, authorize(), context(), { expectedVersion: 3 }),
+      handleCommand(store, ID, authorize(), context(), { expectedVersion: 3 }),
       PreconditionFailedError,
     );
     assert.equal((await store.readStream(STREAM)).length, 1);
   });
 
   it('retries against the new state when it loses a race, so the decision sees the winner', async () => {
-    await handleCommand(store, aggregate, STREAM, create(), context());
-    await handleCommand(store, aggregate, STREAM, authorize(), context());
+    await handleCommand(store, ID, create(), context());
+    await handleCommand(store, ID, authorize(), context());
     const racing = Object.create(store) as EventStore;
     let raced = false;
     racing.appendToStream = async (name, events, expected) => {
       if (!raced) {
         raced = true;
-        await handleCommand(store, aggregate, STREAM, capture(4_000), context());
+        await handleCommand(store, ID, capture(4_000), context());
       }
       return store.appendToStream(name, events, expected);
     };
-    await assert.rejects(
-      handleCommand(racing, aggregate, STREAM, capture(3_000), context()),
-      /cannot capture/,
-    );
+    await assert.rejects(handleCommand(racing, ID, capture(3_000), context()), /cannot capture/);
   });
 
   it('gives up with ConcurrencyConflictError after bounded retries', async () => {
-    await handleCommand(store, aggregate, STREAM, create(), context());
+    await handleCommand(store, ID, create(), context());
     const alwaysLosing = Object.create(store) as EventStore;
     alwaysLosing.appendToStream = async (name) => {
       throw new WrongExpectedRevisionError(name, 0, 5);
     };
-    await assert.rejects(
-      handleCommand(alwaysLosing, aggregate, STREAM, authorize(), context()),
-      ConcurrencyConflictError,
-    );
+    await assert.rejects(handleCommand(alwaysLosing, ID, authorize(), context()), ConcurrencyConflictError);
   });
 
   it('does not apply a command twice when its Idempotency-Key is already in the stream', async () => {
-    await handleCommand(store, aggregate, STREAM, create(), context('k-create'));
-    await handleCommand(store, aggregate, STREAM, authorize(), context('k-auth'));
-    const retried = await handleCommand(store, aggregate, STREAM, authorize(), context('k-auth'));
+    await handleCommand(store, ID, create(), context('k-create'));
+    await handleCommand(store, ID, authorize(), context('k-auth'));
+    const retried = await handleCommand(store, ID, authorize(), context('k-auth'));
     assert.deepEqual(retried.appended, []);
     assert.equal(retried.version, 2);
     assert.equal((await store.readStream(STREAM)).length, 2);
   });
 
   it('derives event ids from the Idempotency-Key, so a retried append is recognised by the store', async () => {
-    const first = await handleCommand(store, aggregate, 'payment_intent-pi_a', create(), context('same'));
+    const first = await handleCommand(store, 'pi_a', create(), context('same'));
     const other = createEventStore({ url: 'sqlite::memory:', dataDir: '' });
     try {
-      const again = await handleCommand(other, aggregate, 'payment_intent-pi_a', create(), context('same'));
+      const again = await handleCommand(other, 'pi_a', create(), context('same'));
       assert.equal(again.appended[0]?.id, first.appended[0]?.id);
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('command handler: state kept per stream', () => {
+  let store: EventStore;
+  let reads: { streamName: string; fromRevision: number }[];
+  let counting: EventStore;
+  beforeEach(() => {
+    store = createEventStore({ url: 'sqlite::memory:', dataDir: '' });
+    reads = [];
+    counting = Object.create(store) as EventStore;
+    counting.readStream = async (streamName, options = {}) => {
+      reads.push({ streamName, fromRevision: options.fromRevision ?? 0 });
+      return store.readStream(streamName, options);
+    };
+  });
+  afterEach(() => store.close());
+
+  it('reads only the events after the revision it holds', async () => {
+    const handler = commandHandlerFor(counting, paymentIntentAggregate);
+    await handler.handle(ID, create(), context());
+    await handler.handle(ID, authorize(), context());
+    await handler.handle(ID, capture(4_000), context());
+    assert.deepEqual(
+      reads.map((read) => read.fromRevision),
+      [0, 0, 1],
+      'each command reads on from the revision the cache holds: only what the previous one appended',
+    );
+  });
+
+  it('sees what another handler (another process) appended before deciding', async () => {
+    const ours = commandHandlerFor(store, paymentIntentAggregate);
+    const theirs = commandHandlerFor(store, paymentIntentAggregate);
+    await ours.handle(ID, create(), context());
+    await ours.handle(ID, authorize(), context());
+    await theirs.handle(ID, capture(10_000), context());
+    await assert.rejects(ours.handle(ID, capture(1_000), context()), /cannot capture/);
+    assert.equal((await ours.load(ID)).state.status, 'captured');
+  });
+
+  it("renders the same document as the projection's fold of the whole stream", async () => {
+    const handler = commandHandlerFor(store, paymentIntentAggregate);
+    await handler.handle(ID, create(), context('k1'));
+    await handler.handle(ID, authorize(), context('k2'));
+    const answered = await handler.handle(ID, capture(3_000), context('k3'));
+    const stream = await store.readStream(STREAM);
+    assert.deepEqual(answered.view, paymentIntentFromStream(stream));
+    assert.deepEqual((await handler.load(ID)).view, paymentIntentFromStream(stream));
+    assert.equal((await handler.load(ID)).position, stream.at(-1)?.position);
+  });
+
+  it('recognises an applied Idempotency-Key from the cache as from the store', async () => {
+    const handler = commandHandlerFor(store, paymentIntentAggregate);
+    await handler.handle(ID, create(), context('k-create'));
+    await handler.handle(ID, authorize(), context('k-auth'));
+    const retried = await handler.handle(ID, authorize(), context('k-auth'));
+    assert.deepEqual(retried.appended, []);
+    assert.equal(retried.version, 2);
+  });
+
+  it('forgets the least recently used stream beyond its capacity and folds it again when asked', async () => {
+    const handler = commandHandlerFor(counting, paymentIntentAggregate, { cachedStreams: 1 });
+    await handler.handle('pi_a', create(), context());
+    await handler.handle('pi_b', create(), context());
+    reads.length = 0;
+    assert.equal((await handler.load('pi_a')).version, 1);
+    assert.deepEqual(reads, [{ streamName: 'payment_intent-pi_a', fromRevision: 0 }]);
   });
 });

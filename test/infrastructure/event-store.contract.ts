@@ -256,6 +256,18 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
       });
     });
 
+    describe('streamHead', () => {
+      it("gives the last event's revision and position, and undefined for an unknown stream", async () => {
+        const stream = streamName();
+        assert.equal(await store.streamHead(stream), undefined);
+        const first = await store.appendToStream(stream, events(3), 'no_stream');
+        await store.appendToStream(streamName(), events(1), 'no_stream');
+        assert.deepEqual(await store.streamHead(stream), { revision: 2, position: first.position });
+        const second = await store.appendToStream(stream, events(2), first.nextExpectedRevision);
+        assert.deepEqual(await store.streamHead(stream), { revision: 4, position: second.position });
+      });
+    });
+
     describe('readStream', () => {
       it('reads in order, from a revision, and [] for an unknown stream', async () => {
         const stream = streamName();

@@ -9,6 +9,8 @@ import { MongoIdempotencyStore } from '../../src/infrastructure/idempotency/mong
 import { SqliteIdempotencyStore } from '../../src/infrastructure/idempotency/sqlite-idempotency-store';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
+
 const claim = { key: 'idem-1', requestHash: 'h', lockMs: 60_000, ttlMs: 86_400_000 };
 
 idempotencyStoreContract('SQLite', async () => {
@@ -21,6 +23,40 @@ idempotencyStoreContract('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+idempotencyStoreContract("SQLite, in the event store's file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgepay-idem-'));
+  const events = new SqliteEventStore(join(dir, 'edgepay.sqlite'));
+  const store = await createIdempotencyStore({
+    eventStoreFile: events.file,
+    database: 'unused',
+    sqlitePath: '/nonexistent/unused',
+  });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await events.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("SqliteIdempotencyStore in the event store's file", () => {
+  it('is closed on its own, leaving the file to the event store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgepay-idem-'));
+    const events = new SqliteEventStore(join(dir, 'edgepay.sqlite'));
+    try {
+      const store = new SqliteIdempotencyStore(events.file);
+      await store.close();
+      await assert.rejects(store.ping(), /closed/);
+      await events.ping();
+    } finally {
+      await events.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('SqliteIdempotencyStore on a shared file', () => {

@@ -94,16 +94,30 @@ export class FakeEventStoreDbClient {
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
 
+  /** Forwards from a revision, or backwards from the end (the only backwards read the adapter makes). */
   readStream(
     streamName: string,
-    { fromRevision = 0n, maxCount }: { fromRevision?: bigint; maxCount?: number } = {},
+    {
+      fromRevision = 0n,
+      direction = 'forwards',
+      maxCount = Number.MAX_SAFE_INTEGER,
+    }: {
+      fromRevision?: bigint | 'end';
+      direction?: 'forwards' | 'backwards';
+      maxCount?: number | bigint;
+    } = {},
   ): Readable {
     const stored = this.log.filter((record) => record.streamId === streamName);
-    const wanted = stored.filter((record) => record.revision >= fromRevision).slice(0, maxCount);
+    if (direction === 'backwards' && fromRevision !== 'end') throw new Error('fake: backwards only from end');
+    const ordered =
+      direction === 'forwards'
+        ? stored.filter((record) => fromRevision === 'end' || record.revision >= fromRevision)
+        : [...stored].reverse();
     return Readable.from(
       (async function* () {
         if (stored.length === 0) throw new StreamNotFoundError(undefined, streamName);
-        for (const record of wanted) yield { event: record, commitPosition: record.position.commit };
+        for (const record of ordered.slice(0, Number(maxCount)))
+          yield { event: record, commitPosition: record.position.commit };
       })(),
     );
   }

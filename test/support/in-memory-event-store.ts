@@ -59,6 +59,11 @@ export class InMemoryEventStore implements EventStore {
     return structuredClone((this.streams.get(streamName) ?? []).slice(options.fromRevision ?? 0));
   }
 
+  async streamHead(streamName: string): Promise<{ revision: number; position: GlobalPosition } | undefined> {
+    const last = this.streams.get(streamName)?.at(-1);
+    return last && { revision: last.revision, position: last.position };
+  }
+
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
     const after = this.all.filter(
       (event) => options.fromPosition === undefined || event.position > options.fromPosition,

@@ -1,6 +1,6 @@
 import { issueApiKey } from '../../commands/api-keys/api-key.service';
 import { systemContext } from '../../commands/command-context';
-import { isScope } from '../../http/auth/principal';
+import { isScope } from '../../domain/api-key/scopes';
 import { systemClock } from '../../infrastructure/clock';
 import { newUuid } from '../../infrastructure/ids';
 import { UsageError, type CliCommand } from '../cli-command';

@@ -1,4 +1,4 @@
-import { scopeResources, type ScopeResource } from '../../http/auth/principal';
+import { scopeResources, type ScopeResource } from '../../domain/api-key/scopes';
 
 /** What each resource's scopes open; typed by resource, so a new resource must be described here. */
 const RESOURCE_DESCRIPTIONS: Record<ScopeResource, string> = {

@@ -1,13 +1,13 @@
 import { apiKeyDecider, apiKeyStreamName } from '../../domain/api-key/api-key.decider';
 import { apiKeyEventCodec } from '../../domain/api-key/api-key.events';
 import { invalid } from '../../domain/shared/domain-error';
-import { generateApiKey, type ApiKeyEnvironment } from '../../http/auth/api-keys';
-import { isScope } from '../../http/auth/principal';
+import { generateApiKey, type ApiKeyEnvironment } from '../../infrastructure/api-keys/api-key-secrets';
+import { isScope } from '../../domain/api-key/scopes';
 import type { Clock } from '../../infrastructure/clock';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { newId } from '../../infrastructure/ids';
 import type { CommandContext } from '../command-context';
-import { handleCommand } from '../command-handler';
+import { commandHandlerFor } from '../command-handler';
 
 export interface IssueApiKeyInput {
   name: string;
@@ -19,7 +19,11 @@ export interface IssueApiKeyInput {
   apiKeyId?: string;
 }
 
-const aggregate = { decider: apiKeyDecider, codec: apiKeyEventCodec };
+export const apiKeyAggregate = {
+  decider: apiKeyDecider,
+  codec: apiKeyEventCodec,
+  streamName: apiKeyStreamName,
+};
 
 /** Issues a key and returns it once; only its hash is recorded. */
 export const issueApiKey = async (
@@ -37,10 +41,9 @@ export const issueApiKey = async (
   }
   const apiKeyId = input.apiKeyId ?? newId('key');
   const { key, prefix, hash } = generateApiKey(input.environment);
-  const result = await handleCommand(
-    deps.eventStore,
-    aggregate,
-    apiKeyStreamName(apiKeyId),
+  // Issued once per key id, so this handler keeps no state between calls.
+  const result = await commandHandlerFor(deps.eventStore, apiKeyAggregate, { cachedStreams: 1 }).handle(
+    apiKeyId,
     {
       type: 'IssueApiKey',
       now: deps.clock.now().toISOString(),
@@ -66,10 +69,8 @@ export const revokeApiKey = async (
   context: CommandContext,
 ): Promise<{ revokedAt: string; position: bigint }> => {
   const now = deps.clock.now().toISOString();
-  const result = await handleCommand(
-    deps.eventStore,
-    aggregate,
-    apiKeyStreamName(input.apiKeyId),
+  const result = await commandHandlerFor(deps.eventStore, apiKeyAggregate, { cachedStreams: 1 }).handle(
+    input.apiKeyId,
     { type: 'RevokeApiKey', now, reason: input.reason },
     context,
   );

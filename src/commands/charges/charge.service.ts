@@ -17,7 +17,9 @@ import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { deterministicId } from '../../infrastructure/ids';
 import { canReach, type AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import type { ChargeDocument } from '../../projections/charges/charge.document';
+import { evolveChargeDocument } from '../../projections/charges/charge.projection';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 import type { PaymentIntentService } from '../payment-intents/payment-intent.service';
 import type { TariffService } from '../tariffs/tariff.service';
 
@@ -47,9 +49,14 @@ export interface StartChargeInput {
   metadata?: Record<string, string>;
 }
 
-export type ChargeResult = CommandResult<ChargeSessionState>;
+export type ChargeResult = CommandResult<ChargeSessionState, ChargeDocument>;
 
-const aggregate = { decider: chargeSessionDecider, codec: chargeSessionEventCodec };
+export const chargeSessionAggregate = {
+  decider: chargeSessionDecider,
+  codec: chargeSessionEventCodec,
+  streamName: chargeSessionStreamName,
+  view: evolveChargeDocument,
+};
 
 /** One charge per payment intent, so any retry of a start (keyed or not) names the same charge. */
 export const chargeIdFor = (paymentIntentId: string): string => deterministicId('ch', paymentIntentId);
@@ -89,6 +96,7 @@ const tariffInForce = async (tariffs: TariffService, merchantId: string, tariffI
 
 export const chargeService = (deps: ChargeServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const handler = commandHandlerFor(deps.eventStore, chargeSessionAggregate);
 
   const run = async (
     chargeId: string,
@@ -96,14 +104,7 @@ export const chargeService = (deps: ChargeServiceDeps) => {
     context: CommandContext,
     guard?: (state: ChargeSessionState) => void,
   ): Promise<ChargeResult> => {
-    const result = await handleCommand(
-      deps.eventStore,
-      aggregate,
-      chargeSessionStreamName(chargeId),
-      command,
-      context,
-      guard ? { guard } : {},
-    );
+    const result = await handler.handle(chargeId, command, context, guard ? { guard } : {});
     if (result.appended.length > 0) deps.onChanged?.(result);
     return result;
   };
@@ -209,10 +210,7 @@ export const chargeService = (deps: ChargeServiceDeps) => {
 
     /** The charge as its stream says now (for the process managers). */
     async load(chargeId: string): Promise<ChargeSessionState> {
-      const stream = await deps.eventStore.readStream(chargeSessionStreamName(chargeId));
-      return stream
-        .map((recorded) => chargeSessionEventCodec.parse(recorded))
-        .reduce(chargeSessionDecider.evolve, chargeSessionDecider.initialState());
+      return (await handler.load(chargeId)).state;
     },
   };
 };

@@ -17,7 +17,9 @@ import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { deterministicId, newId } from '../../infrastructure/ids';
 import { canReach, type AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
+import { evolvePaymentIntentDocument } from '../../projections/payment-intents/payment-intent.projection';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 
 export interface PaymentIntentServiceDeps {
   eventStore: EventStore;
@@ -41,8 +43,13 @@ export interface AuthorizePaymentIntentInput {
   decline?: { code: string; message: string };
 }
 
-type Result = CommandResult<PaymentIntentState>;
-const aggregate = { decider: paymentIntentDecider, codec: paymentIntentEventCodec };
+type Result = CommandResult<PaymentIntentState, PaymentIntentDocument>;
+export const paymentIntentAggregate = {
+  decider: paymentIntentDecider,
+  codec: paymentIntentEventCodec,
+  streamName: paymentIntentStreamName,
+  view: evolvePaymentIntentDocument,
+};
 
 /** Another merchant's (or terminal's) intent is reported as absent, so ids reveal nothing. */
 const reachableBy = (scope: AccessScope, id: string) => (state: PaymentIntentState) => {
@@ -53,6 +60,7 @@ const reachableBy = (scope: AccessScope, id: string) => (state: PaymentIntentSta
 
 export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const handler = commandHandlerFor(deps.eventStore, paymentIntentAggregate);
   const trusted = async (scope: AccessScope): Promise<void> => {
     if (scope.terminalId && deps.terminalTrust) {
       await deps.terminalTrust.check(scope.merchantId, scope.terminalId, deps.clock.now());
@@ -66,12 +74,15 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
     context: CommandContext,
     expectedVersion?: number,
   ): Promise<Result> =>
-    handleCommand(deps.eventStore, aggregate, paymentIntentStreamName(id), command, context, {
+    handler.handle(id, command, context, {
       guard: reachableBy(scope, id),
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
 
   return {
+    /** The intent's current state, for decisions of other aggregates and process managers. */
+    load: (id: string) => handler.load(id),
+
     create: async (
       input: CreatePaymentIntentInput,
       scope: AccessScope,
@@ -90,10 +101,8 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)
         : newId('pi');
-      return handleCommand(
-        deps.eventStore,
-        aggregate,
-        paymentIntentStreamName(paymentIntentId),
+      return handler.handle(
+        paymentIntentId,
         {
           type: 'CreatePaymentIntent',
           now: now(),
@@ -178,32 +187,14 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
 
     /** For a charge's settlement: a system command; a repeat for the same charge is a no-op. */
     captureForCharge: (id: string, chargeId: string, amount: number, context: CommandContext) =>
-      handleCommand(
-        deps.eventStore,
-        aggregate,
-        paymentIntentStreamName(id),
-        { type: 'CapturePaymentIntent', now: now(), amount, chargeId },
-        context,
-      ),
+      handler.handle(id, { type: 'CapturePaymentIntent', now: now(), amount, chargeId }, context),
 
     voidForCharge: (id: string, chargeId: string, reason: string, context: CommandContext) =>
-      handleCommand(
-        deps.eventStore,
-        aggregate,
-        paymentIntentStreamName(id),
-        { type: 'VoidPaymentIntent', now: now(), reason, chargeId },
-        context,
-      ),
+      handler.handle(id, { type: 'VoidPaymentIntent', now: now(), reason, chargeId }, context),
 
     /** For the expiry sweeper: a system command, not bound to a merchant. */
     expire: (id: string, context: CommandContext) =>
-      handleCommand(
-        deps.eventStore,
-        aggregate,
-        paymentIntentStreamName(id),
-        { type: 'ExpirePaymentIntent', now: now() },
-        context,
-      ),
+      handler.handle(id, { type: 'ExpirePaymentIntent', now: now() }, context),
   };
 };
 

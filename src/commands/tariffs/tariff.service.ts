@@ -9,14 +9,14 @@ import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { deterministicId } from '../../infrastructure/ids';
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import type { TariffDocument } from '../../projections/tariffs/tariff.document';
+import { evolveTariffDocument } from '../../projections/tariffs/tariff.projection';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 
 export interface TariffServiceDeps {
   eventStore: EventStore;
   clock: Clock;
 }
-
-const aggregate = { decider: tariffDecider, codec: tariffEventCodec };
 
 /**
  * Tariff ids are the merchant's own, OCPI CiString(36): case-insensitive, so `TD-CaseTest` and `td-casetest`
@@ -26,6 +26,14 @@ export const tariffDocumentId = (merchantId: string, tariffId: string): string =
   deterministicId('trf', merchantId, tariffId.toLowerCase());
 export const tariffStreamName = (merchantId: string, tariffId: string): string =>
   `tariff-${tariffDocumentId(merchantId, tariffId)}`;
+
+/** Keyed by the tariff's document id, which names the merchant and the merchant's tariff id at once. */
+export const tariffAggregate = {
+  decider: tariffDecider,
+  codec: tariffEventCodec,
+  streamName: (documentId: string) => `tariff-${documentId}`,
+  view: evolveTariffDocument,
+};
 
 /** The OpenAPI contract checks the shape; this checks what it cannot (decimals, min below max). */
 export const parseTariffDefinition = (body: unknown): TariffDefinition => {
@@ -38,22 +46,19 @@ export const parseTariffDefinition = (body: unknown): TariffDefinition => {
 
 export const tariffService = (deps: TariffServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const handler = commandHandlerFor(deps.eventStore, tariffAggregate);
   const run = (
     scope: AccessScope,
     tariffId: string,
     command: TariffCommand,
     context: CommandContext,
     expectedVersion?: number,
-  ): Promise<CommandResult<TariffState>> =>
-    handleCommand(
-      deps.eventStore,
-      aggregate,
-      tariffStreamName(scope.merchantId, tariffId),
+  ): Promise<CommandResult<TariffState, TariffDocument>> =>
+    handler.handle(
+      tariffDocumentId(scope.merchantId, tariffId),
       command,
       context,
-      {
-        ...(expectedVersion === undefined ? {} : { expectedVersion }),
-      },
+      expectedVersion === undefined ? {} : { expectedVersion },
     );
 
   return {
@@ -83,10 +88,7 @@ export const tariffService = (deps: TariffServiceDeps) => {
 
     /** The tariff in force for this merchant, from its stream (never a lagging read model). */
     async load(merchantId: string, tariffId: string): Promise<Extract<TariffState, { status: 'active' }>> {
-      const stream = await deps.eventStore.readStream(tariffStreamName(merchantId, tariffId));
-      const state = stream
-        .map((recorded) => tariffEventCodec.parse(recorded))
-        .reduce(tariffDecider.evolve, tariffDecider.initialState());
+      const { state } = await handler.load(tariffDocumentId(merchantId, tariffId));
       if (state.status !== 'active') throw notFound('tariff_not_found', `no tariff ${tariffId}`);
       return state;
     },

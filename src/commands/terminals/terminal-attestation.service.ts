@@ -4,7 +4,6 @@ import {
   type AttestationVerdict,
   type VerifyAttestationInput,
 } from '../../domain/attestation/verify-attestation';
-import { fold } from '../../domain/shared/decider';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
 import {
   answerableChallenge,
@@ -14,7 +13,7 @@ import {
 import { terminalAttestationEventCodec } from '../../domain/terminal-attestation/terminal-attestation.events';
 import type { AttestationTrustAnchors } from '../../infrastructure/attestation/attestation-trust-anchors';
 import type { Clock } from '../../infrastructure/clock';
-import type { EventStore } from '../../infrastructure/event-store/event-store';
+import type { EventStore, RecordedEvent } from '../../infrastructure/event-store/event-store';
 import { deterministicId, newId } from '../../infrastructure/ids';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
@@ -22,7 +21,9 @@ import type { TerminalDocument } from '../../projections/terminals/terminal.docu
 import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand } from '../command-handler';
+import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
+import { evolveTerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.projection';
+import { commandHandlerFor } from '../command-handler';
 import type { MerchantAttestationPolicyService } from './merchant-attestation-policy.service';
 
 export const CHALLENGE_BYTES = 32;
@@ -48,7 +49,14 @@ export interface AttestationEvidenceInput {
   certificateChain: string;
 }
 
-const aggregate = { decider: terminalAttestationDecider, codec: terminalAttestationEventCodec };
+/** Keyed by terminal id: one attestation stream per terminal. */
+export const terminalAttestationAggregate = {
+  decider: terminalAttestationDecider,
+  codec: terminalAttestationEventCodec,
+  streamName: terminalAttestationStreamName,
+  view: (doc: TerminalAttestationDocument | null, event: RecordedEvent) =>
+    evolveTerminalAttestationDocument(doc, event),
+};
 
 /** Evidence comes from the device itself: only the terminal's own credential may present it. */
 const ownTerminalOnly = (scope: AccessScope, id: string) => {
@@ -66,6 +74,7 @@ const jsonFacts = (verdict: AttestationVerdict): Record<string, unknown> | null 
 
 export const terminalAttestationService = (deps: TerminalAttestationServiceDeps) => {
   const verify = deps.verify ?? verifyAttestation;
+  const handler = commandHandlerFor(deps.eventStore, terminalAttestationAggregate);
 
   const terminalFor = async (id: string, scope: AccessScope) => {
     ownTerminalOnly(scope, id);
@@ -78,14 +87,7 @@ export const terminalAttestationService = (deps: TerminalAttestationServiceDeps)
     return terminal;
   };
 
-  const readState = async (id: string) =>
-    fold(
-      terminalAttestationDecider.evolve,
-      terminalAttestationDecider.initialState(),
-      (await deps.eventStore.readStream(terminalAttestationStreamName(id))).map((recorded) =>
-        terminalAttestationEventCodec.parse(recorded),
-      ),
-    );
+  const readState = async (id: string) => (await handler.load(id)).state;
 
   /** Whatever the evidence holds, the answer is a verdict: a verifier that throws means unreadable evidence. */
   const safeVerify = (input: VerifyAttestationInput): AttestationVerdict => {
@@ -104,15 +106,16 @@ export const terminalAttestationService = (deps: TerminalAttestationServiceDeps)
     position === undefined || deps.freshness.waitFor(position, deps.readYourWritesTimeoutMs);
 
   return {
+    /** The terminal's attestation as its stream holds it now (the payment trust check decides from it). */
+    load: (id: string) => handler.load(id),
+
     issueChallenge: async (id: string, scope: AccessScope, context: CommandContext) => {
       const terminal = await terminalFor(id, scope);
       const challengeId = context.idempotency
         ? deterministicId('tac', context.idempotency.scope, context.idempotency.key)
         : newId('tac');
-      return handleCommand(
-        deps.eventStore,
-        aggregate,
-        terminalAttestationStreamName(id),
+      return handler.handle(
+        id,
         {
           type: 'IssueAttestationChallenge',
           now: deps.clock.now().toISOString(),
@@ -150,10 +153,8 @@ export const terminalAttestationService = (deps: TerminalAttestationServiceDeps)
         policy: attestationPolicySchema.parse(merchantPolicy.policy),
         at,
       });
-      const result = await handleCommand(
-        deps.eventStore,
-        aggregate,
-        terminalAttestationStreamName(id),
+      const result = await handler.handle(
+        id,
         {
           type: 'RecordAttestationVerdict',
           now,
@@ -165,7 +166,7 @@ export const terminalAttestationService = (deps: TerminalAttestationServiceDeps)
         },
         context,
       );
-      return { result, effective: await projected(result.stream.at(-1)?.position) };
+      return { result, effective: await projected(result.position) };
     },
   };
 };

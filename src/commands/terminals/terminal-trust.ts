@@ -1,13 +1,7 @@
+import type { MerchantAttestationPolicyState } from '../../domain/merchant-attestation-policy/merchant-attestation-policy.decider';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
-import type { ReadStore } from '../../infrastructure/read-store/read-store';
-import {
-  MERCHANT_ATTESTATION_POLICIES_COLLECTION,
-  type MerchantAttestationPolicyDocument,
-} from '../../projections/terminals/merchant-attestation-policy.projection';
-import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
-import { TERMINAL_ATTESTATIONS_COLLECTION } from '../../projections/terminals/terminal-attestation.projection';
-import type { TerminalDocument } from '../../projections/terminals/terminal.document';
-import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
+import type { TerminalAttestationState } from '../../domain/terminal-attestation/terminal-attestation.state';
+import type { TerminalState } from '../../domain/terminal/terminal.state';
 
 /** Called before a payment command from a terminal's own credential; throws a 403 DomainError to refuse it. */
 export interface TerminalTrust {
@@ -19,6 +13,13 @@ export interface TerminalTrust {
   assertNotForeign(merchantId: string, terminalId: string): Promise<void>;
 }
 
+/** The write-side state the check decides from: each aggregate as its stream holds it now. */
+export interface TerminalTrustSources {
+  terminal(terminalId: string): Promise<TerminalState>;
+  policy(merchantId: string): Promise<MerchantAttestationPolicyState>;
+  attestation(terminalId: string): Promise<TerminalAttestationState>;
+}
+
 export const TERMINAL_ATTESTATION_REQUIRED = 'terminal_attestation_required';
 
 const untrustedBecause = (terminalId: string, why: string) =>
@@ -28,42 +29,34 @@ const untrustedBecause = (terminalId: string, why: string) =>
   );
 
 /**
- * Reads the read models the policy, attestation and status commands wait for before they answer, so a
- * verdict or policy the caller saw acknowledged is the one enforced here.
+ * Decides from the terminal, policy and attestation aggregates (never from read models, which lag), so
+ * a status, policy or verdict the caller saw acknowledged is the one enforced on the next payment.
  */
-export const terminalTrust = (readStore: ReadStore): TerminalTrust => ({
+export const terminalTrust = (sources: TerminalTrustSources): TerminalTrust => ({
   async assertNotForeign(merchantId, terminalId) {
-    const terminal = await readStore
-      .collection<TerminalDocument>(TERMINALS_COLLECTION)
-      .findOne({ _id: terminalId });
-    if (terminal !== null && terminal.merchantId !== merchantId) {
+    const terminal = await sources.terminal(terminalId);
+    if (terminal.status !== 'unregistered' && terminal.merchantId !== merchantId) {
       throw notFound('terminal_not_found', `no terminal ${terminalId}`);
     }
   },
   async check(merchantId, terminalId, now) {
-    const terminal = await readStore
-      .collection<TerminalDocument>(TERMINALS_COLLECTION)
-      .findOne({ _id: terminalId });
-    if (terminal?.status === 'maintenance') {
+    const terminal = await sources.terminal(terminalId);
+    if (terminal.status === 'maintenance') {
       throw forbidden(
         'terminal_in_maintenance',
         `terminal ${terminalId} is in maintenance; it takes no payments`,
       );
     }
-    const policy = await readStore
-      .collection<MerchantAttestationPolicyDocument>(MERCHANT_ATTESTATION_POLICIES_COLLECTION)
-      .findOne({ _id: merchantId });
-    if (!policy?.requireAttestation) return;
-    const attestation = await readStore
-      .collection<TerminalAttestationDocument>(TERMINAL_ATTESTATIONS_COLLECTION)
-      .findOne({ _id: terminalId });
-    const verdict = attestation?.verdict;
+    const policy = await sources.policy(merchantId);
+    if (!policy.requireAttestation) return;
+    const attestation = await sources.attestation(terminalId);
+    const verdict = attestation.status === 'empty' ? null : attestation.verdict;
     if (!verdict) throw untrustedBecause(terminalId, 'has no attestation verdict');
     if (verdict.outcome === 'untrusted') {
       const codes = verdict.reasons.map((reason) => reason.code).join(', ');
       throw untrustedBecause(terminalId, `failed its last attestation (${codes})`);
     }
-    if (verdict.expiresAt === null || now.getTime() >= Date.parse(verdict.expiresAt)) {
+    if (now.getTime() >= Date.parse(verdict.expiresAt)) {
       throw untrustedBecause(terminalId, `has an attestation verdict that expired at ${verdict.expiresAt}`);
     }
   },

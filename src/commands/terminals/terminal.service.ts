@@ -14,7 +14,9 @@ import { deterministicId, newId } from '../../infrastructure/ids';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
 import { canReach, type AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import type { TerminalDocument } from '../../projections/terminals/terminal.document';
+import { evolveTerminalDocument } from '../../projections/terminals/terminal.projection';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 import type { TerminalCredentials } from './terminal-credentials';
 
 export interface TerminalServiceDeps {
@@ -43,7 +45,7 @@ export interface HealthEventInput extends Omit<HealthReadings, 'network'> {
   network?: { type: NonNullable<HealthReadings['network']>['type']; signalDbm?: number | null };
 }
 
-type Result = CommandResult<TerminalState>;
+type Result = CommandResult<TerminalState, TerminalDocument>;
 
 /**
  * The answer to a command that changes who may authenticate: `effective` tells whether the read models
@@ -54,7 +56,12 @@ export interface CredentialEffect {
   effective: boolean;
 }
 
-const aggregate = { decider: terminalDecider, codec: terminalEventCodec };
+export const terminalAggregate = {
+  decider: terminalDecider,
+  codec: terminalEventCodec,
+  streamName: terminalStreamName,
+  view: evolveTerminalDocument,
+};
 
 /** Which reading each type of health event must carry. */
 const REQUIRED_READING: Record<HealthReportType, keyof HealthReadings | null> = {
@@ -88,6 +95,7 @@ const latest = (...positions: (GlobalPosition | undefined)[]): GlobalPosition | 
 export const terminalService = (deps: TerminalServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
   const { credentials } = deps;
+  const handler = commandHandlerFor(deps.eventStore, terminalAggregate);
 
   const onExisting = (
     id: string,
@@ -96,7 +104,7 @@ export const terminalService = (deps: TerminalServiceDeps) => {
     context: CommandContext,
     expectedVersion?: number,
   ): Promise<Result> =>
-    handleCommand(deps.eventStore, aggregate, terminalStreamName(id), command, context, {
+    handler.handle(id, command, context, {
       guard: reachableBy(scope, id),
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
@@ -122,7 +130,8 @@ export const terminalService = (deps: TerminalServiceDeps) => {
         attemptContext,
       );
       if (result.state.status === 'unregistered') throw notFound('terminal_not_found', `no terminal ${id}`);
-      const rotation = result.stream
+      // The rotation may be a first attempt's, so it is looked up in the history, not in `appended`.
+      const rotation = (await handler.history(id))
         .map((recorded) => terminalEventCodec.parse(recorded))
         .find(
           (event) => event.type === 'TerminalCredentialRotated' && event.data.credentialId === credentialId,
@@ -137,15 +146,16 @@ export const terminalService = (deps: TerminalServiceDeps) => {
   };
 
   return {
+    /** The terminal as its stream holds it now (the payment trust check decides from it). */
+    load: (id: string) => handler.load(id),
+
     register: async (input: RegisterTerminalInput, scope: AccessScope, context: CommandContext) => {
       operatorOnly(scope, 'register terminals');
       // One terminal per serial number and merchant: a second registration is a conflict, not a twin.
       const terminalId = deterministicId('trm', scope.merchantId, input.serialNumber);
       const credentialId = deterministicId('key', terminalId, 'registration');
-      const result = await handleCommand(
-        deps.eventStore,
-        aggregate,
-        terminalStreamName(terminalId),
+      const result = await handler.handle(
+        terminalId,
         {
           type: 'RegisterTerminal',
           now: now(),
@@ -217,7 +227,7 @@ export const terminalService = (deps: TerminalServiceDeps) => {
         result.state.status === 'decommissioned'
           ? await credentials.revoke(result.state.credentialId, 'terminal_decommissioned', context)
           : undefined;
-      return { result, effective: await projected(latest(result.stream.at(-1)?.position, revoked)) };
+      return { result, effective: await projected(latest(result.position, revoked)) };
     },
 
     /**
@@ -231,10 +241,8 @@ export const terminalService = (deps: TerminalServiceDeps) => {
 
     /** For the offline sweep: a system command, not bound to a merchant. */
     markOffline: (id: string, context: CommandContext) =>
-      handleCommand(
-        deps.eventStore,
-        aggregate,
-        terminalStreamName(id),
+      handler.handle(
+        id,
         { type: 'MarkTerminalOffline', now: now(), offlineAfterMs: deps.offlineAfterMs },
         context,
       ),

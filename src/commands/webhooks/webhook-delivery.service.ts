@@ -15,7 +15,7 @@ import { notFound } from '../../domain/shared/domain-error';
 import type { Clock } from '../../infrastructure/clock';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 
 export interface WebhookDeliveryServiceDeps {
   eventStore: EventStore;
@@ -23,35 +23,27 @@ export interface WebhookDeliveryServiceDeps {
 }
 
 type Result = CommandResult<WebhookDeliveryState>;
-const aggregate = { decider: webhookDeliveryDecider, codec: webhookDeliveryEventCodec };
+export const webhookDeliveryAggregate = {
+  decider: webhookDeliveryDecider,
+  codec: webhookDeliveryEventCodec,
+  streamName: webhookDeliveryStreamName,
+};
 
 export type ScheduleInput = Omit<ScheduleWebhookDelivery, 'type' | 'now'>;
 export type AttemptInput = Omit<RecordWebhookDeliveryAttempt, 'type' | 'now'>;
 
 export const webhookDeliveryService = (deps: WebhookDeliveryServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const handler = commandHandlerFor(deps.eventStore, webhookDeliveryAggregate);
   const run = (
     deliveryId: string,
     command: Parameters<typeof webhookDeliveryDecider.decide>[0],
     context: CommandContext,
     guard?: (state: WebhookDeliveryState) => void,
-  ): Promise<Result> =>
-    handleCommand(
-      deps.eventStore,
-      aggregate,
-      webhookDeliveryStreamName(deliveryId),
-      command,
-      context,
-      guard ? { guard } : {},
-    );
+  ): Promise<Result> => handler.handle(deliveryId, command, context, guard ? { guard } : {});
 
   return {
-    load: async (deliveryId: string): Promise<WebhookDeliveryState> => {
-      const stream = await deps.eventStore.readStream(webhookDeliveryStreamName(deliveryId));
-      return stream
-        .map((event) => webhookDeliveryEventCodec.parse(event))
-        .reduce(webhookDeliveryDecider.evolve, webhookDeliveryDecider.initialState());
-    },
+    load: async (deliveryId: string): Promise<WebhookDeliveryState> => (await handler.load(deliveryId)).state,
 
     schedule: (input: ScheduleInput, context: CommandContext) =>
       run(input.deliveryId, { type: 'ScheduleWebhookDelivery', now: now(), ...input }, context),

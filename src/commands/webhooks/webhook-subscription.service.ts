@@ -20,7 +20,9 @@ import { generateSigningSecret } from '../../webhooks/signing-secret';
 import { checkUrl, UrlRefusedError, type Resolver, type UrlPolicy } from '../../webhooks/url-guard';
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import { handleCommand, type CommandResult } from '../command-handler';
+import type { WebhookSubscriptionDocument } from '../../projections/webhooks/webhook-subscription.document';
+import { evolveWebhookSubscriptionDocument } from '../../projections/webhooks/webhook-subscription.projection';
+import { commandHandlerFor, type CommandResult } from '../command-handler';
 import { deliveryIdFor } from './delivery-ids';
 
 export interface WebhookSubscriptionServiceDeps {
@@ -47,12 +49,21 @@ export interface UpdateWebhookSubscriptionInput {
   status?: 'active' | 'disabled';
 }
 
-type Result = CommandResult<WebhookSubscriptionState>;
+type Result = CommandResult<WebhookSubscriptionState, WebhookSubscriptionDocument>;
 /** A command answer that shows the signing secret: the only time it is ever shown. */
 export type ResultWithSecret = Result & { secret: string };
 
-const aggregate = { decider: webhookSubscriptionDecider, codec: webhookSubscriptionEventCodec };
-const testAggregate = { decider: webhookTestDecider, codec: webhookTestEventCodec };
+export const webhookSubscriptionAggregate = {
+  decider: webhookSubscriptionDecider,
+  codec: webhookSubscriptionEventCodec,
+  streamName: webhookSubscriptionStreamName,
+  view: evolveWebhookSubscriptionDocument,
+};
+const webhookTestAggregate = {
+  decider: webhookTestDecider,
+  codec: webhookTestEventCodec,
+  streamName: webhookTestStreamName,
+};
 
 const reachableBy = (scope: AccessScope, id: string) => (state: WebhookSubscriptionState) => {
   if (state.status === 'empty' || state.merchantId !== scope.merchantId) {
@@ -69,6 +80,9 @@ const requireMerchantCredential = (scope: AccessScope): void => {
 
 export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
+  const handler = commandHandlerFor(deps.eventStore, webhookSubscriptionAggregate);
+  // One stream per test request: nothing worth caching.
+  const tests = commandHandlerFor(deps.eventStore, webhookTestAggregate, { cachedStreams: 1 });
 
   const checkEventTypes = (eventTypes: readonly string[]): void => {
     const unknown = eventTypes.find((pattern) => !deps.catalogue.isKnownPattern(pattern));
@@ -101,7 +115,7 @@ export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps)
     expectedVersion?: number,
   ): Promise<Result> => {
     requireMerchantCredential(scope);
-    return handleCommand(deps.eventStore, aggregate, webhookSubscriptionStreamName(id), command, context, {
+    return handler.handle(id, command, context, {
       guard: reachableBy(scope, id),
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
@@ -119,10 +133,8 @@ export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps)
       const subscriptionId = context.idempotency
         ? deterministicId('wh', context.idempotency.scope, context.idempotency.key)
         : newId('wh');
-      const result = await handleCommand(
-        deps.eventStore,
-        aggregate,
-        webhookSubscriptionStreamName(subscriptionId),
+      const result = await handler.handle(
+        subscriptionId,
         {
           type: 'CreateWebhookSubscription',
           now: now(),
@@ -191,10 +203,7 @@ export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps)
     /** Queues a `webhook_subscription.test` event for this subscription only. */
     requestTest: async (id: string, scope: AccessScope, context: CommandContext) => {
       requireMerchantCredential(scope);
-      const stream = await deps.eventStore.readStream(webhookSubscriptionStreamName(id));
-      const state = stream
-        .map((event) => webhookSubscriptionEventCodec.parse(event))
-        .reduce(webhookSubscriptionDecider.evolve, webhookSubscriptionDecider.initialState());
+      const { state } = await handler.load(id);
       reachableBy(scope, id)(state);
       if (state.status !== 'active') {
         throw conflict('webhook_subscription_not_active', `the webhook subscription is ${state.status}`);
@@ -202,14 +211,13 @@ export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps)
       const testId = context.idempotency
         ? deterministicId('wht', context.idempotency.scope, context.idempotency.key)
         : newId('wht');
-      const result = await handleCommand(
-        deps.eventStore,
-        testAggregate,
-        webhookTestStreamName(testId),
+      await tests.handle(
+        testId,
         { type: 'RequestWebhookTest', now: now(), testId, subscriptionId: id, merchantId: scope.merchantId },
         context,
       );
-      const requested = result.stream[0];
+      // The request may be a first attempt's (a retry appends nothing): the stream's first event is it.
+      const [requested] = await tests.history(testId);
       if (!requested) throw new Error('requesting a webhook test appended nothing');
       return {
         testId,
@@ -226,13 +234,7 @@ export const webhookSubscriptionService = (deps: WebhookSubscriptionServiceDeps)
       message: string,
       context: CommandContext,
     ): Promise<Result> =>
-      handleCommand(
-        deps.eventStore,
-        aggregate,
-        webhookSubscriptionStreamName(id),
-        { type: 'DisableWebhookSubscription', now: now(), reason, message },
-        context,
-      ),
+      handler.handle(id, { type: 'DisableWebhookSubscription', now: now(), reason, message }, context),
   };
 };
 

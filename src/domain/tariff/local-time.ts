@@ -34,9 +34,24 @@ export const isValidTimeZone = (timeZone: string): boolean => {
   }
 };
 
+// Pricing a session asks for the offsets of the same instants again at every reading (each period's
+// bounds, the hourly probes); formatToParts is by far the dearest step, and its answer never changes.
+const OFFSETS_KEPT = 100_000;
+const offsets = new Map<string, number>();
+
 /** Local wall-clock time minus UTC at this instant, in ms (Europe/Istanbul: +3 h). Whole seconds. */
 export const utcOffsetMs = (timeZone: string, utcMs: number): number => {
   const whole = Math.floor(utcMs / 1000) * 1000;
+  const key = `${timeZone} ${whole}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const offset = computeOffsetMs(timeZone, whole);
+  if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+};
+
+const computeOffsetMs = (timeZone: string, whole: number): number => {
   const parts = Object.fromEntries(
     formatterFor(timeZone)
       .formatToParts(new Date(whole))

@@ -2,7 +2,7 @@ import { apiKeyStreamName } from '../../domain/api-key/api-key.decider';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
-import { parseApiKey, verifyApiKey } from './api-keys';
+import { parseApiKey, verifyApiKey } from '../../infrastructure/api-keys/api-key-secrets';
 import { AuthenticationError } from './authentication-error';
 import type { Principal } from './principal';
 import { assertTerminalInService, isCurrentTerminalKey } from './terminal-key-check';

@@ -1,3 +1,5 @@
+import type { Scope } from '../../domain/api-key/scopes';
+
 /** Who is calling, as established by authentication: the only source of merchant and terminal ids. */
 export interface Principal {
   /** The API key's id, or `jwt:<sub>`; recorded as the events' actor. */
@@ -21,25 +23,6 @@ export const replayScopeOf = (principal: Principal): string =>
     principal.merchantId,
     principal.terminalId ?? null,
   ]);
-
-export const scopeResources = [
-  'payments',
-  'charges',
-  'terminals',
-  'webhooks',
-  'infrastructure',
-  'tariffs',
-  'audit',
-] as const;
-export type ScopeResource = (typeof scopeResources)[number];
-export type Scope = `${ScopeResource}:${'read' | 'write'}` | 'admin';
-
-const knownScopes: ReadonlySet<string> = new Set<string>([
-  'admin',
-  ...scopeResources.flatMap((resource) => [`${resource}:read`, `${resource}:write`]),
-]);
-
-export const isScope = (value: string): value is Scope => knownScopes.has(value);
 
 /**
  * `admin` grants every scope. `write` does not imply `read`: a terminal that may create and capture

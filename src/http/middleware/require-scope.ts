@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
-import { hasScope, isScope } from '../auth/principal';
+import { isScope } from '../../domain/api-key/scopes';
+import { hasScope } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { principalOf } from './authenticate';
 

@@ -5,7 +5,6 @@ import { chargeSessionStreamName } from '../../domain/charge-session/charge-sess
 import type { MeterReading } from '../../domain/charge-session/charge-session.events';
 import type { Filter } from '../../infrastructure/read-store/read-store';
 import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charges/charge.document';
-import { chargeFromStream } from '../../projections/charges/charge.projection';
 import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
@@ -28,9 +27,9 @@ const readingOf = (body: Record<string, unknown>): MeterReading => ({
   ...(body.currentA === undefined ? {} : { currentA: body.currentA as number }),
 });
 
-/** Command answers are rendered from the stream with the projection's own function: no wait needed. */
+/** Command answers are rendered with the projection's own function (the handler's view): no wait needed. */
 const sendResult = (res: Response, status: number, result: ChargeResult): void => {
-  const doc = chargeFromStream(result.stream);
+  const doc = result.view;
   if (!doc) throw new Error('a charge command left no charge');
   sendResource(res, status, doc);
 };
@@ -56,7 +55,7 @@ export const adhocChargeRoutes = (deps: AdhocChargeRoutesDeps): Router => {
 
   router.post('/v1/adhoc-charges/start', async (req, res) => {
     const result = await service.start(req.body, scopeOf(res), commandContext(res));
-    const doc = chargeFromStream(result.stream);
+    const doc = result.view;
     if (doc) res.setHeader('Location', `/v1/adhoc-charges/${doc.id}`);
     sendResult(res, 201, result);
   });

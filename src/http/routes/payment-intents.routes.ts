@@ -7,7 +7,6 @@ import type { PaymentIntentState } from '../../domain/payment-intent/payment-int
 import type { CardPresentPaymentMethod } from '../../domain/payment-intent/payment-intent.events';
 import { paymentIntentStreamName } from '../../domain/payment-intent/payment-intent.decider';
 import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
-import { paymentIntentFromStream } from '../../projections/payment-intents/payment-intent.projection';
 import type { Filter } from '../../infrastructure/read-store/read-store';
 import { ApiError } from '../errors/api-error';
 import { commandContext, scopeOf } from '../request-context';
@@ -22,9 +21,9 @@ export interface PaymentIntentRoutesDeps extends ReadSide {
 const notFound = (id: string) =>
   new ApiError(404, 'not_found_error', 'payment_intent_not_found', `no payment intent ${id}`);
 
-/** Command answers are rendered from the stream with the projection's own function: no wait needed. */
-const sendResult = (res: Response, status: number, result: CommandResult<unknown>): void => {
-  const doc = paymentIntentFromStream(result.stream);
+/** Command answers are rendered with the projection's own function (the handler's view): no wait needed. */
+const sendResult = (res: Response, status: number, result: Result): void => {
+  const doc = result.view;
   if (!doc) throw new Error('a payment intent command left no payment intent');
   sendResource(res, status, doc);
 };
@@ -44,7 +43,7 @@ const listFilter = (req: Request, res: Response): Filter => {
   return { $and: [...clauses, ...createdRangeAndCursor(query)] };
 };
 
-type Result = CommandResult<PaymentIntentState>;
+type Result = CommandResult<PaymentIntentState, PaymentIntentDocument>;
 type CommandRest = [scope: AccessScope, context: CommandContext, expectedVersion: number | undefined];
 interface AuthorizeBody {
   amount: number;
@@ -58,7 +57,7 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
 
   router.post('/v1/payment-intents', async (req, res) => {
     const result = await service.create(req.body, scopeOf(res), commandContext(res));
-    const doc = paymentIntentFromStream(result.stream);
+    const doc = result.view;
     if (doc) res.setHeader('Location', `/v1/payment-intents/${doc.id}`);
     sendResult(res, 201, result);
   });

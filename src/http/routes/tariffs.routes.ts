@@ -5,7 +5,6 @@ import {
   type TariffService,
 } from '../../commands/tariffs/tariff.service';
 import { TARIFFS_COLLECTION, type TariffDocument } from '../../projections/tariffs/tariff.document';
-import { tariffFromStream } from '../../projections/tariffs/tariff.projection';
 import { ApiError } from '../errors/api-error';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
@@ -34,9 +33,9 @@ export const tariffRoutes = (deps: TariffRoutesDeps): Router => {
       commandContext(res),
       parseIfMatch(req.get('if-match')),
     );
-    const doc = tariffFromStream(result.stream);
+    const doc = result.view;
     if (!doc) throw new Error('a tariff upsert left no tariff');
-    const created = result.appended.length > 0 && result.stream.length === result.appended.length;
+    const created = result.appended.length > 0 && result.version === result.appended.length;
     sendResource(res, created ? 201 : 200, doc);
   });
 

@@ -2,21 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import type { MerchantAttestationPolicyService } from '../../commands/terminals/merchant-attestation-policy.service';
 import type { TerminalAttestationService } from '../../commands/terminals/terminal-attestation.service';
 import { DEFAULT_ATTESTATION_POLICY } from '../../domain/attestation/attestation-policy';
-import { merchantAttestationPolicyStreamName } from '../../domain/merchant-attestation-policy/merchant-attestation-policy.decider';
 import { terminalAttestationStreamName } from '../../domain/terminal-attestation/terminal-attestation.decider';
 import type { Clock } from '../../infrastructure/clock';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
-import {
-  merchantAttestationPolicyFromStream,
-  type MerchantAttestationPolicyDocument,
-} from '../../projections/terminals/merchant-attestation-policy.projection';
+import type { MerchantAttestationPolicyDocument } from '../../projections/terminals/merchant-attestation-policy.projection';
 import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
-import {
-  TERMINAL_ATTESTATIONS_COLLECTION,
-  terminalAttestationFromStream,
-} from '../../projections/terminals/terminal-attestation.projection';
+import { TERMINAL_ATTESTATIONS_COLLECTION } from '../../projections/terminals/terminal-attestation.projection';
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
 import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
 import { etagOf, parseIfMatch } from '../resource';
@@ -49,7 +42,7 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
 
   router.post('/v1/terminals/:id/attestation/challenge', async (req, res) => {
     const result = await attestations.issueChallenge(idParam(req), scopeOf(res), commandContext(res));
-    const doc = terminalAttestationFromStream(result.stream);
+    const doc = result.view;
     const challenge = result.state.status === 'challenge_pending' ? result.state.challenge : undefined;
     if (!doc?.pendingChallenge || !challenge) throw new Error('no challenge was recorded');
     res.status(201).json({
@@ -71,7 +64,7 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
     );
     // The verdict is recorded; until payments can see it, promising it would mislead the terminal.
     if (!effective) throw readModelLagging();
-    const doc = terminalAttestationFromStream(result.stream);
+    const doc = result.view;
     if (!doc) throw new Error('no verdict was recorded');
     sendAttestation(res, 200, doc);
   });
@@ -84,8 +77,8 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
       .collection<TerminalDocument>(TERMINALS_COLLECTION)
       .findOne({ _id: id });
     if (!terminal || terminal.merchantId !== scope.merchantId) throw terminalNotFound(id);
-    const last = (await deps.eventStore.readStream(terminalAttestationStreamName(id))).at(-1);
-    await waitForReadModels(deps.freshness, last?.position, deps.readYourWritesTimeoutMs);
+    const head = await deps.eventStore.streamHead(terminalAttestationStreamName(id));
+    await waitForReadModels(deps.freshness, head?.position, deps.readYourWritesTimeoutMs);
     const doc = await deps.readStore
       .collection<TerminalAttestationDocument>(TERMINAL_ATTESTATIONS_COLLECTION)
       .findOne({ _id: id });
@@ -109,8 +102,7 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
 
   router.get('/v1/attestation-policy', async (_req, res) => {
     const { merchantId } = scopeOf(res);
-    const stream = await deps.eventStore.readStream(merchantAttestationPolicyStreamName(merchantId));
-    sendPolicy(res, merchantId, merchantAttestationPolicyFromStream(stream));
+    sendPolicy(res, merchantId, (await policies.load(merchantId)).view);
   });
 
   router.put('/v1/attestation-policy', async (req, res) => {
@@ -121,7 +113,7 @@ export const terminalAttestationRoutes = (deps: TerminalAttestationRoutesDeps): 
       parseIfMatch(req.get('if-match')),
     );
     if (!effective) throw readModelLagging();
-    sendPolicy(res, scopeOf(res).merchantId, merchantAttestationPolicyFromStream(result.stream));
+    sendPolicy(res, scopeOf(res).merchantId, result.view);
   });
 
   return router;

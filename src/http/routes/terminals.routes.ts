@@ -11,7 +11,7 @@ import {
 } from '../../projections/terminals/terminal-stats.document';
 import { TERMINAL_STATS_COLLECTION } from '../../projections/terminals/terminal-stats.projection';
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
-import { TERMINALS_COLLECTION, terminalFromStream } from '../../projections/terminals/terminal.projection';
+import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
 import { ApiError } from '../errors/api-error';
 import { etagOf, parseIfMatch, sendResource, toResource } from '../resource';
 import { createdAtAndId, listPage } from '../pagination';
@@ -37,20 +37,23 @@ const DEFAULT_LIMIT = 20;
 
 const idParam = (req: Request): string => req.params.id as string;
 
-const fromResult = (result: CommandResult<TerminalState>): TerminalDocument => {
-  const doc = terminalFromStream(result.stream);
+const fromResult = (result: CommandResult<TerminalState, TerminalDocument>): TerminalDocument => {
+  const doc = result.view;
   if (!doc) throw new Error('a terminal command left no terminal');
   return doc;
 };
 
-/** Command answers are rendered from the stream with the projection's own function: no wait needed. */
-const sendResult = (res: Response, status: number, result: CommandResult<TerminalState>): void =>
-  sendResource(res, status, fromResult(result));
+/** Command answers are rendered with the projection's own function (the handler's view): no wait needed. */
+const sendResult = (
+  res: Response,
+  status: number,
+  result: CommandResult<TerminalState, TerminalDocument>,
+): void => sendResource(res, status, fromResult(result));
 
 const sendWithCredential = (
   res: Response,
   status: number,
-  outcome: { result: CommandResult<TerminalState>; apiKey: string },
+  outcome: { result: CommandResult<TerminalState, TerminalDocument>; apiKey: string },
 ): void => {
   const doc = fromResult(outcome.result);
   res.setHeader('ETag', etagOf(doc.version));

@@ -10,10 +10,7 @@ import type { ReadModelFreshness } from '../../projections/read-model-freshness'
 import type { WebhookDeliveryDocument } from '../../projections/webhooks/webhook-delivery.document';
 import { WEBHOOK_DELIVERIES } from '../../projections/webhooks/webhook-delivery.projection';
 import type { WebhookSubscriptionDocument } from '../../projections/webhooks/webhook-subscription.document';
-import {
-  WEBHOOK_SUBSCRIPTIONS,
-  webhookSubscriptionFromStream,
-} from '../../projections/webhooks/webhook-subscription.projection';
+import { WEBHOOK_SUBSCRIPTIONS } from '../../projections/webhooks/webhook-subscription.projection';
 import { ApiError } from '../errors/api-error';
 import { principalOf } from '../middleware/authenticate';
 import { etagOf, parseIfMatch } from '../resource';
@@ -62,9 +59,9 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
 
   /** The subscription as of its last event (read-your-writes), if this merchant's. */
   const reachable = async (res: Response, id: string): Promise<WebhookSubscriptionDocument> => {
-    const stream = await deps.eventStore.readStream(webhookSubscriptionStreamName(id));
-    if (stream.length === 0) throw notFound(id);
-    await waitFor(stream.at(-1)?.position);
+    const head = await deps.eventStore.streamHead(webhookSubscriptionStreamName(id));
+    if (!head) throw notFound(id);
+    await waitFor(head.position);
     const doc = await subscriptionDocs().findOne({ _id: id });
     if (!doc || doc.merchantId !== scopeOf(res).merchantId) throw notFound(id);
     return doc;
@@ -80,10 +77,10 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
   const sendResult = async (
     res: Response,
     status: number,
-    result: CommandResult<unknown>,
+    result: CommandResult<unknown, WebhookSubscriptionDocument>,
     extra: Record<string, unknown> = {},
   ): Promise<void> => {
-    const doc = webhookSubscriptionFromStream(result.stream);
+    const doc = result.view;
     if (!doc) throw new Error('a webhook subscription command left no subscription');
     const stored = await subscriptionDocs().findOne({ _id: doc._id });
     const view = { ...subscriptionView(doc), deliveryHealth: stored?.deliveryHealth ?? doc.deliveryHealth };
@@ -98,7 +95,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
       scopeOf(res),
       commandContext(res),
     );
-    const id = webhookSubscriptionFromStream(result.stream)?.id;
+    const id = result.view?.id;
     if (id) res.setHeader('Location', `${BASE}/${id}`);
     await sendResult(res, 201, result, { secret: result.secret });
   });

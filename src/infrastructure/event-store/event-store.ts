@@ -40,6 +40,11 @@ export interface RecordedEvent extends NewEvent {
 /** `no_stream`: the stream must not exist yet; a number: the revision of the stream's last event. */
 export type ExpectedRevision = 'no_stream' | number;
 
+export interface StreamHead {
+  revision: number;
+  position: GlobalPosition;
+}
+
 export interface AppendResult {
   /** Revision of the last event written; pass it as the next expectedRevision. */
   nextExpectedRevision: number;
@@ -84,6 +89,11 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /** All events of the stream from `fromRevision` (default 0), in order; [] when the stream does not exist. */
   readStream(streamName: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /**
+   * The revision and global position of the stream's last event, without reading the stream (a GET's
+   * read-your-writes wait needs only that); undefined when the stream does not exist.
+   */
+  streamHead(streamName: string): Promise<StreamHead | undefined>;
   /** Events in global order strictly after `fromPosition`, at most `limit`. User events only. */
   readAll(options?: { fromPosition?: GlobalPosition; limit?: number }): Promise<RecordedEvent[]>;
   /** Catches up from `fromPosition`, then delivers live events, one at a time, in global order. */

@@ -22,6 +22,7 @@ import {
   type GlobalPosition,
   type NewEvent,
   type RecordedEvent,
+  type StreamHead,
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
@@ -139,6 +140,26 @@ export class EventStoreDbEventStore implements EventStore {
       throw error;
     }
     return recorded;
+  }
+
+  async streamHead(streamName: string): Promise<StreamHead | undefined> {
+    try {
+      const read = this.client.readStream(streamName, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      });
+      for await (const { event } of read) {
+        if (event) {
+          const { revision, position } = toRecordedEvent(event);
+          return { revision, position };
+        }
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+    return undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteFile, type SqliteFileOptions } from '../sqlite/sqlite-file';
 import { systemClock, type Clock } from '../clock';
 import {
   WrongExpectedRevisionError,
@@ -9,6 +10,7 @@ import {
   type GlobalPosition,
   type NewEvent,
   type RecordedEvent,
+  type StreamHead,
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
@@ -16,13 +18,9 @@ import { chainEvents, headHashOf } from './hash-chain';
 import { AppendSignal, PollingSubscription } from './polling-subscription';
 import { assertAppendable } from './validate-append';
 
-export interface SqliteEventStoreOptions {
-  /** FULL survives power loss; NORMAL (in WAL mode) survives process crashes only. */
-  synchronous?: 'FULL' | 'NORMAL';
+export interface SqliteEventStoreOptions extends SqliteFileOptions {
   /** How often live subscriptions look for events appended by other processes sharing the file. */
   pollIntervalMs?: number;
-  /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
-  busyTimeoutMs?: number;
   /** Events read per query while a subscription catches up. */
   pageSize?: number;
   clock?: Clock;
@@ -84,6 +82,11 @@ const prepareStatements = (db: Database.Database) => {
         `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       )
       .safeIntegers(),
+    streamHead: db
+      .prepare<[string], { revision: bigint; position: bigint }>(
+        'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+      )
+      .safeIntegers(),
     readAll: db
       .prepare<[bigint, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
@@ -101,8 +104,13 @@ const prepareStatements = (db: Database.Database) => {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** The embedded event store: one SQLite file in WAL mode, shareable by several processes. */
+/**
+ * The embedded event store: one SQLite file in WAL mode, shareable by several processes. An append
+ * resolves once it is durable (see SqliteFile): appends made in the same tick share one sync.
+ */
 export class SqliteEventStore implements EventStore {
+  /** The file, for the stores that keep their records next to the events (idempotency). */
+  readonly file: SqliteFile;
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<PollingSubscription>();
@@ -115,16 +123,12 @@ export class SqliteEventStore implements EventStore {
 
   /** `path` is a file name, or `:memory:` for a private in-memory store. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
-    const synchronous = options.synchronous ?? 'FULL';
-    if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
-      throw new Error(`bad synchronous: ${synchronous}`);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.pageSize = options.pageSize ?? 256;
     this.clock = options.clock ?? systemClock;
-    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.file = new SqliteFile(path, options);
+    this.db = this.file.db;
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${synchronous}`);
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
     } catch (error) {
@@ -153,6 +157,7 @@ export class SqliteEventStore implements EventStore {
       }
       throw error;
     }
+    await this.file.durable();
     this.signal.notify();
     return result;
   }
@@ -160,6 +165,12 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     return this.statements.readStream.all(streamName, options.fromRevision ?? 0, -1).map(toRecordedEvent);
+  }
+
+  async streamHead(streamName: string): Promise<StreamHead | undefined> {
+    this.assertOpen();
+    const head = this.statements.streamHead.get(streamName);
+    return head && { revision: Number(head.revision), position: head.position };
   }
 
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
@@ -195,7 +206,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.db.close();
+    await this.file.close();
   }
 
   /** Runs inside BEGIN IMMEDIATE: no other connection can append between the revision check and the insert. */

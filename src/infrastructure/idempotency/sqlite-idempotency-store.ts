@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteFile } from '../sqlite/sqlite-file';
 import { canTakeOver, newClaim, reportLive, type ClaimInput } from './idempotency-claim-rules';
 import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredResponse } from './idempotency-store';
 
 export interface SqliteIdempotencyStoreOptions {
-  /** FULL survives power loss; NORMAL (with WAL) may lose the last commits, never corrupts. */
+  /** For a file of its own. FULL survives power loss; NORMAL (with WAL) may lose the last commits, never corrupts. */
   synchronous?: 'FULL' | 'NORMAL';
 }
 
@@ -41,8 +42,15 @@ const toRecord = (row: Row): IdempotencyRecord => ({
   expiresAt: row.expires_at,
 });
 
-/** Idempotency records in a SQLite file: its own, or the event store's (the table name is its own). */
+/**
+ * Idempotency records in a SQLite file: its own, or the event store's SqliteFile (the table name is its
+ * own). On the event store's file, the answer recorded by complete() reaches the disk in the same group
+ * sync as the events it answers for: one sync per batch of commands, not one per store.
+ */
 export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly file: SqliteFile;
+  /** Closed with the store only when the store opened it. */
+  private readonly ownsFile: boolean;
   private readonly db: Database.Database;
   private readonly selectRecord: Database.Statement<[string, string], Row>;
   private readonly upsertClaim: Database.Statement<[IdempotencyRecord]>;
@@ -50,12 +58,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly releaseRecord: Database.Statement<[string, string]>;
   private readonly deleteExpired: Database.Statement<[number]>;
   private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
+  private closed = false;
 
-  constructor(filePath: string, options: SqliteIdempotencyStoreOptions = {}) {
-    const synchronous = options.synchronous ?? 'FULL';
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${synchronous}`);
+  constructor(fileOrPath: string | SqliteFile, options: SqliteIdempotencyStoreOptions = {}) {
+    this.ownsFile = typeof fileOrPath === 'string';
+    this.file = typeof fileOrPath === 'string' ? new SqliteFile(fileOrPath, options) : fileOrPath;
+    this.db = this.file.db;
     this.db.exec(schema);
     this.selectRecord = this.db.prepare('SELECT * FROM idempotency_records WHERE scope = ? AND key = ?');
     this.upsertClaim = this.db.prepare(`
@@ -79,48 +87,46 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       this.upsertClaim.run(newClaim(input));
       return { outcome: 'claimed' };
     });
-    // A claim is committed without an fsync of its own (WAL + NORMAL: it still survives a killed process,
-    // since the WAL is written at commit). Under FULL the complete() that follows fsyncs the same WAL,
-    // claim included, before the answer is sent. A claim lost to a power cut was never answered, and its
-    // retry is safe: events carry the Idempotency-Key, so the command handler does not apply them twice.
-    // This saves one of the three fsyncs of a command (bench/README.md).
-    if (synchronous === 'FULL') {
-      const relaxed = this.db.prepare('PRAGMA synchronous = NORMAL');
-      const full = this.db.prepare('PRAGMA synchronous = FULL');
-      this.claimTransaction = (input) => {
-        relaxed.run();
-        try {
-          return claim.immediate(input);
-        } finally {
-          full.run();
-        }
-      };
-    } else {
-      this.claimTransaction = (input) => claim.immediate(input);
-    }
+    this.claimTransaction = (input) => claim.immediate(input);
   }
 
+  // A claim is committed without waiting for a sync (the WAL is written at commit, so it survives a
+  // killed process). The complete() that follows waits for one, which covers the claim as well. A claim
+  // lost to a power cut was never answered, and its retry is safe: events carry the Idempotency-Key, so
+  // the command handler does not apply them twice.
   async claim(input: ClaimInput): Promise<ClaimResult> {
+    this.assertOpen();
     return this.claimTransaction(input);
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    this.assertOpen();
     this.completeRecord.run(JSON.stringify(response), scope, key);
+    await this.file.durable();
   }
 
   async release(scope: string, key: string): Promise<void> {
+    this.assertOpen();
     this.releaseRecord.run(scope, key);
   }
 
   async purgeExpired(now: number): Promise<number> {
+    this.assertOpen();
     return this.deleteExpired.run(now).changes;
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     this.db.prepare('SELECT 1').get();
   }
 
+  /** Closes the file only when the store opened it; a shared file stays open for the event store. */
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.closed = true;
+    if (this.ownsFile) await this.file.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed || !this.file.open) throw new Error('the idempotency store is closed');
   }
 }

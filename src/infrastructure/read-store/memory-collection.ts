@@ -159,17 +159,26 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
    * field index narrows the filter to, else all.
    */
   private candidates(filter: Filter): T[] {
-    const id = typeof filter._id === 'string' ? filter._id : this.uniqueIndexLookup(filter);
-    if (id === undefined) {
-      const narrowed = this.narrow(filter);
-      if (narrowed === undefined) return [...this.docs.values()];
-      // In insertion order, as a scan would give them: an unsorted find must not depend on the index.
-      return [...narrowed]
-        .flatMap((candidate) => this.docs.get(candidate) ?? [])
-        .sort((a, b) => (this.insertedAt.get(a._id) ?? 0) - (this.insertedAt.get(b._id) ?? 0));
-    }
+    const found = this.lookup(filter);
+    if (found) return found.docs;
+    const narrowed = this.narrow(filter);
+    if (narrowed === undefined) return [...this.docs.values()];
+    // In insertion order, as a scan would give them: an unsorted find must not depend on the index.
+    return [...narrowed]
+      .flatMap((candidate) => this.docs.get(candidate) ?? [])
+      .sort((a, b) => (this.insertedAt.get(a._id) ?? 0) - (this.insertedAt.get(b._id) ?? 0));
+  }
+
+  /**
+   * The answer of the _id map or of a unique index, when one of them can answer the filter. `exact`: the
+   * filter is nothing but that lookup's equalities, so its documents match without evaluating the query.
+   */
+  private lookup(filter: Filter): { docs: T[]; exact: boolean } | undefined {
+    const byId = typeof filter._id === 'string';
+    const id = byId ? (filter._id as string) : this.uniqueIndexLookup(filter);
+    if (id === undefined) return undefined;
     const doc = id === null ? undefined : this.docs.get(id);
-    return doc === undefined ? [] : [doc];
+    return { docs: doc === undefined ? [] : [doc], exact: !byId || isIdLookup(filter) };
   }
 
   /** The smallest set of ids a field index (or, for `$or`, one per branch) allows; undefined when none helps. */
@@ -200,8 +209,9 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
   }
 
   private matching(filter: Filter, limit = Infinity): T[] {
-    const candidates = this.candidates(filter);
-    if (isIdLookup(filter)) return candidates;
+    const found = this.lookup(filter);
+    if (found?.exact) return found.docs;
+    const candidates = found?.docs ?? [...this.docs.values()];
     const query = new Query(filter, QUERY_OPTIONS);
     const matches: T[] = [];
     for (const doc of candidates) {

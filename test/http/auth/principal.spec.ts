@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { hasScope, isScope, parseScopes, scopeResources } from '../../../src/http/auth/principal';
+import { isScope, scopeResources } from '../../../src/domain/api-key/scopes';
+import { hasScope, parseScopes } from '../../../src/http/auth/principal';
 
 const withScopes = (...scopes: string[]) => ({ scopes: new Set(scopes) });
 

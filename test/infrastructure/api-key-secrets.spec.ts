@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { generateApiKey, hashApiKey, parseApiKey, verifyApiKey } from '../../../src/http/auth/api-keys';
+import {
+  generateApiKey,
+  hashApiKey,
+  parseApiKey,
+  verifyApiKey,
+} from '../../src/infrastructure/api-keys/api-key-secrets';
 
 describe('API keys', () => {
   it('generates a live key in the documented format', () => {
