@@ -96,7 +96,9 @@ const tariffInForce = async (tariffs: TariffService, merchantId: string, tariffI
 
 export const chargeService = (deps: ChargeServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
-  const handler = commandHandlerFor(deps.eventStore, chargeSessionAggregate);
+  // A running charge's state and document hold every charging period (hundreds of kB after a long
+  // session), so fewer are kept than the default; a charge is busy only while it runs.
+  const handler = commandHandlerFor(deps.eventStore, chargeSessionAggregate, { cachedStreams: 1_000 });
 
   const run = async (
     chargeId: string,

@@ -12,11 +12,10 @@ import {
 import { merchantAttestationPolicyEventCodec } from '../../domain/merchant-attestation-policy/merchant-attestation-policy.events';
 import { forbidden, invalid } from '../../domain/shared/domain-error';
 import type { Clock } from '../../infrastructure/clock';
-import type { EventStore, RecordedEvent } from '../../infrastructure/event-store/event-store';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import type { MerchantAttestationPolicyDocument } from '../../projections/terminals/merchant-attestation-policy.projection';
 import { evolveMerchantAttestationPolicyDocument } from '../../projections/terminals/merchant-attestation-policy.projection';
 import { commandHandlerFor } from '../command-handler';
 
@@ -32,23 +31,22 @@ export const merchantAttestationPolicyAggregate = {
   decider: merchantAttestationPolicyDecider,
   codec: merchantAttestationPolicyEventCodec,
   streamName: merchantAttestationPolicyStreamName,
-  view: (doc: MerchantAttestationPolicyDocument | null, event: RecordedEvent) =>
-    evolveMerchantAttestationPolicyDocument(doc, event),
+  view: evolveMerchantAttestationPolicyDocument,
 };
 
 export const merchantAttestationPolicyService = (deps: MerchantAttestationPolicyServiceDeps) => {
   const handler = commandHandlerFor(deps.eventStore, merchantAttestationPolicyAggregate);
   return {
-    /** The merchant's policy as its stream holds it (the handler's cache), never a lagging read model. */
     /** The policy's state and document, as of its stream's last event. */
     load: (merchantId: string) => handler.load(merchantId),
 
+    /** The merchant's policy as its stream holds it (the handler's cache), never a lagging read model. */
     current: async (merchantId: string): Promise<MerchantAttestationPolicyState> =>
       (await handler.load(merchantId)).state,
 
     /**
-     * Payment commands consult the policy's read model; the answer waits until it holds the change, so a
-     * merchant that just required attestation sees it enforced on the very next payment.
+     * Payment commands decide from the policy's stream, so the change is enforced at once; the answer
+     * still waits for the read model, so a GET that follows shows it.
      */
     set: async (
       input: { requireAttestation: boolean; policy?: AttestationPolicy },

@@ -13,7 +13,7 @@ import {
 import { terminalAttestationEventCodec } from '../../domain/terminal-attestation/terminal-attestation.events';
 import type { AttestationTrustAnchors } from '../../infrastructure/attestation/attestation-trust-anchors';
 import type { Clock } from '../../infrastructure/clock';
-import type { EventStore, RecordedEvent } from '../../infrastructure/event-store/event-store';
+import type { EventStore } from '../../infrastructure/event-store/event-store';
 import { deterministicId, newId } from '../../infrastructure/ids';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ReadModelFreshness } from '../../projections/read-model-freshness';
@@ -21,7 +21,6 @@ import type { TerminalDocument } from '../../projections/terminals/terminal.docu
 import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.projection';
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
-import type { TerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.document';
 import { evolveTerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.projection';
 import { commandHandlerFor } from '../command-handler';
 import type { MerchantAttestationPolicyService } from './merchant-attestation-policy.service';
@@ -54,8 +53,7 @@ export const terminalAttestationAggregate = {
   decider: terminalAttestationDecider,
   codec: terminalAttestationEventCodec,
   streamName: terminalAttestationStreamName,
-  view: (doc: TerminalAttestationDocument | null, event: RecordedEvent) =>
-    evolveTerminalAttestationDocument(doc, event),
+  view: evolveTerminalAttestationDocument,
 };
 
 /** Evidence comes from the device itself: only the terminal's own credential may present it. */

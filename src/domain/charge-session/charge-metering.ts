@@ -1,4 +1,4 @@
-import { priceSession, type SessionCost } from '../tariff/price-session';
+import { meterPeriods, priceMeter, type SessionCost } from '../tariff/price-session';
 import type { ChargingPeriod, MeterReading } from './charge-session.events';
 import type { ChargeDetails, Metering } from './charge-session.state';
 
@@ -21,14 +21,19 @@ export const periodTo = (metering: Metering, reading: MeterReading): ChargingPer
   ...(reading.currentA === undefined ? {} : { currentA: reading.currentA }),
 });
 
-/** The charge's tariff, fixed at start, applied to everything metered so far. */
+/**
+ * The charge's tariff, fixed at start, applied to everything metered so far and then to `newPeriods`:
+ * only the new periods are metered, the rest comes from the state's meter.
+ */
 export const costOf = (
-  charge: Pick<ChargeDetails, 'tariff' | 'vatRatePercent' | 'timeZone'>,
-  activatedAt: string,
-  periods: readonly ChargingPeriod[],
-): SessionCost =>
-  priceSession(
-    charge.tariff,
-    { startedAt: activatedAt, periods },
-    { vatRatePercent: charge.vatRatePercent, timeZone: charge.timeZone },
-  );
+  charge: Pick<ChargeDetails, 'tariff' | 'vatRatePercent' | 'timeZone'> &
+    Pick<Metering, 'activatedAt' | 'meter'>,
+  newPeriods: readonly ChargingPeriod[] = [],
+): SessionCost => {
+  const options = { vatRatePercent: charge.vatRatePercent, timeZone: charge.timeZone };
+  const meter =
+    newPeriods.length === 0
+      ? charge.meter
+      : meterPeriods(charge.tariff, charge.meter, charge.activatedAt, newPeriods, charge.timeZone);
+  return priceMeter(charge.tariff, charge.activatedAt, meter, options);
+};

@@ -103,7 +103,7 @@ const progress = (
   }
   if (ignoredReason(state, reading)) return [];
   const period = periodTo(state, reading);
-  const { exclVat, vat, inclVat } = costOf(state, state.activatedAt, [...state.periods, period]);
+  const { exclVat, vat, inclVat } = costOf(state, [period]);
   return [
     {
       type: 'ChargeSessionProgressRecorded',
@@ -136,7 +136,7 @@ const recordProgress = (command: RecordChargeProgress, current: ChargeSessionSta
 };
 
 const completion = (state: RunningChargeState, reason: CompletionReason, now: string): ChargeSessionEvent => {
-  const cost = costOf(state, state.activatedAt, state.periods);
+  const cost = costOf(state);
   const energyWh = state.lastReading.meterWh;
   const capture = energyWh > 0;
   return {

@@ -1,4 +1,5 @@
 import type { Currency } from '../shared/money';
+import { emptyMeter, meterPeriods, type SessionMeter } from '../tariff/price-session';
 import type { TariffDefinition } from '../tariff/tariff.model';
 import type {
   ChargeSessionEvent,
@@ -38,6 +39,8 @@ export interface Metering {
   activatedAt: string;
   lastReading: { measuredAt: string; meterWh: number };
   periods: ChargingPeriod[];
+  /** The tariff applied to `periods` so far, kept so that each reading prices only its own period. */
+  meter: SessionMeter;
   runningCost: Cost;
 }
 
@@ -136,6 +139,7 @@ export const evolveChargeSession = (
         activatedAt,
         lastReading: { measuredAt: activatedAt, meterWh: 0 },
         periods: [],
+        meter: emptyMeter(),
         runningCost: { exclVat: 0, vat: 0, inclVat: 0 },
         stop: null,
       };
@@ -147,6 +151,7 @@ export const evolveChargeSession = (
         ...current,
         lastReading: { measuredAt: reading.measuredAt, meterWh: reading.meterWh },
         periods: [...current.periods, period],
+        meter: meterPeriods(current.tariff, current.meter, current.activatedAt, [period], current.timeZone),
         runningCost,
       };
     }

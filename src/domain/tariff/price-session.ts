@@ -15,7 +15,13 @@ import {
   ZERO,
   type Rational,
 } from './rational';
-import { segmentsOf, startContext, type SessionUsage } from './session-segments';
+import {
+  periodSegments,
+  segmentPlan,
+  startContext,
+  type SessionUsage,
+  type UsagePeriod,
+} from './session-segments';
 import type { PriceComponent, PriceLimit, TariffDefinition, TariffDimension } from './tariff.model';
 import { activeComponent, type ActiveComponent } from './tariff-restrictions';
 
@@ -47,7 +53,7 @@ export interface SessionCost {
 
 type PricedTariff = Pick<TariffDefinition, 'currency' | 'elements' | 'minPrice' | 'maxPrice'>;
 
-interface Line {
+export interface Line {
   dimension: TariffDimension;
   component: PriceComponent;
   /** Wh, seconds or 1. */
@@ -64,40 +70,78 @@ const UNIT: Record<TariffDimension, Rational> = {
 const keyOf = (dimension: TariffDimension, active: ActiveComponent): string =>
   `${dimension}:${active.elementIndex}`;
 
-/** Per-line quantities before step sizes, and which line came last in time for each step-size group. */
-const meter = (tariff: PricedTariff, usage: SessionUsage, timeZone: string) => {
-  const lines = new Map<string, Line>();
-  let lastEnergy: string | undefined;
-  let lastTime: string | undefined;
+/**
+ * What a session has metered so far, before step sizes, limits and rounding. Quantities only add up, and
+ * a period is cut knowing only the energy before it, so the meter extends one period at a time: the
+ * running cost of a charge is priced from this and its newest period, never from the first reading.
+ */
+export interface SessionMeter {
+  /** Per line (dimension and tariff element), in order of first use. */
+  lines: ReadonlyMap<string, Line>;
+  /** The line billed last in time, for ENERGY and for the time dimensions (step sizes apply to it). */
+  lastEnergy: string | undefined;
+  lastTime: string | undefined;
+  /** The FLAT fee of the first metered segment that has one. */
+  flat: ActiveComponent | undefined;
+  /** Wh metered before the next period. */
+  energyWh: Rational;
+}
+
+export const emptyMeter = (): SessionMeter => ({
+  lines: new Map(),
+  lastEnergy: undefined,
+  lastTime: undefined,
+  flat: undefined,
+  energyWh: ZERO,
+});
+
+/** The meter after these periods (the session's next ones, in order). */
+export const meterPeriods = (
+  tariff: PricedTariff,
+  meter: SessionMeter,
+  startedAt: string,
+  periods: readonly UsagePeriod[],
+  timeZone: string,
+): SessionMeter => {
+  const plan = segmentPlan(tariff, startedAt, timeZone);
+  const lines = new Map(meter.lines);
+  let { lastEnergy, lastTime, flat, energyWh } = meter;
   const bill = (dimension: TariffDimension, active: ActiveComponent, quantity: Rational): string => {
     const key = keyOf(dimension, active);
     const line = lines.get(key) ?? { dimension, component: active.component, quantity: ZERO };
     lines.set(key, { ...line, quantity: add(line.quantity, quantity) });
     return key;
   };
+  for (const period of periods) {
+    const { segments, energyAfter } = periodSegments(plan, period, energyWh);
+    energyWh = energyAfter;
+    for (const segment of segments) {
+      flat ??= activeComponent(tariff, 'FLAT', segment.context);
+      const seconds = div(segment.durationMs, int(1000));
+      if (segment.charging) {
+        const energy = activeComponent(tariff, 'ENERGY', segment.context);
+        if (energy) lastEnergy = bill('ENERGY', energy, segment.energyWh);
+        const time = activeComponent(tariff, 'TIME', segment.context);
+        if (time) lastTime = bill('TIME', time, seconds);
+      } else {
+        const parking = activeComponent(tariff, 'PARKING_TIME', segment.context);
+        if (parking) lastTime = bill('PARKING_TIME', parking, seconds);
+      }
+    }
+  }
+  return { lines, lastEnergy, lastTime, flat, energyWh };
+};
 
-  const segments = segmentsOf(tariff, usage, timeZone);
-  const flatAt = [...segments.map((segment) => segment.context), startContext(usage, timeZone)];
-  for (const context of flatAt) {
-    const flat = activeComponent(tariff, 'FLAT', context);
-    if (flat) {
-      bill('FLAT', flat, int(1));
-      break;
-    }
+/** Per-line quantities before step sizes: the meter, plus the flat fee (at the start when no segment has one). */
+const billedLines = (tariff: PricedTariff, meter: SessionMeter, startedAt: string, timeZone: string) => {
+  const lines = new Map(meter.lines);
+  const flat =
+    meter.flat ?? activeComponent(tariff, 'FLAT', startContext({ startedAt, periods: [] }, timeZone));
+  if (flat) {
+    const key = keyOf('FLAT', flat);
+    lines.set(key, { dimension: 'FLAT', component: flat.component, quantity: int(1) });
   }
-  for (const segment of segments) {
-    const seconds = div(segment.durationMs, int(1000));
-    if (segment.charging) {
-      const energy = activeComponent(tariff, 'ENERGY', segment.context);
-      if (energy) lastEnergy = bill('ENERGY', energy, segment.energyWh);
-      const time = activeComponent(tariff, 'TIME', segment.context);
-      if (time) lastTime = bill('TIME', time, seconds);
-    } else {
-      const parking = activeComponent(tariff, 'PARKING_TIME', segment.context);
-      if (parking) lastTime = bill('PARKING_TIME', parking, seconds);
-    }
-  }
-  return { lines, lastEnergy, lastTime };
+  return lines;
 };
 
 /**
@@ -128,10 +172,24 @@ export const priceSession = (
   tariff: PricedTariff,
   usage: SessionUsage,
   options: PricingOptions,
+): SessionCost =>
+  priceMeter(
+    tariff,
+    usage.startedAt,
+    meterPeriods(tariff, emptyMeter(), usage.startedAt, usage.periods, options.timeZone),
+    options,
+  );
+
+/** The cost of what the meter holds (see priceSession): step sizes, limits and rounding, once. */
+export const priceMeter = (
+  tariff: PricedTariff,
+  startedAt: string,
+  meter: SessionMeter,
+  options: PricingOptions,
 ): SessionCost => {
-  const { lines, lastEnergy, lastTime } = meter(tariff, usage, options.timeZone);
-  applyStepSize(lines, lastEnergy);
-  applyStepSize(lines, lastTime);
+  const lines = billedLines(tariff, meter, startedAt, options.timeZone);
+  applyStepSize(lines, meter.lastEnergy);
+  applyStepSize(lines, meter.lastTime);
 
   const minorPerMajor = int(10 ** SUPPORTED_CURRENCIES[tariff.currency]);
   const vatFactor = (percent: number) => add(int(1), div(decimal(percent), int(100)));

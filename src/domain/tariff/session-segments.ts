@@ -89,72 +89,88 @@ const localBoundaries = (timeZone: string, from: number, to: number, times: read
   return found;
 };
 
-/**
- * Cuts the periods at every instant where a restriction could change (local times of day, midnight,
- * daylight-saving changes, duration and energy thresholds). Energy inside a period is spread evenly over
- * its time, exactly (rationals), so a cut at 17:00 splits the period's energy in proportion.
- */
-export const segmentsOf = (
+/** What cutting a period needs from the tariff and the session, computed once per pricing. */
+export interface SegmentPlan {
+  sessionStart: number;
+  times: number[];
+  limits: ReturnType<typeof thresholds>;
+  timeZone: string;
+}
+
+export const segmentPlan = (
   tariff: Pick<TariffDefinition, 'elements'>,
-  usage: SessionUsage,
+  startedAt: string,
   timeZone: string,
-): Segment[] => {
-  const sessionStart = Date.parse(usage.startedAt);
-  const times = timesOfDay(tariff);
-  const limits = thresholds(tariff);
+): SegmentPlan => ({
+  sessionStart: Date.parse(startedAt),
+  times: timesOfDay(tariff),
+  limits: thresholds(tariff),
+  timeZone,
+});
+
+/**
+ * Cuts one period at every instant where a restriction could change (local times of day, midnight,
+ * daylight-saving changes, duration and energy thresholds). Energy inside a period is spread evenly over
+ * its time, exactly (rationals), so a cut at 17:00 splits the period's energy in proportion. A period
+ * depends on those before it only through the energy metered before it, so a session can be cut (and
+ * priced) one period at a time.
+ */
+export const periodSegments = (
+  plan: SegmentPlan,
+  period: UsagePeriod,
+  energyBefore: Rational,
+): { segments: Segment[]; energyAfter: Rational } => {
+  const { sessionStart, times, limits, timeZone } = plan;
   const segments: Segment[] = [];
-  let energyBefore: Rational = ZERO;
+  let energySoFar = energyBefore;
+  const from = Date.parse(period.startAt);
+  const to = Date.parse(period.endAt);
+  if (to <= from) return { segments, energyAfter: energySoFar };
+  const length = int(to - from);
+  const energy = int(period.energyWh);
+  const power =
+    period.powerKw === undefined
+      ? div(mul(energy, HOUR_MS), mul(length, int(1000)))
+      : decimal(period.powerKw);
+  const current = period.currentA === undefined ? undefined : decimal(period.currentA);
 
-  for (const period of usage.periods) {
-    const from = Date.parse(period.startAt);
-    const to = Date.parse(period.endAt);
-    if (to <= from) continue;
-    const length = int(to - from);
-    const energy = int(period.energyWh);
-    const power =
-      period.powerKw === undefined
-        ? div(mul(energy, HOUR_MS), mul(length, int(1000)))
-        : decimal(period.powerKw);
-    const current = period.currentA === undefined ? undefined : decimal(period.currentA);
-
-    const cuts: Rational[] = [
-      ...localBoundaries(timeZone, from, to, times).map((ms) => int(ms)),
-      ...limits.elapsedMs.map((ms) => int(sessionStart + ms)),
-    ];
-    if (!isZero(energy)) {
-      for (const threshold of limits.energyWh) {
-        const share = div(sub(threshold, energyBefore), energy);
-        cuts.push(add(int(from), mul(length, share)));
-      }
-    }
-    const inside = cuts
-      .filter((cut) => lt(int(from), cut) && lt(cut, int(to)))
-      .sort(compare)
-      .filter((cut, index, sorted) => index === 0 || compare(cut, sorted[index - 1] as Rational) !== 0);
-
-    const points = [int(from), ...inside, int(to)];
-    for (let index = 0; index + 1 < points.length; index++) {
-      const start = points[index] as Rational;
-      const end = points[index + 1] as Rational;
-      const durationMs = sub(end, start);
-      const energyWh = mul(energy, div(durationMs, length));
-      const startMs = Number(floor(start));
-      segments.push({
-        context: {
-          localMs: startMs + utcOffsetMs(timeZone, startMs),
-          energyWh: energyBefore,
-          elapsedMs: sub(start, int(sessionStart)),
-          powerKw: power,
-          ...(current === undefined ? {} : { currentA: current }),
-        },
-        charging: !isZero(energy),
-        durationMs,
-        energyWh,
-      });
-      energyBefore = add(energyBefore, energyWh);
+  const cuts: Rational[] = [
+    ...localBoundaries(timeZone, from, to, times).map((ms) => int(ms)),
+    ...limits.elapsedMs.map((ms) => int(sessionStart + ms)),
+  ];
+  if (!isZero(energy)) {
+    for (const threshold of limits.energyWh) {
+      const share = div(sub(threshold, energySoFar), energy);
+      cuts.push(add(int(from), mul(length, share)));
     }
   }
-  return segments;
+  const inside = cuts
+    .filter((cut) => lt(int(from), cut) && lt(cut, int(to)))
+    .sort(compare)
+    .filter((cut, index, sorted) => index === 0 || compare(cut, sorted[index - 1] as Rational) !== 0);
+
+  const points = [int(from), ...inside, int(to)];
+  for (let index = 0; index + 1 < points.length; index++) {
+    const start = points[index] as Rational;
+    const end = points[index + 1] as Rational;
+    const durationMs = sub(end, start);
+    const energyWh = mul(energy, div(durationMs, length));
+    const startMs = Number(floor(start));
+    segments.push({
+      context: {
+        localMs: startMs + utcOffsetMs(timeZone, startMs),
+        energyWh: energySoFar,
+        elapsedMs: sub(start, int(sessionStart)),
+        powerKw: power,
+        ...(current === undefined ? {} : { currentA: current }),
+      },
+      charging: !isZero(energy),
+      durationMs,
+      energyWh,
+    });
+    energySoFar = add(energySoFar, energyWh);
+  }
+  return { segments, energyAfter: energySoFar };
 };
 
 /** Where nothing was metered yet: the session's first instant, for the flat fee. */
