@@ -94,7 +94,7 @@ export const evolvePaymentIntentDocument = (
   doc: PaymentIntentDocument | null,
   recorded: RecordedEvent,
 ): PaymentIntentDocument | null => {
-  const next = apply(doc, paymentIntentEventCodec.parse(recorded));
+  const next = apply(doc, paymentIntentEventCodec.decode(recorded));
   return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
 };
 
