@@ -95,7 +95,12 @@ export const evolvePaymentIntentDocument = (
   recorded: RecordedEvent,
 ): PaymentIntentDocument | null => {
   const next = apply(doc, paymentIntentEventCodec.decode(recorded));
-  return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
+  if (next === null) return null;
+  // \`apply\` built \`next\` for this call (it never returns \`doc\` itself), so stamping it changes nothing
+  // anyone else holds: one copy of the document per event instead of two.
+  next.updatedAt = recorded.metadata.occurredAt;
+  next.version = recorded.revision + 1;
+  return next;
 };
 
 export const paymentIntentProjection: Projection<PaymentIntentDocument> = {
