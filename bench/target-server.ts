@@ -9,9 +9,8 @@
  * It reports `{ type: 'ready', url, apiKey?, dataDir? }` over IPC and answers `{ type: 'close' }`.
  */
 import express from 'express';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +20,7 @@ import { systemClock } from '../src/infrastructure/clock';
 import { loadConfig } from '../src/infrastructure/config';
 import { createLogger } from '../src/infrastructure/logging/logger';
 import { startGateway } from '../src/runtime/gateway';
+import { profiler } from './support/profiler';
 
 export interface ReadyMessage {
   type: 'ready';
@@ -38,29 +38,6 @@ export interface UsageMessage {
 
 type Outgoing = ReadyMessage | UsageMessage | { type: 'closed' } | { type: 'profiled'; file?: string };
 const send = (message: Outgoing) => process.send?.(message);
-
-/** CPU profiling of the measured rounds only (not start-up, not intent creation), by the inspector. */
-const profiler = () => {
-  let session: Session | undefined;
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  return {
-    async start() {
-      session = new Session();
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    },
-    async stop(file: string) {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      session?.disconnect();
-      session = undefined;
-      writeFileSync(file, JSON.stringify(profile));
-    },
-  };
-};
 
 const listen = (server: Server) =>
   new Promise<string>((resolve, reject) => {

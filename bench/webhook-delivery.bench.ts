@@ -16,9 +16,11 @@
  *
  * Knobs (environment): BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10, the worker's concurrency),
  * BENCH_ROUNDS (1; rounds alternate the three paths, medians reported). `--json` prints one line of rows.
+ * BENCH_PROFILE=1 writes a CPU profile of each delivery measurement (from the worker gateway's start to the
+ * last webhook received) to bench/results/profiles/webhook-delivery-<queue>-round<n>.cpuprofile.
  */
 import { Queue, Worker } from 'bullmq';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +31,7 @@ import { loadConfig } from '../src/infrastructure/config';
 import { silentLogger } from '../src/infrastructure/logging/logger';
 import { startGateway, type Role } from '../src/runtime/gateway';
 import { RedisServer } from '../test/support/redis-server';
+import { profiler } from './support/profiler';
 import { formatRate, intEnv, median, note, percent, printRows } from './support/rows';
 
 const N = intEnv('BENCH_DELIVERIES', 2000);
@@ -166,15 +169,22 @@ const seed = async (dataDir: string, redisUrl: string | undefined, receiverUrl: 
   }
 };
 
-const deliveryRate = async (redisUrl: string | undefined): Promise<number> => {
+const PROFILES = path.join(__dirname, 'results', 'profiles');
+
+const deliveryRate = async (redisUrl: string | undefined, round: number): Promise<number> => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'edgepay-bench-webhooks-'));
   const receiver = await startReceiver();
+  const profile = process.env.BENCH_PROFILE === '1' ? profiler() : undefined;
   try {
     await seed(dataDir, redisUrl, receiver.url);
+    await profile?.start();
     const started = performance.now();
     const gateway = await start(dataDir, redisUrl, ['projector', 'worker']);
     try {
       const ended = await receiver.waitFor(N);
+      const queue = redisUrl ? 'bullmq' : 'in-process';
+      if (profile) mkdirSync(PROFILES, { recursive: true });
+      await profile?.stop(path.join(PROFILES, `webhook-delivery-${queue}-round${round}.cpuprofile`));
       return N / ((ended - started) / 1000);
     } finally {
       await gateway.close();
@@ -194,8 +204,8 @@ const main = async () => {
     // Alternating, so a burst of outside load hits every path rather than one.
     for (let round = 1; round <= ROUNDS; round++) {
       emptyJob.push(await emptyJobRate(redis.url));
-      viaBullMq.push(await deliveryRate(redis.url));
-      inProcess.push(await deliveryRate(undefined));
+      viaBullMq.push(await deliveryRate(redis.url, round));
+      inProcess.push(await deliveryRate(undefined, round));
       note(
         `round ${round}: BullMQ empty job ${Math.round(emptyJob.at(-1) ?? 0)}/s, webhook delivery on BullMQ ` +
           `${Math.round(viaBullMq.at(-1) ?? 0)}/s, in-process ${Math.round(inProcess.at(-1) ?? 0)}/s`,

@@ -1,5 +1,11 @@
 import type { RecordedEvent } from '../infrastructure/event-store/event-store';
-import type { ReadCollection, ReadStore, StoredDocument } from '../infrastructure/read-store/read-store';
+import {
+  ownedDocumentsOf,
+  type OwnedDocuments,
+  type ReadCollection,
+  type ReadStore,
+  type StoredDocument,
+} from '../infrastructure/read-store/read-store';
 import type { Projection } from './projection';
 
 /** A stored read-model document as the runner keeps it: the projection's document plus its guard. */
@@ -56,33 +62,42 @@ export const applyProjections = async (
   events: readonly RecordedEvent[],
 ): Promise<void> => {
   const touched = new Map<string, Map<string, Touched>>();
-  const load = async (collection: string, id: string): Promise<Touched> => {
-    let docs = touched.get(collection);
-    if (docs === undefined) touched.set(collection, (docs = new Map()));
-    let entry = docs.get(id);
-    if (entry === undefined) {
-      let stored: GuardedDocument | null;
-      try {
-        stored = await readStore.collection<GuardedDocument>(collection).findOne({ _id: id });
-      } catch (error) {
-        throw new ProjectionEventError(undefined, error);
-      }
-      entry = {
-        stored,
-        current: stored === null ? null : withoutGuard(stored),
-        position: stored?._position === undefined ? undefined : BigInt(stored._position),
-        changed: false,
-      };
-      docs.set(id, entry);
+  const owned = new Map<string, OwnedDocuments<GuardedDocument> | undefined>();
+  const ownedFor = (collection: string) => {
+    if (!owned.has(collection)) {
+      owned.set(collection, ownedDocumentsOf(readStore.collection<GuardedDocument>(collection)));
     }
-    return entry;
+    return owned.get(collection);
+  };
+  const entryFor = (stored: GuardedDocument | null): Touched => ({
+    stored,
+    current: stored === null ? null : withoutGuard(stored),
+    position: stored?._position === undefined ? undefined : BigInt(stored._position),
+    changed: false,
+  });
+  const load = async (collection: string, id: string): Promise<Touched> => {
+    let stored: GuardedDocument | null;
+    try {
+      stored = await readStore.collection<GuardedDocument>(collection).findOne({ _id: id });
+    } catch (error) {
+      throw new ProjectionEventError(undefined, error);
+    }
+    return entryFor(stored);
   };
 
   for (const event of events) {
     for (const projection of byEventType.get(event.type) ?? []) {
       const id = projection.documentId(event);
       if (id === null) continue;
-      const entry = await load(projection.collection, id);
+      let docs = touched.get(projection.collection);
+      if (docs === undefined) touched.set(projection.collection, (docs = new Map()));
+      let entry = docs.get(id);
+      if (entry === undefined) {
+        // The in-memory store hands its documents over without a copy and without a promise per read.
+        const direct = ownedFor(projection.collection);
+        entry = direct === undefined ? await load(projection.collection, id) : entryFor(direct.get(id));
+        docs.set(id, entry);
+      }
       if (entry.position !== undefined && entry.position >= event.position) continue;
       let next: StoredDocument | null;
       try {
@@ -105,16 +120,23 @@ export const applyProjections = async (
 
   for (const [name, docs] of touched) {
     const collection = readStore.collection<GuardedDocument>(name);
+    const direct = ownedFor(name);
     for (const [id, entry] of docs) {
       if (!entry.changed) continue;
       try {
-        await write(collection, id, entry);
+        if (direct === undefined) await write(collection, id, entry);
+        else writeOwned(direct, id, entry);
       } catch (error) {
         throw new ProjectionEventError(undefined, error);
       }
     }
   }
 };
+
+const guarded = (current: StoredDocument, position: bigint | undefined): GuardedDocument => ({
+  ...current,
+  _position: String(position),
+});
 
 const write = async (collection: ReadCollection<GuardedDocument>, id: string, entry: Touched) => {
   if (entry.current === null) {
@@ -123,9 +145,14 @@ const write = async (collection: ReadCollection<GuardedDocument>, id: string, en
     if (entry.stored !== null) await collection.deleteOne({ _id: id });
     return;
   }
-  await collection.replaceOne(
-    { _id: id },
-    { ...entry.current, _position: String(entry.position) },
-    { upsert: true },
-  );
+  await collection.replaceOne({ _id: id }, guarded(entry.current, entry.position), { upsert: true });
+};
+
+/** The same as `write`, handing the new document to the store: evolve built it, nobody else holds it. */
+const writeOwned = (documents: OwnedDocuments<GuardedDocument>, id: string, entry: Touched) => {
+  if (entry.current === null) {
+    if (entry.stored !== null) documents.delete(id);
+    return;
+  }
+  documents.put(guarded(entry.current, entry.position));
 };

@@ -11,6 +11,11 @@ export interface EventCodec<Event extends DomainEvent> {
   handles(type: string): boolean;
   /** Validates the data of a stored or new event against its type's schema. */
   parse(event: { type: string; data: unknown }): Event;
+  /**
+   * Reads a stored event without validating its data: every event was `parse`d before it was appended
+   * (the command handler is the only writer), so projections replaying the log need only the type check.
+   */
+  decode(event: { type: string; data: unknown }): Event;
 }
 
 export const zodEventCodec = <Schemas extends Record<string, z.ZodType<object>>>(schemas: Schemas) => {
@@ -27,6 +32,10 @@ export const zodEventCodec = <Schemas extends Record<string, z.ZodType<object>>>
       if (!parsed.success)
         throw new EventSchemaError(`${type} does not match its schema: ${parsed.error.message}`);
       return { type, data: parsed.data } as Event;
+    },
+    decode: ({ type, data }) => {
+      if (!Object.hasOwn(schemas, type)) throw new EventSchemaError(`unknown event type ${type}`);
+      return { type, data } as Event;
     },
   };
   return codec;

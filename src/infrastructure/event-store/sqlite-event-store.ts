@@ -63,6 +63,29 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at,
 });
 
+/** A row of `readAll` as an array in COLUMNS order: better-sqlite3 builds arrays faster than objects. */
+type RawEventRow = [bigint, string, bigint, string, string, string, string, string];
+
+const rawToRecordedEvent = ([
+  position,
+  streamName,
+  revision,
+  id,
+  type,
+  data,
+  metadata,
+  recordedAt,
+]: RawEventRow): RecordedEvent => ({
+  id,
+  type,
+  data: JSON.parse(data) as Record<string, unknown>,
+  metadata: JSON.parse(metadata) as EventMetadata,
+  streamName,
+  revision: Number(revision),
+  position,
+  recordedAt,
+});
+
 const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
@@ -88,10 +111,11 @@ const prepareStatements = (db: Database.Database) => {
       )
       .safeIntegers(),
     readAll: db
-      .prepare<[bigint, number], EventRow>(
+      .prepare<[bigint, number], RawEventRow>(
         `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       )
-      .safeIntegers(),
+      .safeIntegers()
+      .raw(),
     lastMetadata: db
       .prepare<[string], string>(
         'SELECT metadata FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
@@ -266,7 +290,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readPage(after: GlobalPosition, limit: number): RecordedEvent[] {
-    return this.statements.readAll.all(after, limit).map(toRecordedEvent);
+    return this.statements.readAll.all(after, limit).map(rawToRecordedEvent);
   }
 
   private assertOpen(): void {

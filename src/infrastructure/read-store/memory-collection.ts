@@ -4,6 +4,7 @@ import {
   type Filter,
   type FindOptions,
   type IndexSpec,
+  type OwnedDocuments,
   type ReadCollection,
   type StoredDocument,
   type Update,
@@ -143,6 +144,25 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
       this.uniqueIndexes.push(index);
     }
     this.indexSignatures.set(name, signature);
+  }
+
+  /**
+   * See `OwnedDocuments`: the projection runner's writes without the copies that guard other callers.
+   * None for a collection whose writes were replaced (a decorator, a test double): those keep their say.
+   */
+  ownedDocuments(): OwnedDocuments<T> | undefined {
+    const { replaceOne, deleteOne, findOne } = MemoryCollection.prototype;
+    if (this.replaceOne !== replaceOne || this.deleteOne !== deleteOne || this.findOne !== findOne) {
+      return undefined;
+    }
+    return {
+      get: (id) => this.docs.get(id) ?? null,
+      put: (doc) => this.write(this.docs.get(doc._id), doc),
+      delete: (id) => {
+        const doc = this.docs.get(id);
+        if (doc !== undefined) this.remove(doc);
+      },
+    };
   }
 
   /** Empties the collection and forgets its indexes, like dropping it in MongoDB. */

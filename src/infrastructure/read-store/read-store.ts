@@ -38,6 +38,25 @@ export interface ReadCollection<T extends StoredDocument = StoredDocument> {
   createIndex(spec: IndexSpec): Promise<void>;
 }
 
+/**
+ * Direct access to an adapter's stored documents, for the projection runner alone: no copies on the way
+ * in or out. A document `get` returns must not be changed; one given to `put` must not be changed after.
+ * Only the in-memory adapter offers it (`ownedDocumentsOf`); the others go through the collection API.
+ */
+export interface OwnedDocuments<T extends StoredDocument = StoredDocument> {
+  get(id: string): T | null;
+  /** Inserts or replaces the document with its `_id`, unique indexes permitting (else DuplicateKeyError). */
+  put(doc: T): void;
+  delete(id: string): void;
+}
+
+export const ownedDocumentsOf = <T extends StoredDocument>(
+  collection: ReadCollection<T>,
+): OwnedDocuments<T> | undefined =>
+  'ownedDocuments' in collection && typeof collection.ownedDocuments === 'function'
+    ? (collection.ownedDocuments as () => OwnedDocuments<T> | undefined).call(collection)
+    : undefined;
+
 export interface ReadStore {
   collection<T extends StoredDocument = StoredDocument>(name: string): ReadCollection<T>;
   /** True when the store keeps nothing across restarts (read models are rebuilt from zero at start). */

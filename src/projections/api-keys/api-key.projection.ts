@@ -17,7 +17,7 @@ export interface ApiKeyDocument extends StoredDocument {
 }
 
 const evolve = (doc: ApiKeyDocument | null, recorded: RecordedEvent): ApiKeyDocument | null => {
-  const event = apiKeyEventCodec.parse(recorded);
+  const event = apiKeyEventCodec.decode(recorded);
   switch (event.type) {
     case 'ApiKeyIssued': {
       const { apiKeyId, prefix, hash, name, merchantId, terminalId, scopes, issuedAt } = event.data;

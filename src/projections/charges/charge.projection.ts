@@ -136,7 +136,7 @@ export const evolveChargeDocument = (
   doc: ChargeDocument | null,
   recorded: RecordedEvent,
 ): ChargeDocument | null => {
-  const next = apply(doc, chargeSessionEventCodec.parse(recorded));
+  const next = apply(doc, chargeSessionEventCodec.decode(recorded));
   return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
 };
 

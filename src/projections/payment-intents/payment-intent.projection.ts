@@ -94,8 +94,13 @@ export const evolvePaymentIntentDocument = (
   doc: PaymentIntentDocument | null,
   recorded: RecordedEvent,
 ): PaymentIntentDocument | null => {
-  const next = apply(doc, paymentIntentEventCodec.parse(recorded));
-  return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
+  const next = apply(doc, paymentIntentEventCodec.decode(recorded));
+  if (next === null) return null;
+  // \`apply\` built \`next\` for this call (it never returns \`doc\` itself), so stamping it changes nothing
+  // anyone else holds: one copy of the document per event instead of two.
+  next.updatedAt = recorded.metadata.occurredAt;
+  next.version = recorded.revision + 1;
+  return next;
 };
 
 export const paymentIntentProjection: Projection<PaymentIntentDocument> = {

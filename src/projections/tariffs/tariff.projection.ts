@@ -10,7 +10,7 @@ export const evolveTariffDocument = (
   doc: TariffDocument | null,
   recorded: RecordedEvent,
 ): TariffDocument | null => {
-  const event = tariffEventCodec.parse(recorded);
+  const event = tariffEventCodec.decode(recorded);
   if (event.type === 'TariffDeleted') return null;
   const { tariffId, merchantId, definition, updatedAt } = event.data;
   return {

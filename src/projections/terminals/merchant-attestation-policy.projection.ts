@@ -18,7 +18,7 @@ export const evolveMerchantAttestationPolicyDocument = (
   _doc: MerchantAttestationPolicyDocument | null,
   recorded: RecordedEvent,
 ): MerchantAttestationPolicyDocument => {
-  const { data } = merchantAttestationPolicyEventCodec.parse(recorded);
+  const { data } = merchantAttestationPolicyEventCodec.decode(recorded);
   return {
     _id: data.merchantId,
     object: 'attestation_policy',

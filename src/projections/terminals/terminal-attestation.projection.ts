@@ -53,7 +53,7 @@ export const evolveTerminalAttestationDocument = (
   doc: TerminalAttestationDocument | null,
   recorded: RecordedEvent,
 ): TerminalAttestationDocument | null => {
-  const next = apply(doc, terminalAttestationEventCodec.parse(recorded));
+  const next = apply(doc, terminalAttestationEventCodec.decode(recorded));
   return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
 };
 

@@ -139,7 +139,7 @@ export const terminalStatsProjection: Projection<TerminalStatsDocument> = {
   documentId: (event) =>
     changesCounts(event) ? ((event.data as { merchantId?: string }).merchantId ?? null) : null,
   evolve: (doc, recorded) => {
-    const event = terminalEventCodec.parse(recorded);
+    const event = terminalEventCodec.decode(recorded);
     const next = apply(doc ?? emptyTerminalStats(event.data.merchantId), event);
     return { ...next, updatedAt: recorded.metadata.occurredAt };
   },

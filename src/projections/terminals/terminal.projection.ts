@@ -55,7 +55,7 @@ export const evolveTerminalDocument = (
   doc: TerminalDocument | null,
   recorded: RecordedEvent,
 ): TerminalDocument | null => {
-  const next = apply(doc, terminalEventCodec.parse(recorded));
+  const next = apply(doc, terminalEventCodec.decode(recorded));
   return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
 };
 

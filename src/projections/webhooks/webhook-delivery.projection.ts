@@ -68,7 +68,7 @@ export const evolveWebhookDeliveryDocument = (
   doc: WebhookDeliveryDocument | null,
   recorded: RecordedEvent,
 ): WebhookDeliveryDocument | null => {
-  const next = apply(doc, webhookDeliveryEventCodec.parse(recorded));
+  const next = apply(doc, webhookDeliveryEventCodec.decode(recorded));
   return next && { ...next, updatedAt: recorded.metadata.occurredAt };
 };
 

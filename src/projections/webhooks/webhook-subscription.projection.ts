@@ -95,7 +95,7 @@ const applyAttempt = (
   doc: WebhookSubscriptionDocument | null,
   recorded: RecordedEvent,
 ): WebhookSubscriptionDocument | null => {
-  const event = webhookDeliveryEventCodec.parse(recorded);
+  const event = webhookDeliveryEventCodec.decode(recorded);
   if (!doc || event.type !== 'WebhookDeliveryAttempted') return doc;
   const { attemptedAt, succeeded } = event.data;
   const health = doc.deliveryHealth;
@@ -112,7 +112,7 @@ export const evolveWebhookSubscriptionDocument = (
   recorded: RecordedEvent,
 ): WebhookSubscriptionDocument | null => {
   if (recorded.type === 'WebhookDeliveryAttempted') return applyAttempt(doc, recorded);
-  const next = apply(doc, webhookSubscriptionEventCodec.parse(recorded), recorded);
+  const next = apply(doc, webhookSubscriptionEventCodec.decode(recorded), recorded);
   return next && { ...next, updatedAt: recorded.metadata.occurredAt, version: recorded.revision + 1 };
 };
 

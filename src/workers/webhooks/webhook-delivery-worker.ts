@@ -1,15 +1,7 @@
 import { systemContext } from '../../commands/command-context';
 import type { WebhookDeliveryService } from '../../commands/webhooks/webhook-delivery.service';
 import type { WebhookSubscriptionService } from '../../commands/webhooks/webhook-subscription.service';
-import {
-  webhookSubscriptionDecider,
-  webhookSubscriptionStreamName,
-} from '../../domain/webhook-subscription/webhook-subscription.decider';
-import { webhookSubscriptionEventCodec } from '../../domain/webhook-subscription/webhook-subscription.events';
-import {
-  signingSecrets,
-  type WebhookSubscriptionState,
-} from '../../domain/webhook-subscription/webhook-subscription.state';
+import { signingSecrets } from '../../domain/webhook-subscription/webhook-subscription.state';
 import type { Clock } from '../../infrastructure/clock';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { Job, JobQueue, QueueWorker } from '../../infrastructure/job-queue/job-queue';
@@ -23,6 +15,7 @@ import { webhookHeaders } from '../../webhooks/signature';
 import type { WebhookSender } from '../../webhooks/webhook-sender';
 import { WEBHOOK_DELIVERY_QUEUE, type DeliveryJob } from './delivery-job';
 import { judgeAttempt } from './delivery-outcome';
+import { SubscriptionStates } from './subscription-states';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook-metrics';
 
 export interface DeliveryWorkerDeps {
@@ -39,17 +32,14 @@ export interface DeliveryWorkerDeps {
   disableAfterMs: number;
   concurrency: number;
   metrics?: WebhookMetrics;
+  /** Kept across jobs by `startDeliveryWorker`; without it each job folds the subscription afresh. */
+  subscriptionStates?: SubscriptionStates;
 }
 
 /** The last attempt of a round failed: the queue records the job as failed. */
 export class DeliveryExhaustedError extends Error {
   override readonly name = 'DeliveryExhaustedError';
 }
-
-const loadSubscription = async (eventStore: EventStore, id: string): Promise<WebhookSubscriptionState> =>
-  (await eventStore.readStream(webhookSubscriptionStreamName(id)))
-    .map((event) => webhookSubscriptionEventCodec.parse(event))
-    .reduce(webhookSubscriptionDecider.evolve, webhookSubscriptionDecider.initialState());
 
 /**
  * One job is one delivery (an event to a subscription); each run is one attempt. The attempt is recorded
@@ -65,7 +55,8 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   // made this attempt already. A record behind the job (runs that failed before sending) just goes on.
   if (delivery.roundAttempts > attemptsBefore + job.attempt - 1) return;
 
-  const subscription = await loadSubscription(deps.eventStore, subscriptionId);
+  const states = deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox);
+  const subscription = await states.load(subscriptionId);
   if (subscription.status !== 'active') {
     const reason = subscription.status === 'disabled' ? 'subscription_disabled' : 'subscription_deactivated';
     await deps.deliveries.cancel(deliveryId, round, reason, context);
@@ -74,7 +65,7 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
 
   const attemptedAt = deps.clock.now();
   const secrets = signingSecrets(subscription, attemptedAt.toISOString()).map((secret) =>
-    deps.secretBox.decrypt(secret, subscriptionId),
+    states.decrypt(secret, subscriptionId),
   );
   const headers = webhookHeaders(secrets, {
     id: deliveryId,
@@ -153,11 +144,20 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   }
 };
 
-export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker =>
-  deps.jobQueue.process<DeliveryJob>(WEBHOOK_DELIVERY_QUEUE, (job) => processDeliveryJob(deps, job), {
-    concurrency: deps.concurrency,
-    onFailed: (job, error) => {
-      if (error instanceof DeliveryExhaustedError) return;
-      deps.logger.warn('webhook delivery job gave up', { jobId: job.id, error: error.message });
+export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker => {
+  const withStates: DeliveryWorkerDeps = {
+    ...deps,
+    subscriptionStates: deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox),
+  };
+  return deps.jobQueue.process<DeliveryJob>(
+    WEBHOOK_DELIVERY_QUEUE,
+    (job) => processDeliveryJob(withStates, job),
+    {
+      concurrency: deps.concurrency,
+      onFailed: (job, error) => {
+        if (error instanceof DeliveryExhaustedError) return;
+        deps.logger.warn('webhook delivery job gave up', { jobId: job.id, error: error.message });
+      },
     },
-  });
+  );
+};

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChargeSessionEvent } from '../../../src/domain/charge-session/charge-session.events';
+import {
+  chargeSessionEventCodec,
+  type ChargeSessionEvent,
+} from '../../../src/domain/charge-session/charge-session.events';
 import type { ChargeDocument } from '../../../src/projections/charges/charge.document';
 import { chargeFromStream, chargeProjection } from '../../../src/projections/charges/charge.projection';
 import { givenProjection, project, recordedEvent, sequenced } from '../../support/projection-spec';
@@ -139,8 +142,9 @@ describe('charge projection', () => {
     assert.deepEqual(chargeFromStream(events), project(chargeProjection, events).get('ch_1'));
   });
 
-  it('refuses an event whose data does not match its schema', () =>
-    spec
-      .given([recorded(started), recordedEvent(STREAM, 'ChargeSessionActivated', { chargeId: 'ch_1' })])
-      .thenThrows());
+  it('relies on the write for schema checks: the codec every append goes through refuses bad data', () =>
+    assert.throws(
+      () => chargeSessionEventCodec.parse({ type: 'ChargeSessionActivated', data: { chargeId: 'ch_1' } }),
+      /does not match its schema/,
+    ));
 });
