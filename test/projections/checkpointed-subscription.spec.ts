@@ -55,7 +55,7 @@ describe('CheckpointedSubscription', () => {
     subject = undefined;
   });
 
-  it('catches up in batches, saving a checkpoint after each, and lets timers run between them', async () => {
+  it('catches up in batches, saving a checkpoint after each, and lets the event loop run between them', async () => {
     const head = await appendTicks(50);
     const checkpoints = memoryCheckpoints();
     const batches: number[] = [];
@@ -68,7 +68,9 @@ describe('CheckpointedSubscription', () => {
       onFailure: (error) => assert.fail(error),
     });
     const current = subject;
-    setTimeout(() => (timer.firedAt = current.position() ?? 'before the first batch'), 0);
+    // A callback queued on the event loop (not a 1 ms timer, which a fast catch-up can outrun) must run
+    // before the catch-up ends: the subscription yields between batches.
+    setImmediate(() => (timer.firedAt = current.position() ?? 'before the first batch'));
     subject.start(undefined);
     assert.equal(subject.caughtUp(), false);
     await waitUntil(() => current.caughtUp(), { timeoutMs: 5_000, intervalMs: 1, message: 'caught up' });
