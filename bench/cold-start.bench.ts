@@ -3,7 +3,8 @@
  * - empty store: time from spawn until `/health/ready` answers 200, gateway vs a bare express app;
  * - 1M events (an SQLite event file copied into a fresh data directory): time until ready, the slowest
  *   `/health/live` answer from listening to ready (probed every 100 ms; a miss counts), peak RSS;
- * - idle CPU once ready, at 10k events vs 1M events: the process's CPU time over BENCH_IDLE_S seconds.
+ * - idle CPU once ready, at 10k events vs 1M events: the process's CPU time over BENCH_IDLE_S seconds,
+ *   from 3 s after ready or, if later, once a second of CPU falls under 20 % of a core (settled).
  *
  *   npx tsx bench/cold-start.bench.ts [--json]
  *
@@ -58,6 +59,8 @@ interface Loaded {
   liveMisses: number;
   liveProbes: number;
   peakRssMb: number;
+  /** When a second of the process's CPU first fell under 20 % after ready (the idle window starts then). */
+  settledMs: number;
   idleCpuPercent: number;
 }
 
@@ -82,6 +85,14 @@ const loadedRun = (events: number) =>
       }
       const readyMs = performance.now() - started;
       await sleep(3_000);
+      // Background work left after ready (the webhook dispatcher's first read of a history it has no
+      // checkpoint for) is not idling: wait until a second uses under a fifth of a core, at most a minute.
+      for (let second = 0; second < 60; second++) {
+        const cpu = server.cpuSeconds();
+        await sleep(1_000);
+        if (server.cpuSeconds() - cpu < 0.2) break;
+      }
+      const settledMs = performance.now() - started;
       const idleSeconds = intEnv('BENCH_IDLE_S', 15);
       const before = server.cpuSeconds();
       await sleep(idleSeconds * 1000);
@@ -90,6 +101,7 @@ const loadedRun = (events: number) =>
         events,
         listenMs,
         readyMs,
+        settledMs,
         slowestLiveMs,
         liveMisses,
         liveProbes,
@@ -139,9 +151,11 @@ const main = async () => {
   }
   if (smallest && largest && smallest !== largest) {
     rows.push({
-      figure: 'idle CPU once ready',
+      figure: 'idle CPU once ready and settled',
       baseline: `${count(smallest.events)} events ${smallest.idleCpuPercent.toFixed(2)} % of a core`,
-      gateway: `${count(largest.events)} events ${largest.idleCpuPercent.toFixed(2)} % of a core`,
+      gateway:
+        `${count(largest.events)} events ${largest.idleCpuPercent.toFixed(2)} % of a core ` +
+        `(settled at ${(largest.settledMs / 1000).toFixed(1)} s)`,
       ratio: `${(largest.idleCpuPercent / Math.max(smallest.idleCpuPercent, 0.01)).toFixed(2)}x`,
     });
   }

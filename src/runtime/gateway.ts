@@ -182,6 +182,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     const webhookWorkers = await webhooks.startWorkers({
       metrics,
       freshness,
+      // One event loop: the projector's catch-up (readiness) before the dispatcher's first full read.
+      ...(roles.includes('projector') ? { historyAfterReadModelsMs: 60_000 } : {}),
       checkpoints: infrastructure.subscriberCheckpoints(DISPATCHER_NAME),
     });
     webhookDispatcher = webhookWorkers.dispatcher;

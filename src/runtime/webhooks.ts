@@ -76,6 +76,8 @@ export const webhookRuntime = (deps: WebhookRuntimeDeps) => {
     /** The dispatcher (one per deployment, see WEBHOOK_DISPATCHER), the delivery worker and the reconciler. */
     startWorkers: async (options: {
       freshness: ReadModelFreshness;
+      /** See WebhookDispatcherOptions.historyAfterReadModelsMs. */
+      historyAfterReadModelsMs?: number;
       metrics: Metrics;
       checkpoints: CheckpointStore;
     }) => {
@@ -120,6 +122,9 @@ export const webhookRuntime = (deps: WebhookRuntimeDeps) => {
             catalogue,
             deliveries,
             freshness: options.freshness,
+            ...(options.historyAfterReadModelsMs === undefined
+              ? {}
+              : { historyAfterReadModelsMs: options.historyAfterReadModelsMs }),
             logger,
             schedule,
           })

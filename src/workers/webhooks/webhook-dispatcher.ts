@@ -32,6 +32,12 @@ export interface WebhookDispatcherOptions {
   freshness: ReadModelFreshness;
   logger: Logger;
   schedule: readonly number[];
+  /**
+   * Set when the projector shares this process's event loop: a dispatcher without a checkpoint reads the
+   * whole history, and lets the read models (which readiness waits for) catch up first, for at most this
+   * long. Webhooks never wait for readiness, so they lose nothing but that head start.
+   */
+  historyAfterReadModelsMs?: number;
   /** Backoff while the queue or a store is down: doubles from `minRetryMs` up to `maxRetryMs`. */
   minRetryMs?: number;
   maxRetryMs?: number;
@@ -109,6 +115,7 @@ export class WebhookDispatcher {
       checkpoint = await this.options.checkpoints.load();
     });
     if (checkpoint !== undefined) await this.seedIndex(checkpoint.position, generation);
+    else await this.letReadModelsCatchUp(generation);
     if (generation !== this.generation) return;
     this.subscription.start(checkpoint?.position);
   }
@@ -128,6 +135,23 @@ export class WebhookDispatcher {
         .find({});
       this.index.seed(documents);
     });
+  }
+
+  private async letReadModelsCatchUp(generation: number): Promise<void> {
+    const bound = this.options.historyAfterReadModelsMs;
+    if (bound === undefined) return;
+    let head: GlobalPosition | undefined;
+    await this.untilDone(generation, 'reading the head position', async () => {
+      head = await this.options.eventStore.headPosition();
+    });
+    if (head === undefined) return;
+    const deadline = Date.now() + bound;
+    // In slices, so a stop is not held up by the wait.
+    while (generation === this.generation && Date.now() < deadline) {
+      if (await this.options.freshness.waitFor(head, Math.min(1_000, bound))) return;
+      // A projector that stopped answers at once: a timer between tries, not a loop of microtasks.
+      await this.sleep(100);
+    }
   }
 
   /** A dropped subscription (the store went away) is renewed from the last event fully dispatched. */
