@@ -35,6 +35,12 @@ const schema = `
 /** The completeRecord statement's parameters: response JSON, scope, key. */
 type Completion = [string, string, string];
 
+interface PendingCompletions {
+  completions: Completion[];
+  written: Promise<void>;
+  write: () => void;
+}
+
 const toRecord = (row: Row): IdempotencyRecord => ({
   scope: row.scope,
   key: row.key,
@@ -64,7 +70,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
   private readonly completeBatch: (completions: readonly Completion[]) => void;
   /** The answers recorded in this turn of the event loop, written together in one commit. */
-  private pending: { completions: Completion[]; written: Promise<void> } | undefined;
+  private pending: PendingCompletions | undefined;
   private closed = false;
 
   constructor(fileOrPath: string | SqliteFile, options: SqliteIdempotencyStoreOptions = {}) {
@@ -120,14 +126,18 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   // one per answer), then one group sync. Each caller still waits until its own answer is on disk.
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     this.assertOpen();
-    const completion: Completion = [JSON.stringify(response), scope, key];
-    if (this.pending) {
-      this.pending.completions.push(completion);
-      return this.pending.written;
-    }
-    const completions = [completion];
+    this.pending ??= this.completionBatch();
+    this.pending.completions.push([JSON.stringify(response), scope, key]);
+    return this.pending.written;
+  }
+
+  /** A batch written at the next turn of the loop, or at close if that comes first. */
+  private completionBatch(): PendingCompletions {
+    const completions: Completion[] = [];
+    let write = (): void => undefined;
     const written = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
+      write = () => {
+        if (this.pending?.completions !== completions) return;
         this.pending = undefined;
         try {
           this.assertOpen();
@@ -137,10 +147,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
           return;
         }
         this.file.durable().then(resolve, reject);
-      });
+      };
     });
-    this.pending = { completions, written };
-    return written;
+    setImmediate(write);
+    return { completions, written, write };
   }
 
   async release(scope: string, key: string): Promise<void> {
@@ -160,6 +170,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** Closes the file only when the store opened it; a shared file stays open for the event store. */
   async close(): Promise<void> {
+    // Answers already handed to complete() are written before the store closes.
+    this.pending?.write();
     this.closed = true;
     if (this.ownsFile) await this.file.close();
   }
