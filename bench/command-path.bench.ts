@@ -8,7 +8,7 @@
  * `--json` prints the summary rows as one JSON line on stdout (everything else goes to stderr).
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (2),
  * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (CPU profiles of the gateways during the measured
- * rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
+ * command and GET rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -605,7 +605,17 @@ const main = async () => {
     if (captured.length > 0) {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const target of targets) {
+          const profiled = PROFILE && target.name !== 'bare';
+          if (profiled) await profile(target, 'start');
           const result = await runGet(target, captured, DURATION_S, round);
+          if (profiled) {
+            mkdirSync(PROFILE_DIR, { recursive: true });
+            await profile(
+              target,
+              'stop',
+              path.join(PROFILE_DIR, `get-${target.name}-round${round}.cpuprofile`),
+            );
+          }
           getRounds.push(result);
           console.log(
             `GET round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}`,

@@ -186,6 +186,26 @@ export const commandHandlerFor = <
     return loaded;
   };
 
+  /**
+   * Caches the stream as this append left it, unless the append was not ours at `version` (an earlier
+   * identical append replayed) or the cache already moved past it.
+   */
+  const keepAppended = (
+    streamName: string,
+    version: number,
+    appended: readonly RecordedEvent[],
+    next: StreamState<State, View>,
+  ): void => {
+    if (next.version !== version + appended.length) return;
+    const latest = cache.get(streamName);
+    if (latest !== undefined && latest.version > version) return;
+    for (const recorded of appended) {
+      const key = appliedKeyOf(recorded.metadata);
+      if (key !== undefined) next.appliedKeys.add(key);
+    }
+    cache.set(streamName, next);
+  };
+
   const publicView = ({ state, version, position, view: doc }: StreamState<State, View>) => ({
     state,
     version,
@@ -220,8 +240,10 @@ export const commandHandlerFor = <
             newEvents,
             version === 0 ? 'no_stream' : version - 1,
           );
-          // The answer is folded from the appended events; the cache is not, because the store alone
-          // knows each event's own position and time: the next command reads them back.
+          // The answer is folded from the appended events. Only the store knows each event's own
+          // position and time, which neither the decider's state nor a view reads; the stream's last
+          // position is the append's. So the folded stream is kept as is and the next command reads
+          // back nothing (no JSON parse, schema check or fold of its own writes).
           const appended: RecordedEvent[] = newEvents.map((event, index) => ({
             ...event,
             streamName,
@@ -231,13 +253,15 @@ export const commandHandlerFor = <
           }));
           let doc = current.view;
           if (view) for (const recorded of appended) doc = view(doc, recorded);
-          return {
+          const next: StreamState<State, View> = {
             state: decided.reduce(decider.evolve, state),
             version: result.nextExpectedRevision + 1,
             position: result.position,
             view: doc,
-            appended,
+            appliedKeys: current.appliedKeys,
           };
+          keepAppended(streamName, version, appended, next);
+          return { ...publicView(next), appended };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           if (commandOptions.expectedVersion !== undefined) {

@@ -106,14 +106,18 @@ describe('command handler', () => {
 describe('command handler: state kept per stream', () => {
   let store: EventStore;
   let reads: { streamName: string; fromRevision: number }[];
+  let eventsRead: number;
   let counting: EventStore;
   beforeEach(() => {
     store = createEventStore({ url: 'sqlite::memory:', dataDir: '' });
     reads = [];
+    eventsRead = 0;
     counting = Object.create(store) as EventStore;
     counting.readStream = async (streamName, options = {}) => {
       reads.push({ streamName, fromRevision: options.fromRevision ?? 0 });
-      return store.readStream(streamName, options);
+      const events = await store.readStream(streamName, options);
+      eventsRead += events.length;
+      return events;
     };
   });
   afterEach(() => store.close());
@@ -125,9 +129,12 @@ describe('command handler: state kept per stream', () => {
     await handler.handle(ID, capture(4_000), context());
     assert.deepEqual(
       reads.map((read) => read.fromRevision),
-      [0, 0, 1],
-      'each command reads on from the revision the cache holds: only what the previous one appended',
+      [0, 1, 2],
+      'each command reads on from the revision its own previous append left in the cache',
     );
+    assert.equal(eventsRead, 0, 'a handler does not read back what it appended itself');
+    const folded = await commandHandlerFor(store, paymentIntentAggregate).load(ID);
+    assert.deepEqual(await handler.load(ID), folded, 'the kept state is the fold of the stored stream');
   });
 
   it('sees what another handler (another process) appended before deciding', async () => {

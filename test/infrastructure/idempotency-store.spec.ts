@@ -99,6 +99,30 @@ describe('SqliteIdempotencyStore on a shared file', () => {
       await after.close();
     }
   });
+
+  it('completes the answers of one turn together, and writes those still pending when it closes', async () => {
+    const path = join(dir, 'batched.sqlite');
+    const now = Date.now();
+    const before = new SqliteIdempotencyStore(path);
+    for (const key of ['a', 'b', 'c']) await before.claim({ ...claim, key, scope: 's', now });
+    const completed = ['a', 'b'].map((key) =>
+      before.complete('s', key, { status: 201, body: { key }, headers: {} }),
+    );
+    await Promise.all(completed);
+    const pending = before.complete('s', 'c', { status: 201, body: { key: 'c' }, headers: {} });
+    await before.close();
+    await pending;
+    const after = new SqliteIdempotencyStore(path);
+    try {
+      for (const key of ['a', 'b', 'c']) {
+        const seen = await after.claim({ ...claim, key, scope: 's', now: now + 1 });
+        assert.ok(seen.outcome === 'completed', key);
+        assert.deepEqual(seen.record.response?.body, { key });
+      }
+    } finally {
+      await after.close();
+    }
+  });
 });
 
 // Each worker thread opens its own connection, waits at a barrier, then claims the same keys as the others.

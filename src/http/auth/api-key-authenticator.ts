@@ -27,9 +27,16 @@ export interface ApiKeyAuthenticatorDeps {
   confirmFromStream: boolean;
 }
 
-/** The issue is the stream's first event (revision 0); only what follows it can revoke the key. */
+/**
+ * The issue is the stream's first event (revision 0); only what follows it can revoke the key. A live
+ * key's stream ends at its issue, which the stream's head tells with one indexed row and no event to
+ * decode; only a longer stream is read.
+ */
 const revokedInStore = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
-  const later = await eventStore.readStream(apiKeyStreamName(apiKeyId), { fromRevision: 1 });
+  const streamName = apiKeyStreamName(apiKeyId);
+  const head = await eventStore.streamHead(streamName);
+  if (head === undefined || head.revision === 0) return false;
+  const later = await eventStore.readStream(streamName, { fromRevision: 1 });
   return later.some((event) => event.type === 'ApiKeyRevoked');
 };
 

@@ -32,6 +32,15 @@ const schema = `
   CREATE INDEX IF NOT EXISTS idempotency_records_expires_at ON idempotency_records (expires_at);
 `;
 
+/** The completeRecord statement's parameters: response JSON, scope, key. */
+type Completion = [string, string, string];
+
+interface PendingCompletions {
+  completions: Completion[];
+  written: Promise<void>;
+  write: () => void;
+}
+
 const toRecord = (row: Row): IdempotencyRecord => ({
   scope: row.scope,
   key: row.key,
@@ -53,11 +62,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly ownsFile: boolean;
   private readonly db: Database.Database;
   private readonly selectRecord: Database.Statement<[string, string], Row>;
+  private readonly insertClaim: Database.Statement<[IdempotencyRecord]>;
   private readonly upsertClaim: Database.Statement<[IdempotencyRecord]>;
   private readonly completeRecord: Database.Statement<[string, string, string]>;
   private readonly releaseRecord: Database.Statement<[string, string]>;
   private readonly deleteExpired: Database.Statement<[number]>;
   private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
+  private readonly completeBatch: (completions: readonly Completion[]) => void;
+  /** The answers recorded in this turn of the event loop, written together in one commit. */
+  private pending: PendingCompletions | undefined;
   private closed = false;
 
   constructor(fileOrPath: string | SqliteFile, options: SqliteIdempotencyStoreOptions = {}) {
@@ -66,6 +79,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.db = this.file.db;
     this.db.exec(schema);
     this.selectRecord = this.db.prepare('SELECT * FROM idempotency_records WHERE scope = ? AND key = ?');
+    this.insertClaim = this.db.prepare(`
+      INSERT INTO idempotency_records (scope, key, request_hash, state, response_json, locked_until, expires_at)
+      VALUES (@scope, @key, @requestHash, 'in_flight', NULL, @lockedUntil, @expiresAt)
+      ON CONFLICT (scope, key) DO NOTHING`);
     this.upsertClaim = this.db.prepare(`
       INSERT INTO idempotency_records (scope, key, request_hash, state, response_json, locked_until, expires_at)
       VALUES (@scope, @key, @requestHash, 'in_flight', NULL, @lockedUntil, @expiresAt)
@@ -87,7 +104,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       this.upsertClaim.run(newClaim(input));
       return { outcome: 'claimed' };
     });
-    this.claimTransaction = (input) => claim.immediate(input);
+    // A fresh key (nearly every request) is claimed by one autocommitted INSERT: atomic on its own, and
+    // it inserts nothing when any record holds the key. Only then does the transaction look at that record.
+    this.claimTransaction = (input) =>
+      this.insertClaim.run(newClaim(input)).changes === 1 ? { outcome: 'claimed' } : claim.immediate(input);
+    this.completeBatch = this.db.transaction((completions: readonly Completion[]) => {
+      for (const completion of completions) this.completeRecord.run(...completion);
+    });
   }
 
   // A claim is committed without waiting for a sync (the WAL is written at commit, so it survives a
@@ -99,10 +122,35 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.claimTransaction(input);
   }
 
+  // The answers of one turn of the loop share one commit (one WAL write of the table's pages instead of
+  // one per answer), then one group sync. Each caller still waits until its own answer is on disk.
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     this.assertOpen();
-    this.completeRecord.run(JSON.stringify(response), scope, key);
-    await this.file.durable();
+    this.pending ??= this.completionBatch();
+    this.pending.completions.push([JSON.stringify(response), scope, key]);
+    return this.pending.written;
+  }
+
+  /** A batch written at the next turn of the loop, or at close if that comes first. */
+  private completionBatch(): PendingCompletions {
+    const completions: Completion[] = [];
+    let write = (): void => undefined;
+    const written = new Promise<void>((resolve, reject) => {
+      write = () => {
+        if (this.pending?.completions !== completions) return;
+        this.pending = undefined;
+        try {
+          this.assertOpen();
+          this.completeBatch(completions);
+        } catch (error) {
+          reject(error as Error);
+          return;
+        }
+        this.file.durable().then(resolve, reject);
+      };
+    });
+    setImmediate(write);
+    return { completions, written, write };
   }
 
   async release(scope: string, key: string): Promise<void> {
@@ -122,6 +170,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** Closes the file only when the store opened it; a shared file stays open for the event store. */
   async close(): Promise<void> {
+    // Answers already handed to complete() are written before the store closes.
+    this.pending?.write();
     this.closed = true;
     if (this.ownsFile) await this.file.close();
   }
