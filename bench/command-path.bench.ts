@@ -381,10 +381,17 @@ interface GetRound {
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
+  /** CPU time of the server process per request: steadier than req/s on a shared machine. */
+  serverCpuUsPerRequest: number;
 }
 
 /** GETs the intents the command rounds captured, in turn (the bare route: the same ids, echoed). */
-const runGet = (target: Target, ids: readonly string[], seconds: number, round: number): Promise<GetRound> =>
+const runGet = (
+  target: Target,
+  ids: readonly string[],
+  seconds: number,
+  round: number,
+): Promise<Omit<GetRound, 'serverCpuUsPerRequest'> & { requests: number }> =>
   new Promise((resolve, reject) => {
     let n = 0;
     const headers: Record<string, string> =
@@ -409,6 +416,7 @@ const runGet = (target: Target, ids: readonly string[], seconds: number, round: 
           target: target.name,
           round,
           requestsPerSecond: Math.round(result.requests.total / result.duration),
+          requests: result.requests.total,
           p99Ms: result.latency.p99,
           errors: result.errors + result.timeouts + result.non2xx,
         });
@@ -607,7 +615,13 @@ const main = async () => {
         for (const target of targets) {
           const profiled = PROFILE && target.name !== 'bare';
           if (profiled) await profile(target, 'start');
-          const result = await runGet(target, captured, DURATION_S, round);
+          const usageBefore = await usageOf(target);
+          const { requests, ...measured } = await runGet(target, captured, DURATION_S, round);
+          const usageAfter = await usageOf(target);
+          const result: GetRound = {
+            ...measured,
+            serverCpuUsPerRequest: Math.round((usageAfter.cpuUs - usageBefore.cpuUs) / Math.max(1, requests)),
+          };
           if (profiled) {
             mkdirSync(PROFILE_DIR, { recursive: true });
             await profile(
@@ -618,7 +632,8 @@ const main = async () => {
           }
           getRounds.push(result);
           console.log(
-            `GET round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}`,
+            `GET round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, ` +
+              `server CPU ${result.serverCpuUsPerRequest} us/req, errors ${result.errors}`,
           );
         }
       }
@@ -655,12 +670,14 @@ const main = async () => {
         label: labelOf(name),
         medianRequestsPerSecond: Math.round(median(mine.map((round) => round.requestsPerSecond))),
         medianP99Ms: median(mine.map((round) => round.p99Ms)),
+        medianServerCpuUsPerRequest: Math.round(median(mine.map((round) => round.serverCpuUsPerRequest))),
         errors: mine.reduce((sum, round) => sum + round.errors, 0),
       };
     });
     for (const summary of getSummaries) {
       console.log(
-        `GET ${summary.label}: ${summary.medianRequestsPerSecond} req/s (median), p99 ${summary.medianP99Ms} ms, errors ${summary.errors}`,
+        `GET ${summary.label}: ${summary.medianRequestsPerSecond} req/s (median), p99 ${summary.medianP99Ms} ms, ` +
+          `server CPU ${summary.medianServerCpuUsPerRequest} us/req, errors ${summary.errors}`,
       );
     }
 

@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
+import { indexOpenApiRoutes } from './openapi-route-index';
 import path from 'node:path';
 import type { Clock } from '../infrastructure/clock';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
@@ -88,6 +89,7 @@ export const createApp = (deps: AppDeps): Express => {
   );
   app.use(boundedJsonDepth, cardDataGuard, decodablePath);
   compileOpenApiRoutesOnce();
+  indexOpenApiRoutes();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: OPENAPI_SPEC,
