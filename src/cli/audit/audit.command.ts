@@ -5,33 +5,61 @@ import { auditReplay } from './replay.command';
 import { auditAnchor, auditCheckpoint, auditPublicKey } from './sign.command';
 import { auditVerify } from './verify.command';
 
-export const AUDIT_USAGE = `  audit export [--stream S | --category C] [--since T] [--until T] --out FILE
-                             NDJSON events with their hashes, and FILE.manifest.json (counts, positions,
-                             chain heads, the latest signed checkpoint)
-  audit verify FILE | --store [--public-key PEM_FILE ...] [--checkpoint JSON_FILE]
-                             recomputes every chain and checkpoint signature; exit 1 on any break
-                             (--public-key repeated: every key trusted across a rotation)
-  audit replay FILE [--against FILE2]
-                             rebuilds every read model from an export and compares (exit 1 on a difference)
-  audit checkpoint           verifies every chain and signs a checkpoint of all stream heads now
-  audit anchor               records the heads of streams written before the hash chain existed
-  audit public-key           prints the public key of AUDIT_SIGNING_KEY, for auditors
-  rebuild                    rebuilds the live read models from the event store
-                             (--json for machine output, --progress for a progress bar on stderr
-                             when it is not a terminal)`;
+export type AuditTool = (args: string[], context: CliContext) => Promise<number>;
 
-const COMMANDS: Record<string, (args: string[], context: CliContext) => Promise<number>> = {
-  export: auditExport,
-  verify: auditVerify,
-  replay: auditReplay,
-  checkpoint: auditCheckpoint,
-  anchor: auditAnchor,
-  'public-key': auditPublicKey,
+export interface AuditToolEntry {
+  run: AuditTool;
+  summary: string;
+  usage: string;
+  details?: string;
+}
+
+export const AUDIT_OUTPUT_OPTIONS =
+  '  --json              one JSON document on stdout\n  --progress          a progress bar on stderr even when it is not a terminal';
+
+/** Every `edgepay audit <tool>`, with its help: the CLI's command table is built from this one. */
+export const AUDIT_TOOLS: Readonly<Record<string, AuditToolEntry>> = {
+  export: {
+    run: auditExport,
+    summary:
+      'writes events with their hashes as NDJSON, and FILE.manifest.json (counts, positions, chain heads, checkpoint)',
+    usage: '[--stream S | --category C] [--since T] [--until T] --out FILE [--json] [--progress]',
+    details: AUDIT_OUTPUT_OPTIONS,
+  },
+  verify: {
+    run: auditVerify,
+    summary: 'recomputes every chain and checkpoint signature of an export or the store; exit 1 on any break',
+    usage: 'FILE | --store [--public-key PEM_FILE ...] [--checkpoint JSON_FILE] [--json] [--progress]',
+    details: `  --public-key FILE   trust this Ed25519 public key (repeat across a key rotation)\n  --checkpoint FILE   also check against a checkpoint the auditor kept\n${AUDIT_OUTPUT_OPTIONS}`,
+  },
+  replay: {
+    run: auditReplay,
+    summary: 'rebuilds every read model from an export and compares them (exit 1 on a difference)',
+    usage: 'FILE [--against FILE2] [--json] [--progress]',
+    details: AUDIT_OUTPUT_OPTIONS,
+  },
+  checkpoint: {
+    run: auditCheckpoint,
+    summary: 'verifies every chain and signs a checkpoint of all stream heads now',
+    usage: '[--json]',
+  },
+  anchor: {
+    run: auditAnchor,
+    summary: 'records the heads of streams written before the hash chain existed',
+    usage: '[--json]',
+  },
+  'public-key': {
+    run: auditPublicKey,
+    summary: 'prints the public key of AUDIT_SIGNING_KEY, for auditors',
+    usage: '',
+  },
 };
 
-/** `edgepay audit <subcommand> ...`: the exit status to leave with. */
-export const runAudit = async (subcommand: string | undefined, args: string[], context: CliContext) => {
-  const command = subcommand ? COMMANDS[subcommand] : undefined;
-  if (!command) throw new UsageError(`usage:\n${AUDIT_USAGE}`);
-  return command(args, context);
+/** `edgepay audit <tool> ...` in process (tests, embedding): the exit status to leave with. */
+export const runAudit = async (tool: string | undefined, args: string[], context: CliContext) => {
+  const entry = tool ? AUDIT_TOOLS[tool] : undefined;
+  if (!entry) {
+    throw new UsageError(`unknown audit tool '${tool ?? ''}'; one of ${Object.keys(AUDIT_TOOLS).join(', ')}`);
+  }
+  return entry.run(args, context);
 };
