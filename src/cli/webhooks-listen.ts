@@ -112,9 +112,7 @@ export const startWebhookListener = async (options: WebhookListenerOptions): Pro
   };
 };
 
-export const WEBHOOKS_LISTEN_USAGE = `usage: edgepay webhooks listen --secret whsec_... [--secret whsec_...] [--port 4000] [--host 127.0.0.1]
-
-  A local webhook receiver. Subscribe it (POST /api/v1/webhooks with "url": "http://127.0.0.1:4000/",
+export const WEBHOOKS_LISTEN_DETAILS = `  A local webhook receiver. Subscribe it (POST /api/v1/webhooks with "url": "http://127.0.0.1:4000/",
   on a gateway started with WEBHOOK_ALLOW_PRIVATE_URLS=true), pass the signing secret the subscription
   showed, and it prints each delivery whose Standard Webhooks signature holds as one JSON line; others
   are answered 401 and named on stderr. Repeat --secret during a secret rotation.`;
@@ -127,13 +125,8 @@ export const webhooksListen = async (args: string[]): Promise<number | undefined
       secret: { type: 'string', multiple: true, default: [] },
       port: { type: 'string', default: '4000' },
       host: { type: 'string', default: '127.0.0.1' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(WEBHOOKS_LISTEN_USAGE);
-    return 0;
-  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`edgepay webhooks listen: --port must be a port number, not "${values.port}"`);
