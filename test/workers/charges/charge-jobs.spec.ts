@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { chargeService, type ChargeService } from '../../../src/commands/charges/charge.service';
+import type { ChargeService } from '../../../src/commands/charges/charge.service';
 import { systemContext } from '../../../src/commands/command-context';
-import {
-  paymentIntentService,
-  type PaymentIntentService,
-} from '../../../src/commands/payment-intents/payment-intent.service';
-import { tariffService } from '../../../src/commands/tariffs/tariff.service';
+import type { PaymentIntentService } from '../../../src/commands/payment-intents/payment-intent.service';
 import { ManualClock } from '../../../src/infrastructure/clock';
 import type { Job } from '../../../src/infrastructure/job-queue/job-queue';
 import { silentLogger } from '../../../src/infrastructure/logging/logger';
 import type { CpmsAdapter } from '../../../src/integrations/cpms/cpms-adapter';
 import type { ChargeAction, ChargeJob } from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
+import { chargeServicesFor } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
 
 const scope = { merchantId: 'mer_1', terminalId: 'trm_1' };
@@ -54,20 +51,9 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
   beforeEach(async () => {
     store = new InMemoryEventStore();
     clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-    paymentIntents = paymentIntentService({ eventStore: store, clock, authorizationTtlMs: 86_400_000 });
-    const tariffs = tariffService({ eventStore: store, clock });
-    charges = chargeService({
-      eventStore: store,
-      clock,
-      paymentIntents,
-      tariffs,
-      settings: {
-        vatRatePercent: 20,
-        timeZone: 'Europe/Istanbul',
-        startTimeoutMs: 60_000,
-        stopMargin: { minor: 0, percent: 0 },
-      },
-    });
+    const services = chargeServicesFor(store, clock, 60_000);
+    const { tariffs } = services;
+    ({ paymentIntents, charges } = services);
     cpms = countingCpms();
     const handler = chargeJobHandler({ charges, paymentIntents, cpms: cpms.adapter, logger: silentLogger() });
     let jobs = 0;

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { chargeService, type ChargeService } from '../../../src/commands/charges/charge.service';
+import type { ChargeService } from '../../../src/commands/charges/charge.service';
 import { systemContext } from '../../../src/commands/command-context';
-import { paymentIntentService } from '../../../src/commands/payment-intents/payment-intent.service';
-import { tariffService } from '../../../src/commands/tariffs/tariff.service';
 import { systemClock } from '../../../src/infrastructure/clock';
 import { InProcessJobQueue } from '../../../src/infrastructure/job-queue/in-process-job-queue';
 import { silentLogger } from '../../../src/infrastructure/logging/logger';
@@ -11,6 +9,7 @@ import { simulatorCpmsClient } from '../../../src/integrations/cpms/simulator-cp
 import { CHARGE_PROCESS_QUEUE, type ChargeJob } from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
 import { enqueueOutstanding } from '../../../src/workers/charges/charge-process-manager';
+import { chargeServicesFor } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
 import { waitUntil } from '../../support/wait-until';
 
@@ -40,20 +39,9 @@ describe('charge process managers: a slow CPMS start is asked for once', () => {
     const baseUrl = await simulator.listen(0, '127.0.0.1');
     store = new InMemoryEventStore();
     const clock = systemClock;
-    const paymentIntents = paymentIntentService({ eventStore: store, clock, authorizationTtlMs: 86_400_000 });
-    const tariffs = tariffService({ eventStore: store, clock });
-    charges = chargeService({
-      eventStore: store,
-      clock,
-      paymentIntents,
-      tariffs,
-      settings: {
-        vatRatePercent: 20,
-        timeZone: 'Europe/Istanbul',
-        startTimeoutMs: 10 * MINUTE_MS,
-        stopMargin: { minor: 0, percent: 0 },
-      },
-    });
+    const services = chargeServicesFor(store, clock, 10 * MINUTE_MS);
+    const { paymentIntents, tariffs } = services;
+    charges = services.charges;
     queue = new InProcessJobQueue();
     const cpms = simulatorCpmsClient({ baseUrl, token: simulator.token, timeoutMs: 10_000 });
     queue.process<ChargeJob>(
