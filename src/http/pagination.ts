@@ -42,6 +42,25 @@ export const createdRangeAndCursor = (query: {
   ...(query.cursor ? [newestFirstAfter(query.cursor)] : []),
 ];
 
+/**
+ * A merchant's newest-first list of documents owned by a merchant and a terminal: always the caller's
+ * merchant; a terminal's credential sees its own terminal's documents only, whatever it asks for; each
+ * named query parameter present is an equality on the field of that name.
+ */
+export const merchantListFilter = (
+  scope: { merchantId: string; terminalId?: string },
+  query: Record<string, string | undefined>,
+  equalityParams: readonly string[],
+): Filter => {
+  const clauses: Filter[] = [{ merchantId: scope.merchantId }];
+  if (scope.terminalId) clauses.push({ terminalId: scope.terminalId });
+  for (const param of equalityParams) {
+    const value = query[param];
+    if (value) clauses.push({ [param]: value });
+  }
+  return { $and: [...clauses, ...createdRangeAndCursor(query)] };
+};
+
 /** `items` holds up to limit + 1 entries: the extra one only says there is more. */
 export const listPage = <T, R>(
   items: readonly T[],

@@ -9,7 +9,7 @@ import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
 import { freshDocument, type ReadSide } from '../read-your-writes';
-import { createdAtAndId, createdRangeAndCursor, listPage } from '../pagination';
+import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
   service: ChargeService;
@@ -34,19 +34,13 @@ const sendResult = (res: Response, status: number, result: ChargeResult): void =
   sendResource(res, status, doc);
 };
 
-/** Newest first; `createdFrom` inclusive, `createdTo` exclusive; the cursor is the last (createdAt, id). */
-const listFilter = (req: Request, res: Response): Filter => {
-  const scope = scopeOf(res);
-  const query = req.query as Record<string, string | undefined>;
-  const clauses: Filter[] = [{ merchantId: scope.merchantId }];
-  // A terminal's credential sees its own charges only, whatever terminal it asks for.
-  if (scope.terminalId) clauses.push({ terminalId: scope.terminalId });
-  if (query.terminalId) clauses.push({ terminalId: query.terminalId });
-  if (query.stationId) clauses.push({ stationId: query.stationId });
-  if (query.connectorId) clauses.push({ connectorId: query.connectorId });
-  if (query.status) clauses.push({ status: query.status });
-  return { $and: [...clauses, ...createdRangeAndCursor(query)] };
-};
+const listFilter = (req: Request, res: Response): Filter =>
+  merchantListFilter(scopeOf(res), req.query as Record<string, string | undefined>, [
+    'terminalId',
+    'stationId',
+    'connectorId',
+    'status',
+  ]);
 
 /** The five ad-hoc charge endpoints of the seed. */
 export const adhocChargeRoutes = (deps: AdhocChargeRoutesDeps): Router => {

@@ -10,7 +10,7 @@ import type { PaymentIntentDocument } from '../../projections/payment-intents/pa
 import type { Filter } from '../../infrastructure/read-store/read-store';
 import { ApiError } from '../errors/api-error';
 import { commandContext, scopeOf } from '../request-context';
-import { createdAtAndId, createdRangeAndCursor, listPage } from '../pagination';
+import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
 import { freshDocument, type ReadSide } from '../read-your-writes';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 
@@ -32,16 +32,8 @@ const idParam = (req: Request): string => req.params.id as string;
 
 const DEFAULT_LIMIT = 20;
 
-/** The caller's merchant always; a terminal's credential sees its own terminal's intents only. */
-const listFilter = (req: Request, res: Response): Filter => {
-  const scope = scopeOf(res);
-  const query = req.query as Record<string, string | undefined>;
-  const clauses: Filter[] = [{ merchantId: scope.merchantId }];
-  if (scope.terminalId) clauses.push({ terminalId: scope.terminalId });
-  if (query.terminalId) clauses.push({ terminalId: query.terminalId });
-  if (query.status) clauses.push({ status: query.status });
-  return { $and: [...clauses, ...createdRangeAndCursor(query)] };
-};
+const listFilter = (req: Request, res: Response): Filter =>
+  merchantListFilter(scopeOf(res), req.query as Record<string, string | undefined>, ['terminalId', 'status']);
 
 type Result = CommandResult<PaymentIntentState, PaymentIntentDocument>;
 type CommandRest = [scope: AccessScope, context: CommandContext, expectedVersion: number | undefined];
