@@ -93,6 +93,7 @@ export class EdenredSimulator {
   private readonly ledger = new SimulatedLedger();
   private readonly faults: QueuedFault[] = [];
   private readonly receivedTransactions: Record<string, unknown>[] = [];
+  private readonly received = new Map<SimulatedOperation, number>();
   private server: Server | undefined;
   private baseUrl = '';
 
@@ -234,7 +235,13 @@ export class EdenredSimulator {
     this.faults.push({ operation, remaining: count, fault });
   }
 
+  /** How many requests of an operation arrived, injected failures included. */
+  calls(operation: SimulatedOperation): number {
+    return this.received.get(operation) ?? 0;
+  }
+
   private takeFault(operation: SimulatedOperation): Fault | undefined {
+    this.received.set(operation, this.calls(operation) + 1);
     const index = this.faults.findIndex((queued) =>
       queued.operation === undefined ? DIRECT_PAYMENT.includes(operation) : queued.operation === operation,
     );
