@@ -81,6 +81,26 @@ describe('Edenred login: authorization code, refresh, end of session (simulator 
     assert.equal(balance.availableAmount, GUIDE_TEST_USER.balance);
   });
 
+  it('carries any state through the page unchanged (escaped in the HTML)', async () => {
+    const state = '"><script>alert(1)</script>&x=1';
+    const answer = await logInThroughThePage(
+      edenred,
+      { username: GUIDE_TEST_USER.login, password: GUIDE_TEST_USER.password, otp: GUIDE_TEST_USER.otp },
+      state,
+    );
+    assert.equal(new URL(answer.headers.get('location') ?? '').searchParams.get('state'), state);
+    const page = await fetch(edenred.client.authorizationUrl({ state, redirectUri: REDIRECT_URI }));
+    assert.doesNotMatch(await page.text(), /<script>/);
+  });
+
+  it('refuses an unknown client or a redirect URI that is not http(s) on the login page', async () => {
+    const unknown = new URL(edenred.client.authorizationUrl({ state: 's', redirectUri: REDIRECT_URI }));
+    unknown.searchParams.set('client_id', 'someone-else');
+    assert.equal((await fetch(unknown)).status, 400);
+    const badRedirect = edenred.client.authorizationUrl({ state: 's', redirectUri: 'javascript:alert(1)' });
+    assert.equal((await fetch(badRedirect)).status, 400);
+  });
+
   it('refuses a wrong OTP on the page and issues no code', async () => {
     const answer = await logInThroughThePage(edenred, {
       username: GUIDE_TEST_USER.login,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { EDENRED_ERROR_TABLE } from '../../../src/integrations/edenred/edenred-error-codes';
 import { hmacSha256ExtraFieldHash } from '../../../src/integrations/edenred/edenred-transaction-fields';
 import type { EdenredTokens } from '../../../src/integrations/edenred/edenred-port';
 import { GUIDE_TEST_USER } from '../../../src/integrations/edenred/simulator/edenred-simulator';
@@ -206,6 +207,29 @@ describe('Edenred Direct Payment: balances, estimate and transactions (simulator
         expected,
       );
     }
+    assert.deepEqual(edenred.simulator.transactions(), []);
+  });
+
+  it('raises every row of the error table, answered over HTTP, as an EdenredError of that row', async () => {
+    for (const row of EDENRED_ERROR_TABLE) {
+      const oauth = /^[a-z_]+$/.test(row.code);
+      edenred.simulator.failNext({
+        operation: oauth ? 'token' : 'transaction',
+        httpStatus: row.httpStatus,
+        code: row.code,
+      });
+      const error = await rejection(oauth ? edenred.client.refresh(tokens.refreshToken) : pay(100));
+      assert.deepEqual(
+        {
+          httpStatus: error.httpStatus,
+          code: error.code,
+          errorClass: error.errorClass,
+          message: error.message,
+        },
+        { httpStatus: row.httpStatus, code: row.code, errorClass: row.errorClass, message: row.reason },
+      );
+    }
+    assert.deepEqual(edenred.sleeps, []);
     assert.deepEqual(edenred.simulator.transactions(), []);
   });
 
