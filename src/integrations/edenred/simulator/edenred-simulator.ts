@@ -3,13 +3,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../../infrastructure/clock';
-import { extraField, hmacSha256ExtraFieldHash, type ExtraFieldParts } from '../edenred-transaction-fields';
+import { FaultQueue, type Fault, type SimulatedOperation } from './fault-queue';
 import { errorPage, loginPage, type AuthorizationRequest } from './login-page';
+import { paymentRequestRejection } from './payment-request-checks';
 import { SimulatedLedger, type SimulatedTransaction } from './simulated-ledger';
 import { SimulatedSso, type SimulatedUser } from './simulated-sso';
-
-export type SimulatedOperation = 'token' | 'endsession' | 'balances' | 'estimate' | 'transaction' | 'lookup';
-const DIRECT_PAYMENT: readonly SimulatedOperation[] = ['balances', 'estimate', 'transaction', 'lookup'];
 
 export interface EdenredSimulatorOptions {
   clientId?: string;
@@ -31,23 +29,13 @@ export interface EdenredSimulatorOptions {
   users?: (Partial<SimulatedUser> & { login: string })[];
 }
 
+export type { SimulatedOperation } from './fault-queue';
+
 export type EdenredSimulatorSettings = Required<Omit<EdenredSimulatorOptions, 'users' | 'clock'>>;
-
-type Fault =
-  { kind: 'fail'; httpStatus: number; code: string | null } | { kind: 'hang' } | { kind: 'record_then_hang' };
-
-interface QueuedFault {
-  /** Undefined: any Direct Payment call (balances, estimate, transaction, lookup). */
-  operation: SimulatedOperation | undefined;
-  remaining: number;
-  fault: Fault;
-}
 
 const secret = () => randomBytes(18).toString('base64url');
 const BODY_LIMIT = '16kb';
 const TURKEY_OFFSET_MS = 3 * 60 * 60 * 1000;
-const MAX_ORDER_REF = 2_147_483_646;
-const TSTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 const turkeyDay = (at: Date) => new Date(at.getTime() + TURKEY_OFFSET_MS).toISOString().slice(0, 10);
 const describe = (code: string) => code.replace(/_/g, ' ');
@@ -91,9 +79,8 @@ export class EdenredSimulator {
   private readonly users = new Map<string, SimulatedUser>();
   private readonly sso: SimulatedSso;
   private readonly ledger = new SimulatedLedger();
-  private readonly faults: QueuedFault[] = [];
+  private readonly faults = new FaultQueue();
   private readonly receivedTransactions: Record<string, unknown>[] = [];
-  private readonly received = new Map<SimulatedOperation, number>();
   private server: Server | undefined;
   private baseUrl = '';
 
@@ -164,7 +151,7 @@ export class EdenredSimulator {
     count?: number;
     operation?: SimulatedOperation;
   }): void {
-    this.queue(input.operation, input.count, {
+    this.faults.add(input.operation, input.count, {
       kind: 'fail',
       httpStatus: input.httpStatus,
       code: input.code ?? null,
@@ -173,12 +160,12 @@ export class EdenredSimulator {
 
   /** The next `count` calls never answer. */
   hangNext(input: { operation?: SimulatedOperation; count?: number } = {}): void {
-    this.queue(input.operation, input.count, { kind: 'hang' });
+    this.faults.add(input.operation, input.count, { kind: 'hang' });
   }
 
   /** The next `count` payments are processed (captured or declined), and the answer never comes. */
   recordThenHangNext(input: { count?: number } = {}): void {
-    this.queue('transaction', input.count, { kind: 'record_then_hang' });
+    this.faults.add('transaction', input.count, { kind: 'record_then_hang' });
   }
 
   transactions(): SimulatedTransaction[] {
@@ -231,25 +218,13 @@ export class EdenredSimulator {
     });
   }
 
-  private queue(operation: SimulatedOperation | undefined, count = 1, fault: Fault): void {
-    this.faults.push({ operation, remaining: count, fault });
-  }
-
   /** How many requests of an operation arrived, injected failures included. */
   calls(operation: SimulatedOperation): number {
-    return this.received.get(operation) ?? 0;
+    return this.faults.calls(operation);
   }
 
   private takeFault(operation: SimulatedOperation): Fault | undefined {
-    this.received.set(operation, this.calls(operation) + 1);
-    const index = this.faults.findIndex((queued) =>
-      queued.operation === undefined ? DIRECT_PAYMENT.includes(operation) : queued.operation === operation,
-    );
-    const queued = this.faults[index];
-    if (!queued) return undefined;
-    queued.remaining -= 1;
-    if (queued.remaining <= 0) this.faults.splice(index, 1);
-    return queued.fault;
+    return this.faults.take(operation);
   }
 
   /** Answers an injected failure or hangs; true when the request is handled. */
@@ -406,7 +381,7 @@ export class EdenredSimulator {
   private pay(req: Request, res: Response, user: SimulatedUser, fault: Fault | undefined): void {
     const body = (req.body ?? {}) as Record<string, unknown>;
     this.receivedTransactions.push({ ...body });
-    const rejection = this.rejectionOf(body);
+    const rejection = paymentRequestRejection(body, this.settings, this.clock.now());
     if (rejection) return failed(res, rejection.httpStatus, rejection.code);
     const orderRef = Number(body.order_ref);
     const outcome =
@@ -452,57 +427,6 @@ export class EdenredSimulator {
       capture_id: transaction.authorizationId,
       captured_amount: transaction.capturedAmount,
     };
-  }
-
-  /** Why a payment request is refused before it reaches the ledger (it consumes no order_ref). */
-  private rejectionOf(body: Record<string, unknown>): { httpStatus: number; code: string } | undefined {
-    const { mid, amount, security_level, capture_mode, order_ref, tstamp, currency } = body;
-    const bad = (code: string) => ({ httpStatus: 400, code });
-    if (typeof mid !== 'string' || typeof order_ref !== 'string' || typeof tstamp !== 'string')
-      return bad('BAD_REQUEST');
-    if (!Number.isSafeInteger(amount)) return bad('BAD_REQUEST');
-    if ((amount as number) < 1) return bad('INVALID_AMOUNT');
-    if (currency !== 'TRY') return bad('BAD_REQUEST');
-    if (!/^\d{1,10}$/.test(order_ref) || Number(order_ref) < 1 || Number(order_ref) > MAX_ORDER_REF)
-      return bad('BAD_REQUEST');
-    if (!sameText(mid, this.settings.mid)) return bad('INVALID_MERCHANT');
-    if (security_level !== 'standard' || capture_mode !== 'auto') return bad('INVALID_REQUEST');
-    const extraFieldRejection = this.extraFieldRejection(body.extra_field);
-    if (extraFieldRejection) return bad(extraFieldRejection);
-    if (!TSTAMP.test(tstamp)) return bad('BAD_REQUEST');
-    const instant = Date.parse(tstamp) - TURKEY_OFFSET_MS;
-    if (Math.abs(instant - this.clock.now().getTime()) > this.settings.tstampToleranceMs)
-      return bad('TERMINAL_TIME_ERROR');
-    return undefined;
-  }
-
-  private extraFieldRejection(value: unknown): string | undefined {
-    const parts = typeof value === 'string' ? value.split('|') : [];
-    if (parts.length !== 5) return 'BAD_REQUEST';
-    const [batchNo, serviceId, terminalNo, transactionSource] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    if (!sameText(terminalNo, this.settings.terminalNo)) return 'TERMINAL_NOT_FOUND';
-    if (!sameText(serviceId, this.settings.serviceId)) return 'NOT_DEFINED_FOR_SERVICE_TERMINAL';
-    const expected: ExtraFieldParts = {
-      batchNo: this.settings.batchNo,
-      serviceId: this.settings.serviceId,
-      terminalNo: this.settings.terminalNo,
-      transactionSource: this.settings.transactionSource,
-    };
-    const received: ExtraFieldParts = { batchNo, serviceId, terminalNo, transactionSource };
-    const hash = hmacSha256ExtraFieldHash(this.settings.hashSecret);
-    if (
-      !sameText(value as string, extraField(expected, hash)) ||
-      !sameText(extraField(received, hash), value as string)
-    ) {
-      return 'INVALID_SALE_REQUEST';
-    }
-    return undefined;
   }
 }
 
