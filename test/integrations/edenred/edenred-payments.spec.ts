@@ -299,6 +299,29 @@ describe('Edenred Direct Payment: balances, estimate and transactions (simulator
     assert.ok(Date.now() - startedAt < 5_000);
   });
 
+  it('classes a refused connection as NETWORK (retry_later): safe calls retried, payments not', async () => {
+    const closed = await simulatedEdenred();
+    const closedTokens = await closed.logIn();
+    await closed.close();
+    const error = await rejection(
+      closed.client.balance({ accessToken: closedTokens.accessToken, username: closedTokens.username }),
+    );
+    assert.equal(error.code, 'NETWORK');
+    assert.equal(error.errorClass, 'retry_later');
+    assert.deepEqual(closed.sleeps, [200, 400]);
+    const payment = await rejection(
+      closed.client.createTransaction({
+        accessToken: closedTokens.accessToken,
+        amount: 1,
+        orderRef: 1,
+        at: new Date(),
+        paymentIntentId: 'pi',
+      }),
+    );
+    assert.equal(payment.code, 'NETWORK');
+    assert.deepEqual(closed.sleeps, [200, 400]);
+  });
+
   it('after "recorded, then no answer": the resent order_ref is a duplicate and the lookup finds the capture', async () => {
     edenred.simulator.recordThenHangNext();
     const timeout = await rejection(pay(2_500, 7_000));
