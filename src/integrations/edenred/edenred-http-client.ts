@@ -31,6 +31,9 @@ const isAmount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const dataOf = (body: unknown): Record<string, unknown> | undefined =>
   isRecord(body) && isRecord(body.data) ? body.data : undefined;
+/** Ids are strings in the guide's example; a number is taken as its digits. */
+const idOf = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : Number.isSafeInteger(value) ? String(value) : null;
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 const TRANSACTION_STATUSES = ['captured', 'authorized', 'pending'] as const;
@@ -41,7 +44,8 @@ const transactionResultOf = (body: unknown, requested?: number): EdenredTransact
   if (!data) return undefined;
   const { status, authorization_id, authorized_amount, capture_id, captured_amount } = data;
   const known = TRANSACTION_STATUSES.find((candidate) => candidate === status);
-  if (!known || typeof authorization_id !== 'string' || !isAmount(authorized_amount)) return undefined;
+  const authorizationId = idOf(authorization_id);
+  if (!known || authorizationId === null || !isAmount(authorized_amount)) return undefined;
   const capturedAmount = captured_amount === undefined || captured_amount === null ? 0 : captured_amount;
   if (!isAmount(capturedAmount) || capturedAmount > authorized_amount) return undefined;
   if (requested !== undefined && authorized_amount > requested) return undefined;
@@ -55,9 +59,9 @@ const transactionResultOf = (body: unknown, requested?: number): EdenredTransact
   return {
     status: known,
     code,
-    authorizationId: authorization_id,
+    authorizationId,
     authorizedAmount: authorized_amount,
-    captureId: typeof capture_id === 'string' ? capture_id : null,
+    captureId: idOf(capture_id),
     capturedAmount,
   };
 };

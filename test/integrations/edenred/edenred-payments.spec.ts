@@ -233,6 +233,45 @@ describe('Edenred Direct Payment: balances, estimate and transactions (simulator
     assert.deepEqual(edenred.simulator.transactions(), []);
   });
 
+  it('reads numeric ids, and takes a payment answer it cannot trust as ambiguous (UNEXPECTED_ANSWER)', async () => {
+    const answering =
+      (data: Record<string, unknown>): typeof fetch =>
+      async () =>
+        new Response(JSON.stringify({ meta: { status: 'succeeded' }, data }), { status: 200 });
+    const request = { accessToken: 'at', amount: 100, orderRef: 9, at: new Date(), paymentIntentId: 'pi' };
+    const good = {
+      status: 'captured',
+      authorization_id: 123,
+      authorized_amount: 100,
+      capture_id: 124,
+      captured_amount: 100,
+    };
+    const read = await simulatedEdenred({ deps: { fetch: answering(good) } });
+    try {
+      const result = await read.client.createTransaction(request);
+      assert.equal(result.authorizationId, '123');
+      assert.equal(result.captureId, '124');
+    } finally {
+      await read.close();
+    }
+    for (const data of [
+      { ...good, captured_amount: 101, authorized_amount: 101 },
+      { ...good, captured_amount: 100, authorized_amount: 90 },
+      { ...good, status: 'refunded' },
+      { ...good, authorized_amount: '100' },
+      { ...good, authorization_id: undefined },
+    ]) {
+      const other = await simulatedEdenred({ deps: { fetch: answering(data) } });
+      try {
+        const error = await rejection(other.client.createTransaction(request));
+        assert.equal(error.code, 'UNEXPECTED_ANSWER', JSON.stringify(data));
+        assert.equal(error.errorClass, 'ambiguous');
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
   it('classes bare 429 and 5xx answers (no code, not JSON) as retry_later', async () => {
     for (const httpStatus of [429, 503, 504]) {
       edenred.simulator.failNext({ operation: 'transaction', httpStatus });
