@@ -29,8 +29,10 @@ export interface CpmsHttpOptions {
   secrets: () => readonly string[];
   /** The API's error body as a code and a message (Longship `{code, errorDetails}`, OAuth `{error}`). */
   errorOf: (body: unknown) => { code?: string; message?: string };
-  /** Credentials to send; `refresh` is true once after a 401 (a new token). */
-  authorize?: (refresh: boolean) => Promise<Record<string, string>>;
+  /** Credentials to send; after a 401, called once more with the ones refused (time for a new token). */
+  authorize?: (rejected?: Record<string, string>) => Promise<Record<string, string>>;
+  /** Credentials that expire (OAuth tokens): a 401 earns one more try with fresh ones. */
+  renewsCredentials?: boolean;
 }
 
 export interface CpmsRequest {
@@ -95,10 +97,10 @@ export class CpmsHttpClient {
   async request(request: CpmsRequest): Promise<CpmsResponse> {
     const { retry } = this.options.settings;
     const attempts = request.safeToRepeat ? Math.max(1, retry.attempts) : 1;
-    let refreshed = false;
+    let rejected: Record<string, string> | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const credentials =
-        request.authorized === false ? {} : ((await this.options.authorize?.(refreshed)) ?? {});
+        request.authorized === false ? {} : ((await this.options.authorize?.(rejected)) ?? {});
       if (!this.breaker.tryAcquire()) {
         this.metrics.observe(this.labels(request, 'circuit_open'), 0);
         throw this.error(
@@ -120,9 +122,14 @@ export class CpmsHttpClient {
       }
       this.metrics.observe(this.labels(request, result.outcome), latencyMs);
       // A 401 means the CPMS did not act on the call: with a fresh token it is safe to send once more.
-      if (result.status === 401 && this.options.authorize && request.authorized !== false && !refreshed) {
+      if (
+        result.status === 401 &&
+        this.options.renewsCredentials &&
+        request.authorized !== false &&
+        !rejected
+      ) {
         this.breaker.release();
-        refreshed = true;
+        rejected = credentials;
         attempt -= 1;
         continue;
       }

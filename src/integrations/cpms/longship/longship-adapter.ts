@@ -28,7 +28,7 @@ import {
   type LongshipSession,
 } from './longship-api';
 import { longshipErrorOf, longshipRefusal } from './longship-errors';
-import { idTagFor } from './longship-id-tag';
+import { idTagFor } from '../id-tag';
 import { toSessionView } from './longship-session-view';
 
 type LongshipSettings = Extract<StationAdapterSettings, { adapterType: 'longship' }>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CpmsUnavailableError } from '../../../../src/integrations/cpms/cpms-adapter';
 import { CpmsCallError } from '../../../../src/integrations/cpms/http/cpms-call-error';
 import { longshipAdapterFactory } from '../../../../src/integrations/cpms/longship/longship-adapter';
-import { idTagFor } from '../../../../src/integrations/cpms/longship/longship-id-tag';
+import { idTagFor } from '../../../../src/integrations/cpms/id-tag';
 import { LongshipSimulator } from '../../../../src/integrations/cpms/longship/simulator/longship-simulator';
 import { DEFAULT_LONGSHIP_BEHAVIOUR } from '../../../../src/integrations/cpms/longship/simulator/longship-simulator-state';
 import type { StationAdapter } from '../../../../src/integrations/cpms/station-adapter';
