@@ -11,7 +11,8 @@ export interface PushRecord {
 export class LongshipPusher {
   private held: CloudEvent[] | undefined;
   private readonly delivered: PushRecord[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Pushes go one after the other, in the order emitted (hold and release to reorder them). */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly webhook: { url: string; secret: string } | undefined) {}
 
@@ -28,7 +29,7 @@ export class LongshipPusher {
       data,
     };
     if (this.held) this.held.push(event);
-    else this.track(this.send(event));
+    else this.queue = this.queue.then(() => this.send(event));
   }
 
   hold(): void {
@@ -45,13 +46,8 @@ export class LongshipPusher {
     return [...this.delivered];
   }
 
-  async settled(): Promise<void> {
-    await Promise.all([...this.inFlight]);
-  }
-
-  private track(delivery: Promise<void>): void {
-    this.inFlight.add(delivery);
-    void delivery.finally(() => this.inFlight.delete(delivery));
+  settled(): Promise<void> {
+    return this.queue;
   }
 
   private async send(event: CloudEvent): Promise<void> {
