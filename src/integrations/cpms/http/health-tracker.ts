@@ -80,10 +80,11 @@ export class HealthTracker {
   }
 
   private stateOf(circuit: CircuitState, errorRate: number, p95: number | null): AdapterState {
-    if (circuit === 'open' || this.consecutiveFailures >= HEALTH_THRESHOLDS.downAfterConsecutiveFailures)
-      return 'down';
+    if (circuit === 'open') return 'down';
+    // Half open: a trial call is allowed; the CPMS may be back, so not down until the trial fails.
+    if (circuit === 'half_open') return 'degraded';
+    if (this.consecutiveFailures >= HEALTH_THRESHOLDS.downAfterConsecutiveFailures) return 'down';
     if (
-      circuit === 'half_open' ||
       this.consecutiveFailures > 0 ||
       errorRate >= HEALTH_THRESHOLDS.degradedErrorRate ||
       (p95 !== null && p95 > HEALTH_THRESHOLDS.degradedP95Ms)

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 
 /** What the next calls to a simulated CPMS suffer: an HTTP status, or no answer at all. */
-export type Fault = { kind: 'status'; status: 401 | 429 | 500 | 502 | 503 } | { kind: 'hang'; ms: number };
+export type Fault =
+  { kind: 'status'; status: 401 | 429 | 500 | 502 | 503; body?: unknown } | { kind: 'hang'; ms: number };
 
 interface Pending {
   fault: Fault;
@@ -43,7 +44,7 @@ export class FaultPlan {
         return;
       }
       if (entry.fault.status === 429) res.setHeader('Retry-After', '1');
-      res.status(entry.fault.status).json(errorBody(entry.fault.status));
+      res.status(entry.fault.status).json(entry.fault.body ?? errorBody(entry.fault.status));
     };
   }
 }

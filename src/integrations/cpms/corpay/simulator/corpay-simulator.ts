@@ -42,6 +42,7 @@ export class CorpaySimulator {
   private behaviour: CorpayBehaviour = DEFAULT_CORPAY_BEHAVIOUR;
   private tokensIssued = 0;
   private refusedTokens = 0;
+  private readonly issued: string[] = [];
 
   constructor(private readonly options: CorpaySimulatorOptions) {}
 
@@ -60,6 +61,11 @@ export class CorpaySimulator {
 
   get issuedTokens(): number {
     return this.tokensIssued;
+  }
+
+  /** Every access token issued (for tests that look for them where they must not be). */
+  issuedTokenValues(): string[] {
+    return [...this.issued];
   }
 
   /** API calls answered 401 for a missing, unknown or expired token. */
@@ -142,6 +148,7 @@ export class CorpaySimulator {
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, this.nowMs() + lifetime * 1000);
     this.tokensIssued += 1;
+    this.issued.push(token);
     res.json({ access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: 'sessions' });
   }
 
