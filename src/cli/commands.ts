@@ -5,6 +5,7 @@ import { keysCreateCommand } from './commands/keys-create';
 import { keysListCommand } from './commands/keys-list';
 import { keysRevokeCommand } from './commands/keys-revoke';
 import { roleCommands } from './commands/roles';
+import { simulateCommands } from './commands/simulate';
 import { webhooksListenCommand } from './commands/webhooks-listen';
 
 /** Every `edgepay` command, in the order `edgepay --help` lists them. */
@@ -15,5 +16,6 @@ export const COMMANDS: readonly CliCommand[] = [
   keysRevokeCommand,
   webhooksListenCommand,
   cpmsSimulatorCommand,
+  ...simulateCommands,
   ...auditCommands,
 ];
