@@ -259,4 +259,33 @@ describe('Longship adapter against the Longship simulator, over HTTP', () => {
       histogram?.values.some((value) => value.labels.operation === 'remote_start' && value.value > 0),
     );
   });
+
+  it('follows Link pages to find a session by idTag when the API lists more than one page', async () => {
+    const paged = new LongshipSimulator({ ...credentials, pageSize: 1, honoursIdTagFilter: false });
+    const pagedUrl = await paged.listen();
+    try {
+      paged.configure({ startConfirmDelayMs: 5 });
+      paged.addChargePoint('CP-PAGED', 3);
+      const pagedAdapter = longshipAdapterFactory(
+        longshipSettings(pagedUrl, credentials),
+        adapterDeps().deps,
+      );
+      const charges = [nextCharge(), nextCharge(), nextCharge()];
+      for (const [index, chargeId] of charges.entries()) {
+        await pagedAdapter.startSession({
+          chargeId,
+          target: { chargePointId: 'CP-PAGED', connectorNumber: index + 1 },
+        });
+      }
+      const first = await pagedAdapter.getSession({
+        chargeId: charges[0]!,
+        target: { chargePointId: 'CP-PAGED', connectorNumber: 1 },
+        cpmsSessionId: null,
+      });
+      assert.equal(first?.cpmsSessionId, paged.sessionsOf(idTagFor(charges[0]!))[0]?.id);
+      assert.ok(paged.requests(/GET \/v1\/sessions$/).length >= 3, 'several pages were read');
+    } finally {
+      await paged.close();
+    }
+  });
 });

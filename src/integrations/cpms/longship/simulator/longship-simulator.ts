@@ -26,6 +26,8 @@ export interface LongshipSimulatorOptions {
   webhook?: { url: string; secret: string };
   /** Items per page of the list endpoints (paging by `Link`). */
   pageSize?: number;
+  /** false: `GET /v1/sessions` ignores `idtag` (the filter is not one Longship documents for sure). */
+  honoursIdTagFilter?: boolean;
   now?: () => number;
 }
 
@@ -365,7 +367,10 @@ export class LongshipSimulator {
     const { chargepointid, idtag, status } = req.query;
     const items = [...this.sessions.values()]
       .filter((session) => chargepointid === undefined || session.chargePointId === chargepointid)
-      .filter((session) => idtag === undefined || session.idTag === idtag)
+      .filter(
+        (session) =>
+          idtag === undefined || this.options.honoursIdTagFilter === false || session.idTag === idtag,
+      )
       .filter((session) => status === undefined || session.status === status)
       .sort((a, b) => a.startedAtMs - b.startedAtMs)
       .map((session) => sessionView(session, this.nowMs()));
