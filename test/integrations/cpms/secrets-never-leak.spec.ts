@@ -67,7 +67,7 @@ describe('CPMS adapters, simulators and the webhook router never put a secret in
     longship.configure({ startConfirmDelayMs: 10, stopConfirmDelayMs: 10 });
     corpay.configure({ startConfirmDelayMs: 10, stopDelayMs: 10 });
     const settings = {
-      timeouts: { requestMs: 150, startConfirmMs: 500 },
+      timeouts: { requestMs: 400, startConfirmMs: 1000 },
       retry: { attempts: 2, backoffMs: 1 },
     };
     longshipAdapter = longshipAdapterFactory(

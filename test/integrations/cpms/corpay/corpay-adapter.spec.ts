@@ -49,6 +49,7 @@ describe('Corpay adapter against the Corpay simulator, over HTTP', () => {
   };
 
   it('starts (WAITING_TO_START, then STARTED with growing energy), stops (WAITING_TO_STOP), then COMPLETE', async () => {
+    simulator.configure({ startConfirmDelayMs: 400 });
     const request = await startedSession(connector());
     assert.equal((await adapter.getSession(request))?.status, 'WAITING_TO_START');
     await eventually(async () => assert.equal((await adapter.getSession(request))?.status, 'STARTED'));

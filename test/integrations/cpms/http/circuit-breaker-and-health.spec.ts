@@ -54,7 +54,7 @@ describe('Circuit breaker and health of an adapter whose CPMS fails and recovers
     adapter = longshipAdapterFactory(
       longshipSettings(url, credentials, {
         retry: { attempts: 1, backoffMs: 1 },
-        circuitBreaker: { failureThreshold: 3, resetMs: 200 },
+        circuitBreaker: { failureThreshold: 3, resetMs: 600 },
       }),
       adapterDeps().deps,
     );
@@ -86,7 +86,7 @@ describe('Circuit breaker and health of an adapter whose CPMS fails and recovers
     await assert.rejects(poll(), (error: unknown) => (error as CpmsCallError).code === 'cpms_circuit_open');
     assert.equal(simulator.requests().length, seen, 'an open circuit sends nothing');
 
-    await new Promise((resolve) => setTimeout(resolve, 220));
+    await new Promise((resolve) => setTimeout(resolve, 650));
     assert.deepEqual([adapter.health().circuit, adapter.health().state], ['half_open', 'degraded']);
     await poll();
     assert.equal(adapter.health().circuit, 'closed');
@@ -98,11 +98,11 @@ describe('Circuit breaker and health of an adapter whose CPMS fails and recovers
     simulator.faults.failNext(3, { kind: 'status', status: 500 });
     for (let i = 0; i < 3; i += 1) await assert.rejects(poll(), CpmsUnavailableError);
     assert.equal(adapter.health().circuit, 'open');
-    await new Promise((resolve) => setTimeout(resolve, 220));
+    await new Promise((resolve) => setTimeout(resolve, 650));
     simulator.faults.failNext(1, { kind: 'status', status: 500 });
     await assert.rejects(poll(), CpmsUnavailableError);
     assert.deepEqual([adapter.health().circuit, adapter.health().state], ['open', 'down']);
-    await new Promise((resolve) => setTimeout(resolve, 220));
+    await new Promise((resolve) => setTimeout(resolve, 650));
     await poll();
     assert.equal(adapter.health().circuit, 'closed');
   });
