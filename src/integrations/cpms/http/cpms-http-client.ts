@@ -9,7 +9,7 @@ import type {
 } from '../station-adapter';
 import { CircuitBreaker } from './circuit-breaker';
 import { CpmsCallError, scrubSecrets } from './cpms-call-error';
-import { cpmsMetrics, type CpmsCallOutcome } from './cpms-metrics';
+import { cpmsMetrics, type CpmsCallOutcome, type CpmsMetrics } from './cpms-metrics';
 import { HealthTracker } from './health-tracker';
 
 export interface CpmsHttpSettings {
@@ -79,7 +79,7 @@ const parseBody = (text: string): unknown => {
 export class CpmsHttpClient {
   private readonly breaker: CircuitBreaker;
   private readonly healthTracker: HealthTracker;
-  private readonly metrics;
+  private readonly metrics: CpmsMetrics;
   private readonly origin: string;
 
   constructor(private readonly options: CpmsHttpOptions) {
@@ -97,6 +97,7 @@ export class CpmsHttpClient {
   async request(request: CpmsRequest): Promise<CpmsResponse> {
     const { retry } = this.options.settings;
     const attempts = request.safeToRepeat ? Math.max(1, retry.attempts) : 1;
+    const url = this.urlOf(request.path);
     let rejected: Record<string, string> | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const credentials =
@@ -109,7 +110,7 @@ export class CpmsHttpClient {
         );
       }
       const started = this.options.now().getTime();
-      const result = await this.attempt(request, credentials);
+      const result = await this.attempt(request, url, credentials);
       const latencyMs = this.options.now().getTime() - started;
       if (result.kind === 'answer') {
         this.breaker.recordSuccess();
@@ -150,8 +151,11 @@ export class CpmsHttpClient {
     }
   }
 
-  private async attempt(request: CpmsRequest, credentials: Record<string, string>): Promise<Attempt> {
-    const url = this.urlOf(request.path);
+  private async attempt(
+    request: CpmsRequest,
+    url: string,
+    credentials: Record<string, string>,
+  ): Promise<Attempt> {
     const headers: Record<string, string> = { accept: 'application/json', ...credentials };
     let body: string | undefined;
     if (request.json !== undefined) {
