@@ -117,6 +117,14 @@ describe('Corpay adapter against the Corpay simulator, over HTTP', () => {
     assert.equal(simulator.issuedTokens, issued + 2);
   });
 
+  it('asks for one token when several first calls need one at the same moment', async () => {
+    const request = await startedSession(connector());
+    const fresh = corpayAdapterFactory(corpaySettings(url, credentials), adapterDeps().deps);
+    const issued = simulator.issuedTokens;
+    await Promise.all(Array.from({ length: 5 }, () => fresh.getSession(request)));
+    assert.equal(simulator.issuedTokens, issued + 1);
+  });
+
   it('refreshes a token before it expires instead of waiting for a 401, and shows its expiry in health()', async () => {
     const shortLived = new CorpaySimulator({ ...credentials, tokenLifetimeSeconds: 1 });
     const shortUrl = await shortLived.listen();

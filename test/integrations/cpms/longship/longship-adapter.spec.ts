@@ -150,6 +150,18 @@ describe('Longship adapter against the Longship simulator, over HTTP', () => {
     assert.equal(simulator.requests(new RegExp(`${chargePointId}/remotestart$`)).length, 1);
   });
 
+  it('does not repeat a call refused with 401 (keys revoked at Longship): cpms_auth_failed at once', async () => {
+    const chargePointId = chargePoint();
+    simulator.faults.failNext(1, { kind: 'status', status: 401 }, /^\/v1\/chargepointstatus/);
+    const before = simulator.requests(/chargepointstatus/).length;
+    await assert.rejects(
+      adapter.pollConnectorStatuses([chargePointId]),
+      (error: unknown) => (error as CpmsCallError).code === 'cpms_auth_failed',
+    );
+    assert.equal(simulator.requests(/chargepointstatus/).length, before + 1);
+    assert.equal(adapter.health().lastError?.code, 'cpms_auth_failed');
+  });
+
   it('repeats a GET after a 5xx or a 429 with backoff, and gives up with CpmsUnavailableError after the attempts', async () => {
     const chargePointId = chargePoint();
     const chargeId = nextCharge();
