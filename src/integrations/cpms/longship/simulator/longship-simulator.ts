@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { FaultPlan } from '../../simulator-kit/faults';
+import { answerPage } from '../../simulator-kit/link-paging';
 import { SimulatorServer, SimulatorTimers } from '../../simulator-kit/serve';
 import type { OcppConnectorStatus } from '../../station-adapter';
 import {
@@ -350,19 +351,6 @@ export class LongshipSimulator {
     res.json({ messageId: message.messageId, type: message.type, status: message.status });
   }
 
-  private page<T>(req: Request, res: Response, items: T[]): void {
-    const size = this.options.pageSize ?? 50;
-    const skip = Math.max(0, Number.parseInt(String(req.query.skip ?? '0'), 10) || 0);
-    const take = Math.min(size, Math.max(1, Number.parseInt(String(req.query.take ?? size), 10) || size));
-    if (skip + take < items.length) {
-      const next = new URL(req.originalUrl, this.baseUrl);
-      next.searchParams.set('skip', String(skip + take));
-      next.searchParams.set('take', String(take));
-      res.setHeader('Link', `<${next.toString()}>; rel="next"`);
-    }
-    res.json(items.slice(skip, skip + take));
-  }
-
   private listSessions(req: Request, res: Response): void {
     const { chargepointid, idtag, status } = req.query;
     const items = [...this.sessions.values()]
@@ -374,7 +362,7 @@ export class LongshipSimulator {
       .filter((session) => status === undefined || session.status === status)
       .sort((a, b) => a.startedAtMs - b.startedAtMs)
       .map((session) => sessionView(session, this.nowMs()));
-    this.page(req, res, items);
+    answerPage(req, res, items, this.options.pageSize ?? 50, this.baseUrl);
   }
 
   private chargePointStatuses(req: Request, res: Response): void {
@@ -391,6 +379,6 @@ export class LongshipSimulator {
           operationalStatusUpdated: connector.statusUpdated,
         })),
       }));
-    this.page(req, res, items);
+    answerPage(req, res, items, this.options.pageSize ?? 50, this.baseUrl);
   }
 }
