@@ -136,6 +136,15 @@ export const longshipWebhookRouter = (deps: LongshipWebhookRouterDeps): Router =
     if (res.headersSent) return;
     if (status === 413)
       return fail(res, 413, 'invalid_request_error', 'payload_too_large', 'the request body is too large');
+    if (status === 415) {
+      return fail(
+        res,
+        415,
+        'invalid_request_error',
+        'unsupported_media_type',
+        'unsupported charset or encoding',
+      );
+    }
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return fail(res, 400, 'invalid_request_error', 'invalid_json', 'the body is not valid JSON');
     }

@@ -166,6 +166,7 @@ describe('Longship webhook router: CloudEvents pushes from the simulator, over H
       assert.equal(body.error.type, 'invalid_request_error');
     }
     assert.equal((await post('{}', { 'content-type': 'text/plain' })).status, 415);
+    assert.equal((await post('{}', { 'content-type': 'application/json; charset=latin-9' })).status, 415);
     assert.equal(sink.statuses.length, 0);
   });
 
