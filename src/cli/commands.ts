@@ -6,6 +6,7 @@ import { keysListCommand } from './commands/keys-list';
 import { keysRevokeCommand } from './commands/keys-revoke';
 import { roleCommands } from './commands/roles';
 import { simulateEdenredCommand } from './commands/simulate-edenred';
+import { simulateCommands } from './commands/simulate';
 import { webhooksListenCommand } from './commands/webhooks-listen';
 
 /** Every `edgepay` command, in the order `edgepay --help` lists them. */
@@ -17,5 +18,6 @@ export const COMMANDS: readonly CliCommand[] = [
   webhooksListenCommand,
   cpmsSimulatorCommand,
   simulateEdenredCommand,
+  ...simulateCommands,
   ...auditCommands,
 ];

@@ -28,6 +28,8 @@ export type StopSessionResult = { outcome: 'accepted' } | { outcome: 'refused'; 
 export interface CpmsSessionView {
   cpmsSessionId: string | null;
   status: CpmsSessionStatus;
+  /** Energy delivered so far (or in total once stopped), Wh, when the CPMS says. */
+  energyWh?: number;
 }
 
 export interface CpmsAdapter {

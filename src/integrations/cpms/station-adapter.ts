@@ -1,3 +1,5 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../infrastructure/logging/logger';
 import type { CpmsSessionView, StartSessionResult, StopSessionResult } from './cpms-adapter';
 
 /**
@@ -168,6 +170,10 @@ export interface StationAdapterDeps {
   now: () => Date;
   /** Receives what the CPMS pushes or what polling finds. */
   sink: ObservationSink;
+  /** The process's metrics registry (`cpms_requests_total`, latency histogram); a private one when absent. */
+  registry?: Registry;
+  /** Where adapters log (never a secret); silent when absent. */
+  logger?: Logger;
 }
 
 export type StationAdapterFactory = (
