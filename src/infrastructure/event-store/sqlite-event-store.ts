@@ -16,6 +16,7 @@ import {
 } from './event-store';
 import { chainEvents, headHashOf } from './hash-chain';
 import { AppendSignal, PollingSubscription } from './polling-subscription';
+import { StreamHeadCache } from './stream-head-cache';
 import { assertAppendable } from './validate-append';
 
 export interface SqliteEventStoreOptions extends SqliteFileOptions {
@@ -24,6 +25,11 @@ export interface SqliteEventStoreOptions extends SqliteFileOptions {
   /** Events read per query while a subscription catches up. */
   pageSize?: number;
   clock?: Clock;
+  /**
+   * At most how long `streamHead` may miss a commit of another process (default OTHER_WRITERS_CHECK_MS);
+   * this process's own appends count at once.
+   */
+  otherWritersCheckMs?: number;
 }
 
 const SCHEMA = `
@@ -123,6 +129,7 @@ const prepareStatements = (db: Database.Database) => {
       .pluck(),
     headPosition: db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(),
     ping: db.prepare('SELECT 1'),
+    writesByOthers: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 };
 
@@ -143,6 +150,7 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: Clock;
   private readonly statements: Statements;
   private readonly appendTransaction: Database.Transaction<SqliteEventStore['appendInTransaction']>;
+  private readonly heads: StreamHeadCache;
   private closed = false;
 
   /** `path` is a file name, or `:memory:` for a private in-memory store. */
@@ -160,6 +168,11 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+    const writesByOthers = this.statements.writesByOthers;
+    this.heads = new StreamHeadCache({
+      writesByOthers: () => writesByOthers.get() as number,
+      ...(options.otherWritersCheckMs === undefined ? {} : { checkEveryMs: options.otherWritersCheckMs }),
+    });
   }
 
   async appendToStream(
@@ -180,6 +193,8 @@ export class SqliteEventStore implements EventStore {
         });
       }
       throw error;
+    } finally {
+      this.heads.forget(streamName);
     }
     await this.file.durable();
     this.signal.notify();
@@ -193,8 +208,10 @@ export class SqliteEventStore implements EventStore {
 
   async streamHead(streamName: string): Promise<StreamHead | undefined> {
     this.assertOpen();
-    const head = this.statements.streamHead.get(streamName);
-    return head && { revision: Number(head.revision), position: head.position };
+    return this.heads.headOf(streamName, () => {
+      const head = this.statements.streamHead.get(streamName);
+      return head && { revision: Number(head.revision), position: head.position };
+    });
   }
 
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
