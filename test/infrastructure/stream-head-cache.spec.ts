@@ -54,6 +54,15 @@ describe('StreamHeadCache', () => {
     assert.equal(reads, 3);
   });
 
+  it("answers this connection's own append from what it remembered, without a read", () => {
+    const cache = cacheWith();
+    cache.headOf('a', read('a'));
+    cache.forget('a');
+    cache.remember('a', { revision: 0, position: 3n });
+    assert.deepEqual(cache.headOf('a', read('a')), { revision: 0, position: 3n });
+    assert.equal(reads, 1);
+  });
+
   it('drops every head once another connection has committed, within its check interval', () => {
     const cache = cacheWith();
     stored.set('a', { revision: 0, position: 5n });

@@ -184,8 +184,14 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     const recordedAt = this.clock.now().toISOString();
     let result: AppendResult;
+    this.heads.forget(streamName);
     try {
-      result = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
+      const appended = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
+      result = appended.result;
+      // A replayed append answers with where those events were stored, which need not be the head.
+      if (!appended.replayed) {
+        this.heads.remember(streamName, { revision: result.nextExpectedRevision, position: result.position });
+      }
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Error(`stream ${streamName}: an event id being appended is already stored`, {
@@ -193,8 +199,6 @@ export class SqliteEventStore implements EventStore {
         });
       }
       throw error;
-    } finally {
-      this.heads.forget(streamName);
     }
     await this.file.durable();
     this.signal.notify();
@@ -256,12 +260,12 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     expectedRevision: ExpectedRevision,
     recordedAt: string,
-  ): AppendResult {
+  ): { result: AppendResult; replayed: boolean } {
     const current = this.statements.streamRevision.get(streamName) ?? undefined;
     const matches = expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision;
     if (!matches) {
       const replayed = this.findIdempotentAppend(streamName, events, expectedRevision);
-      if (replayed) return replayed;
+      if (replayed) return { result: replayed, replayed: true };
       throw new WrongExpectedRevisionError(streamName, expectedRevision, current ?? 'no_stream');
     }
     let revision = current ?? -1;
@@ -280,7 +284,7 @@ export class SqliteEventStore implements EventStore {
       );
       position = BigInt(inserted.lastInsertRowid);
     }
-    return { nextExpectedRevision: revision, position };
+    return { result: { nextExpectedRevision: revision, position }, replayed: false };
   }
 
   /** The hash the next event of the stream chains on; undefined for a new stream. */

@@ -50,9 +50,16 @@ export class StreamHeadCache {
     return head;
   }
 
-  /** After this connection appended to the stream (or tried to). */
+  /** Before this connection appends to the stream: until it knows the outcome, the head is read again. */
   forget(streamName: string): void {
     this.heads.delete(streamName);
+  }
+
+  /** After this connection's own append committed at `head`. */
+  remember(streamName: string, head: StreamHead): void {
+    this.dropIfOthersWrote();
+    if (this.heads.size >= this.maxStreams) this.heads.clear();
+    this.heads.set(streamName, head);
   }
 
   private dropIfOthersWrote(): void {
