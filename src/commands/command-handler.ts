@@ -124,9 +124,10 @@ const toNewEvents = (
 
 /**
  * The command handler of one aggregate (docs/decisions/0018-command-handlers.md). It keeps the folded
- * state of recently used streams, checked against the store on every command by reading only the events
- * after the cached revision, so a command on a long stream costs what one on a short stream costs, and
- * another process appending to the same file or cluster is seen before deciding.
+ * state of recently used streams, checked against the store's stream head on every command (0026), and
+ * reads only the events after the cached revision when the head moved, so a command on a long stream
+ * costs what one on a short stream costs. Another process's append to the same file or cluster is seen
+ * before deciding, or at the latest by the append's expected revision, and the command is decided again.
  */
 export const commandHandlerFor = <
   State,
@@ -171,8 +172,17 @@ export const commandHandlerFor = <
     };
   };
 
-  const load = async (streamName: string): Promise<StreamState<State, View>> => {
+  /**
+   * `byHead`: a cached stream whose head has not moved is used without reading any event. Only for a
+   * decision whose append checks the expected revision: a head cached by the store may miss another
+   * process's append for a moment (decision 0026), which then costs a conflict and a retry, never a
+   * wrong append. Other readers (`load`) read past the cached revision, as before.
+   */
+  const load = async (streamName: string, byHead = false): Promise<StreamState<State, View>> => {
     const cached = cache.get(streamName);
+    if (cached && byHead && (await eventStore.streamHead(streamName))?.revision === cached.version - 1) {
+      return cached;
+    }
     const fresh = await eventStore.readStream(streamName, { fromRevision: cached?.version ?? 0 });
     if (cached && fresh.length === 0) return cached;
     // A gap means the cache cannot be trusted (it never should happen): fold the stream from its start.
@@ -221,7 +231,7 @@ export const commandHandlerFor = <
       const streamName = aggregate.streamName(id);
       const requestKey = requestKeyOf(context);
       for (let attempt = 0; ; attempt++) {
-        const current = await load(streamName);
+        const current = await load(streamName, true);
         const { state, version } = current;
         commandOptions.guard?.(state);
         // A retry whose first attempt was appended but never answered: do not apply it twice.

@@ -48,8 +48,12 @@ export const openInfrastructure = async (config: Config, logger: Logger): Promis
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
   });
   const jobQueue = createJobQueue({ redisUrl: config.REDIS_URL, logger });
-  const eventFile = readStore.volatile ? sqliteEventStoreFile(eventStoreSettings) : undefined;
-  const checkpointFile = eventFile === undefined ? undefined : new SqliteCheckpointFile(eventFile);
+  const checkpointFile =
+    readStore.volatile &&
+    eventStore instanceof SqliteEventStore &&
+    sqliteEventStoreFile(eventStoreSettings) !== undefined
+      ? new SqliteCheckpointFile(eventStore.file.db)
+      : undefined;
   return {
     eventStore,
     readStore,

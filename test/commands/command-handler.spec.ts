@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConcurrencyConflictError,
   PreconditionFailedError,
@@ -9,6 +12,7 @@ import type { CommandContext } from '../../src/commands/command-context';
 import type { PaymentIntentCommand } from '../../src/domain/payment-intent/payment-intent.commands';
 import { paymentIntentFromStream } from '../../src/projections/payment-intents/payment-intent.projection';
 import { createEventStore } from '../../src/infrastructure/event-store/create-event-store';
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -122,15 +126,15 @@ describe('command handler: state kept per stream', () => {
   });
   afterEach(() => store.close());
 
-  it('reads only the events after the revision it holds', async () => {
+  it('reads no event while the stream head is where its own append left it', async () => {
     const handler = commandHandlerFor(counting, paymentIntentAggregate);
     await handler.handle(ID, create(), context());
     await handler.handle(ID, authorize(), context());
     await handler.handle(ID, capture(4_000), context());
     assert.deepEqual(
       reads.map((read) => read.fromRevision),
-      [0, 1, 2],
-      'each command reads on from the revision its own previous append left in the cache',
+      [0],
+      'after the first, each command finds the stream head where its own previous append left it',
     );
     assert.equal(eventsRead, 0, 'a handler does not read back what it appended itself');
     const folded = await commandHandlerFor(store, paymentIntentAggregate).load(ID);
@@ -145,6 +149,41 @@ describe('command handler: state kept per stream', () => {
     await theirs.handle(ID, capture(10_000), context());
     await assert.rejects(ours.handle(ID, capture(1_000), context()), /cannot capture/);
     assert.equal((await ours.load(ID)).state.status, 'captured');
+  });
+
+  it('reads only the events after the revision it holds once the head moved', async () => {
+    const handler = commandHandlerFor(counting, paymentIntentAggregate);
+    await handler.handle(ID, create(), context());
+    await commandHandlerFor(store, paymentIntentAggregate).handle(ID, authorize(), context());
+    await handler.handle(ID, capture(4_000), context());
+    assert.deepEqual(
+      reads.map((read) => read.fromRevision),
+      [0, 1],
+    );
+    assert.equal(eventsRead, 1, 'the other handler’s authorization, and nothing else');
+  });
+
+  it("decides again when another process's append is not in the store's cached head yet", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgepay-handler-'));
+    const file = join(dir, 'events.sqlite');
+    const ourStore = new SqliteEventStore(file, { synchronous: 'NORMAL', otherWritersCheckMs: 60_000 });
+    const theirStore = new SqliteEventStore(file, { synchronous: 'NORMAL' });
+    try {
+      const ours = commandHandlerFor(ourStore, paymentIntentAggregate);
+      await ours.handle(ID, create(), context());
+      await ours.handle(ID, authorize(), context());
+      await commandHandlerFor(theirStore, paymentIntentAggregate).handle(ID, capture(10_000), context());
+      assert.equal((await ourStore.streamHead(STREAM))?.revision, 1, 'the head as cached: stale');
+      await assert.rejects(ours.handle(ID, capture(1_000), context()), /cannot capture/);
+      assert.deepEqual(
+        (await ourStore.readStream(STREAM)).map((event) => event.type),
+        ['PaymentIntentCreated', 'PaymentIntentAuthorized', 'PaymentIntentCaptured'],
+      );
+    } finally {
+      await ourStore.close();
+      await theirStore.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("renders the same document as the projection's fold of the whole stream", async () => {

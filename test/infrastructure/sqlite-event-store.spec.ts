@@ -160,6 +160,38 @@ describe('SqliteEventStore', function () {
     );
   });
 
+  it("answers a stream's head from memory, yet sees what it or another process appended", async () => {
+    const path = join(dir, 'heads.sqlite');
+    const reader = open(path, { otherWritersCheckMs: 0 });
+    const writer = open(path);
+    const watched = new Database(path);
+    try {
+      assert.equal(await reader.streamHead('key-a'), undefined);
+      const first = await writer.appendToStream('key-a', [newEvent()], 'no_stream');
+      assert.deepEqual(await reader.streamHead('key-a'), { revision: 0, position: first.position });
+      const own = await reader.appendToStream('key-a', [newEvent()], 0);
+      assert.deepEqual(await reader.streamHead('key-a'), { revision: 1, position: own.position });
+      const third = await writer.appendToStream('key-a', [newEvent()], 1);
+      assert.deepEqual(await reader.streamHead('key-a'), { revision: 2, position: third.position });
+      // Any commit by another connection counts, even one no event store would make.
+      watched.prepare("DELETE FROM events WHERE stream_name = 'key-a' AND revision = 2").run();
+      assert.deepEqual(await reader.streamHead('key-a'), { revision: 1, position: own.position });
+    } finally {
+      watched.close();
+    }
+  });
+
+  it("sees another process's append within its check interval (20 ms by default)", async () => {
+    const path = join(dir, 'heads-delay.sqlite');
+    const reader = open(path);
+    const writer = open(path);
+    await writer.appendToStream('key-b', [newEvent()], 'no_stream');
+    assert.equal((await reader.streamHead('key-b'))?.revision, 0);
+    await writer.appendToStream('key-b', [newEvent()], 0);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal((await reader.streamHead('key-b'))?.revision, 1);
+  });
+
   it('wakes live subscriptions on its own appends, also during a delivery, without waiting for the poll', async () => {
     const store = open(':memory:', { pollIntervalMs: 600_000 });
     const delivered: RecordedEvent[] = [];

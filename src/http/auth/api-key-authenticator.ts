@@ -20,9 +20,10 @@ export interface ApiKeyAuthenticatorDeps {
    */
   catchUp: () => Promise<void>;
   /**
-   * Reads the key's own stream before trusting an active record, so a revocation written by another
-   * process counts at once. Worth it where a stream read is a local SQLite lookup (the embedded default);
-   * with a networked store the CLI waits for the projector instead (docs/decisions/0013).
+   * Looks at the key's own stream head before trusting an active record, so a revocation written by another
+   * process counts without waiting for the projector: at once before decision 0026, now within the SQLite
+   * store's head cache interval (OTHER_WRITERS_CHECK_MS). Worth it where the head is a local lookup (the
+   * embedded default); with a networked store the CLI waits for the projector instead (decision 0013).
    */
   confirmFromStream: boolean;
 }

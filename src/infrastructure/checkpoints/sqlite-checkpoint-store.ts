@@ -19,23 +19,33 @@ interface Row {
  */
 export class SqliteCheckpointFile {
   private readonly db: Database.Database;
+  private readonly ownsConnection: boolean;
   private readonly select: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement<[string, string, string]>;
   private readonly remove: Database.Statement<[string]>;
 
-  /** `path` is a file name, or `:memory:`. */
-  constructor(path: string) {
-    this.db = new Database(path, { timeout: 5000 });
+  /**
+   * `path` is a file name, or `:memory:`; or the event store's own connection, so that saving a checkpoint
+   * is not a commit by another connection (which would drop that store's cached stream heads).
+   */
+  constructor(pathOrConnection: string | Database.Database) {
+    this.ownsConnection = typeof pathOrConnection === 'string';
+    this.db =
+      typeof pathOrConnection === 'string'
+        ? new Database(pathOrConnection, { timeout: 5000 })
+        : pathOrConnection;
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      if (this.ownsConnection) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+      }
       this.db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
         name TEXT PRIMARY KEY,
         position TEXT NOT NULL,
         projections TEXT NOT NULL
       ) WITHOUT ROWID`);
     } catch (error) {
-      this.db.close();
+      if (this.ownsConnection) this.db.close();
       throw error;
     }
     this.select = this.db.prepare('SELECT position, projections FROM checkpoints WHERE name = ?');
@@ -65,6 +75,6 @@ export class SqliteCheckpointFile {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.ownsConnection && this.db.open) this.db.close();
   }
 }

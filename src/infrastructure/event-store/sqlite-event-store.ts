@@ -16,6 +16,7 @@ import {
 } from './event-store';
 import { chainEvents, headHashOf } from './hash-chain';
 import { AppendSignal, PollingSubscription } from './polling-subscription';
+import { StreamHeadCache } from './stream-head-cache';
 import { assertAppendable } from './validate-append';
 
 export interface SqliteEventStoreOptions extends SqliteFileOptions {
@@ -24,6 +25,11 @@ export interface SqliteEventStoreOptions extends SqliteFileOptions {
   /** Events read per query while a subscription catches up. */
   pageSize?: number;
   clock?: Clock;
+  /**
+   * At most how long `streamHead` may miss a commit of another process (default OTHER_WRITERS_CHECK_MS);
+   * this process's own appends count at once.
+   */
+  otherWritersCheckMs?: number;
 }
 
 const SCHEMA = `
@@ -123,6 +129,7 @@ const prepareStatements = (db: Database.Database) => {
       .pluck(),
     headPosition: db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(),
     ping: db.prepare('SELECT 1'),
+    writesByOthers: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 };
 
@@ -143,6 +150,7 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: Clock;
   private readonly statements: Statements;
   private readonly appendTransaction: Database.Transaction<SqliteEventStore['appendInTransaction']>;
+  private readonly heads: StreamHeadCache;
   private closed = false;
 
   /** `path` is a file name, or `:memory:` for a private in-memory store. */
@@ -160,6 +168,11 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+    const writesByOthers = this.statements.writesByOthers;
+    this.heads = new StreamHeadCache({
+      writesByOthers: () => writesByOthers.get() as number,
+      ...(options.otherWritersCheckMs === undefined ? {} : { checkEveryMs: options.otherWritersCheckMs }),
+    });
   }
 
   async appendToStream(
@@ -171,8 +184,14 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     const recordedAt = this.clock.now().toISOString();
     let result: AppendResult;
+    this.heads.forget(streamName);
     try {
-      result = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
+      const appended = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
+      result = appended.result;
+      // A replayed append answers with where those events were stored, which need not be the head.
+      if (!appended.replayed) {
+        this.heads.remember(streamName, { revision: result.nextExpectedRevision, position: result.position });
+      }
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Error(`stream ${streamName}: an event id being appended is already stored`, {
@@ -193,8 +212,10 @@ export class SqliteEventStore implements EventStore {
 
   async streamHead(streamName: string): Promise<StreamHead | undefined> {
     this.assertOpen();
-    const head = this.statements.streamHead.get(streamName);
-    return head && { revision: Number(head.revision), position: head.position };
+    return this.heads.headOf(streamName, () => {
+      const head = this.statements.streamHead.get(streamName);
+      return head && { revision: Number(head.revision), position: head.position };
+    });
   }
 
   async readAll(options: { fromPosition?: GlobalPosition; limit?: number } = {}): Promise<RecordedEvent[]> {
@@ -239,12 +260,12 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     expectedRevision: ExpectedRevision,
     recordedAt: string,
-  ): AppendResult {
+  ): { result: AppendResult; replayed: boolean } {
     const current = this.statements.streamRevision.get(streamName) ?? undefined;
     const matches = expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision;
     if (!matches) {
       const replayed = this.findIdempotentAppend(streamName, events, expectedRevision);
-      if (replayed) return replayed;
+      if (replayed) return { result: replayed, replayed: true };
       throw new WrongExpectedRevisionError(streamName, expectedRevision, current ?? 'no_stream');
     }
     let revision = current ?? -1;
@@ -263,7 +284,7 @@ export class SqliteEventStore implements EventStore {
       );
       position = BigInt(inserted.lastInsertRowid);
     }
-    return { nextExpectedRevision: revision, position };
+    return { result: { nextExpectedRevision: revision, position }, replayed: false };
   }
 
   /** The hash the next event of the stream chains on; undefined for a new stream. */
