@@ -8,6 +8,7 @@ import { ManualClock, systemClock, type Clock } from '../../src/infrastructure/c
 import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { silentLogger } from '../../src/infrastructure/logging/logger';
+import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
@@ -49,6 +50,8 @@ export const startTestGateway = async (
     clock?: Clock;
     /** The randomness of attestation challenges (see GatewayOptions). */
     attestationChallengeBytes?: (size: number) => Uint8Array;
+    /** CPMS adapters by type (see GatewayOptions.stationAdapterFactories). */
+    stationAdapterFactories?: StationAdapterFactories;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -72,6 +75,7 @@ export const startTestGateway = async (
     ...(options.attestationChallengeBytes
       ? { attestationChallengeBytes: options.attestationChallengeBytes }
       : {}),
+    ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

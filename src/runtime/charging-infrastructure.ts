@@ -1,0 +1,111 @@
+import type { Router } from 'express';
+import type { ChargeService } from '../commands/charges/charge.service';
+import { connectorStatusService } from '../commands/charging-infrastructure/connector-status.service';
+import { stationAdapterConfigService } from '../commands/charging-infrastructure/station-adapter-config.service';
+import { stationMappingService } from '../commands/charging-infrastructure/station-mapping.service';
+import type { ReadSide } from '../http/read-your-writes';
+import { chargingInfrastructureRoutes } from '../http/routes/charging-infrastructure.routes';
+import type { HealthCheck } from '../http/routes/health.routes';
+import { stationMappingRoutes } from '../http/routes/station-mappings.routes';
+import type { Clock } from '../infrastructure/clock';
+import type { Config } from '../infrastructure/config';
+import type { EventStore } from '../infrastructure/event-store/event-store';
+import type { Logger } from '../infrastructure/logging/logger';
+import type { ReadStore } from '../infrastructure/read-store/read-store';
+import type { CpmsAdapter } from '../integrations/cpms/cpms-adapter';
+import { STATION_ADAPTER_TYPES } from '../integrations/cpms/station-adapter';
+import {
+  stationAdapterRegistry,
+  type StationAdapterFactories,
+} from '../integrations/cpms/station-adapter-registry';
+import { stationRoutingCpms } from '../integrations/cpms/station-routing-cpms';
+import { createSecretBox } from '../webhooks/secret-box';
+import { startConnectorStatusPoller } from '../workers/charging-infrastructure/connector-status-poller';
+import { observationSink } from '../workers/charging-infrastructure/observation-sink';
+
+export interface ChargingInfrastructureDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  eventStore: EventStore;
+  readStore: ReadStore;
+  factories: StationAdapterFactories;
+  /** Session observations become charge status reports (late-bound: the charges are built after this). */
+  charges: Pick<ChargeService, 'reportCpmsStatus'>;
+}
+
+/** The charging infrastructure group's part of the composition: mappings, connectors, adapters. */
+export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) => {
+  const { config, logger, clock, eventStore, readStore } = deps;
+  const mappings = stationMappingService({ eventStore, clock });
+  const configs = stationAdapterConfigService({
+    eventStore,
+    clock,
+    secretBox: createSecretBox(config.WEBHOOK_SECRET_ENCRYPTION_KEY),
+  });
+  const sink = observationSink({
+    readStore,
+    connectorStatuses: connectorStatusService({ eventStore, clock }),
+    charges: deps.charges,
+    logger,
+  });
+  const registry = stationAdapterRegistry({
+    factories: deps.factories,
+    loadSettings: configs.liveSettings,
+    adapterDeps: { now: () => clock.now(), sink },
+    logger,
+  });
+
+  return {
+    mappings,
+    configs,
+    sink,
+    registry,
+
+    /** The charges' CPMS port: mapped stations through their adapters, the rest through `fallback`. */
+    routeCpms: (fallback: CpmsAdapter): CpmsAdapter =>
+      stationRoutingCpms({ fallback, routeOf: mappings.routeOf, lookup: registry.lookup }),
+
+    /** For the Longship webhook receiver: the header secret of the live Longship configuration. */
+    longshipWebhookSecret: (): string | undefined => {
+      const settings = registry.currentSettings('longship');
+      return settings?.adapterType === 'longship' ? settings.credentials.webhookSecret : undefined;
+    },
+
+    routers: (read: ReadSide): Router[] => [
+      stationMappingRoutes({ ...read, service: mappings, lookup: registry.lookup }),
+      chargingInfrastructureRoutes({ ...read, configs, health: registry.health }),
+    ],
+
+    /** One informational check per configured adapter in /health/detailed: fails when it is down. */
+    healthChecks: (): HealthCheck[] =>
+      STATION_ADAPTER_TYPES.map((adapterType) => ({
+        name: `cpmsAdapter:${adapterType}`,
+        componentType: 'component',
+        informational: true,
+        check: async () => {
+          const found = await registry.lookup(adapterType);
+          if (found.kind !== 'ready') return;
+          const health = found.adapter.health();
+          if (health.state !== 'up')
+            throw new Error(
+              `${adapterType} ${health.state}${health.lastError ? `: ${health.lastError.code}` : ''}`,
+            );
+        },
+      })),
+
+    /** The worker role's part: polling connector statuses of the adapters that ask for it. */
+    startWorker: () =>
+      startConnectorStatusPoller({
+        readStore,
+        lookup: registry.lookup,
+        sink,
+        logger,
+        tickMs: config.CPMS_CONNECTOR_POLL_TICK_MS,
+      }),
+
+    close: () => registry.close(),
+  };
+};
+
+export type ChargingInfrastructure = ReturnType<typeof chargingInfrastructureRuntime>;

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { FakeStationCpms } from '../support/fake-station-adapter';
+import { startTestGateway, type TestGateway } from '../support/test-gateway';
+
+export const INFRA_SCOPES = ['infrastructure:read', 'infrastructure:write'];
+export const MAPPINGS = '/v1/charging-infrastructure/mappings';
+export const CONFIG = '/v1/charging-infrastructure/config';
+
+export const LONGSHIP_SECRETS = {
+  tenantKey: 'tenant-key-SECRET-9f8e7d6c',
+  applicationKey: 'application-key-SECRET-5b4a3c2d',
+  webhookSecret: 'webhook-secret-SECRET-1a2b3c4d',
+};
+
+export const mappingBody = (stationId: string, overrides: Record<string, unknown> = {}) => ({
+  stationId,
+  adapterType: 'longship',
+  chargePointId: `CP-${stationId}`,
+  connectors: [
+    { connectorId: '1', connectorNumber: 1 },
+    { connectorId: '2', connectorNumber: 2, evseUid: `TR*EDG*${stationId}*2` },
+  ],
+  ...overrides,
+});
+
+export interface InfraHarness {
+  api: TestGateway;
+  cpms: FakeStationCpms;
+  key: string;
+  admin: string;
+  createMapping(body: unknown, key?: string): Promise<any>;
+  configureLongship(extra?: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** A gateway whose Longship and Corpay adapters are one in-memory fake CPMS. */
+export const startInfraHarness = async (env: Record<string, string> = {}): Promise<InfraHarness> => {
+  const cpms = new FakeStationCpms();
+  const api = await startTestGateway({
+    env: { CPMS_CONNECTOR_POLL_TICK_MS: '50', ...env },
+    stationAdapterFactories: { longship: cpms.factory, corpay: cpms.factory },
+  });
+  const key = await api.issueKey({ scopes: INFRA_SCOPES });
+  const admin = await api.issueKey({ scopes: ['admin'] });
+  return {
+    api,
+    cpms,
+    key,
+    admin,
+    async createMapping(body, withKey = key) {
+      const response = await api.request('POST', MAPPINGS, { key: withKey, body });
+      assert.equal(response.status, 201, JSON.stringify(response.body));
+      return response.body;
+    },
+    async configureLongship(extra = {}) {
+      const response = await api.request('PATCH', `${CONFIG}/longship`, {
+        key: admin,
+        body: { baseUrl: 'http://127.0.0.1:9/longship', credentials: LONGSHIP_SECRETS, ...extra },
+      });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      return response.body;
+    },
+    close: () => api.close(),
+  };
+};
