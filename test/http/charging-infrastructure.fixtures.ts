@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { FakeStationCpms } from '../support/fake-station-adapter';
+import { recordingLogger } from '../support/recording-logger';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 export const INFRA_SCOPES = ['infrastructure:read', 'infrastructure:write'];
@@ -26,6 +27,8 @@ export const mappingBody = (stationId: string, overrides: Record<string, unknown
 export interface InfraHarness {
   api: TestGateway;
   cpms: FakeStationCpms;
+  /** Every line the gateway logged (debug and up). */
+  logLines: string[];
   key: string;
   admin: string;
   createMapping(body: unknown, key?: string): Promise<any>;
@@ -36,7 +39,9 @@ export interface InfraHarness {
 /** A gateway whose Longship and Corpay adapters are one in-memory fake CPMS. */
 export const startInfraHarness = async (env: Record<string, string> = {}): Promise<InfraHarness> => {
   const cpms = new FakeStationCpms();
+  const { logger, lines } = recordingLogger();
   const api = await startTestGateway({
+    logger,
     env: { CPMS_CONNECTOR_POLL_TICK_MS: '50', ...env },
     stationAdapterFactories: { longship: cpms.factory, corpay: cpms.factory },
   });
@@ -45,6 +50,7 @@ export const startInfraHarness = async (env: Record<string, string> = {}): Promi
   return {
     api,
     cpms,
+    logLines: lines,
     key,
     admin,
     async createMapping(body, withKey = key) {

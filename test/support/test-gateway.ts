@@ -7,7 +7,7 @@ import { signDevelopmentToken } from '../../src/http/auth/development-token';
 import { ManualClock, systemClock, type Clock } from '../../src/infrastructure/clock';
 import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
-import { silentLogger } from '../../src/infrastructure/logging/logger';
+import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
 import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
 
@@ -52,6 +52,8 @@ export const startTestGateway = async (
     attestationChallengeBytes?: (size: number) => Uint8Array;
     /** CPMS adapters by type (see GatewayOptions.stationAdapterFactories). */
     stationAdapterFactories?: StationAdapterFactories;
+    /** Silent unless given (tests that scan log lines record them). */
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -68,7 +70,7 @@ export const startTestGateway = async (
   });
   const gateway = await startGateway({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     roles: ['api', 'projector', 'worker'],
     clock,
     validateResponses: true,
