@@ -13,7 +13,11 @@ import type { EventStore } from '../infrastructure/event-store/event-store';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { ReadStore } from '../infrastructure/read-store/read-store';
 import type { CpmsAdapter } from '../integrations/cpms/cpms-adapter';
-import { STATION_ADAPTER_TYPES } from '../integrations/cpms/station-adapter';
+import {
+  STATION_ADAPTER_TYPES,
+  type StationAdapterSettings,
+  type StationAdapterType,
+} from '../integrations/cpms/station-adapter';
 import {
   stationAdapterRegistry,
   type StationAdapterFactories,
@@ -22,6 +26,8 @@ import { stationRoutingCpms } from '../integrations/cpms/station-routing-cpms';
 import { createSecretBox } from '../webhooks/secret-box';
 import { startConnectorStatusPoller } from '../workers/charging-infrastructure/connector-status-poller';
 import { observationSink } from '../workers/charging-infrastructure/observation-sink';
+import { runPeriodically } from '../workers/run-periodically';
+import type { StationWebhookReceiver } from './station-adapter-factories';
 
 export interface ChargingInfrastructureDeps {
   config: Config;
@@ -30,6 +36,7 @@ export interface ChargingInfrastructureDeps {
   eventStore: EventStore;
   readStore: ReadStore;
   factories: StationAdapterFactories;
+  webhookReceivers: readonly StationWebhookReceiver[];
   /** Session observations become charge status reports (late-bound: the charges are built after this). */
   charges: Pick<ChargeService, 'reportCpmsStatus'>;
 }
@@ -66,10 +73,33 @@ export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) 
     routeCpms: (fallback: CpmsAdapter): CpmsAdapter =>
       stationRoutingCpms({ fallback, routeOf: mappings.routeOf, lookup: registry.lookup }),
 
-    /** For the Longship webhook receiver: the header secret of the live Longship configuration. */
-    longshipWebhookSecret: (): string | undefined => {
-      const settings = registry.currentSettings('longship');
-      return settings?.adapterType === 'longship' ? settings.credentials.webhookSecret : undefined;
+    /**
+     * The CPMS webhook receivers, and the refresh of the settings they check callers against: read from
+     * the configuration stream every tick (not from an adapter, which an API-only process never builds),
+     * so a secret changed through the API, here or in another process, is in force within a tick.
+     */
+    startReceivers: () => {
+      const receiverSettings = new Map<StationAdapterType, StationAdapterSettings>();
+      const refresh = runPeriodically(
+        'CPMS receiver settings refresh',
+        config.CPMS_CONNECTOR_POLL_TICK_MS,
+        logger,
+        async () => {
+          for (const adapterType of STATION_ADAPTER_TYPES) {
+            const live = await configs.liveSettings(adapterType);
+            if (live) receiverSettings.set(adapterType, live.settings);
+            else receiverSettings.delete(adapterType);
+          }
+        },
+      );
+      const longshipWebhookSecret = (): string | undefined => {
+        const settings = receiverSettings.get('longship');
+        return settings?.adapterType === 'longship' ? settings.credentials.webhookSecret : undefined;
+      };
+      return {
+        routers: deps.webhookReceivers.map((receiver) => receiver({ sink, longshipWebhookSecret, logger })),
+        close: () => refresh.close(),
+      };
     },
 
     routers: (read: ReadSide): Router[] => [

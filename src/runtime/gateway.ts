@@ -31,7 +31,11 @@ import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulato
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
 import type { StationAdapterFactories } from '../integrations/cpms/station-adapter-registry';
 import { chargingInfrastructureRuntime } from './charging-infrastructure';
-import { STATION_ADAPTER_FACTORIES } from './station-adapter-factories';
+import {
+  STATION_ADAPTER_FACTORIES,
+  STATION_WEBHOOK_RECEIVERS,
+  type StationWebhookReceiver,
+} from './station-adapter-factories';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -63,6 +67,8 @@ export interface GatewayOptions {
   chargeHooks?: ChargeProcessHooks;
   /** The CPMS adapters by type (STATION_ADAPTER_FACTORIES unless given; tests give fakes). */
   stationAdapterFactories?: StationAdapterFactories;
+  /** The CPMS webhook receivers (STATION_WEBHOOK_RECEIVERS unless given). */
+  stationWebhookReceivers?: readonly StationWebhookReceiver[];
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -151,6 +157,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     eventStore,
     readStore,
     factories: options.stationAdapterFactories ?? STATION_ADAPTER_FACTORIES,
+    webhookReceivers: options.stationWebhookReceivers ?? STATION_WEBHOOK_RECEIVERS,
     charges: { reportCpmsStatus: (...args) => charging.charges.reportCpmsStatus(...args) },
   });
   closers.push(() => infrastructureGroup.close());
@@ -268,7 +275,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     });
     closers.push(() => purge.close());
     const jwt = await jwtVerifierFor(config, clock);
+    const cpmsReceivers = infrastructureGroup.startReceivers();
+    closers.push(() => cpmsReceivers.close());
     const app = createApp({
+      partnerRouters: cpmsReceivers.routers,
       logger,
       metrics,
       clock,

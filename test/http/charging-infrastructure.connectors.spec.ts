@@ -3,6 +3,8 @@ import type { ConnectorStatusObservation } from '../../src/integrations/cpms/sta
 import { eventually } from '../support/eventually';
 import {
   CONFIG,
+  FAKE_RECEIVER_PATH,
+  LONGSHIP_SECRETS,
   mappingBody,
   startInfraHarness,
   type InfraHarness,
@@ -118,6 +120,28 @@ describe('HTTP: connector statuses from pushes and polling', function () {
     assert.equal(new Set([...first.data, ...rest.data].map((c: any) => c.id)).size, 4);
 
     await h.api.request('PATCH', `${CONFIG}/longship`, { key: h.admin, body: { pollIntervalMs: 0 } });
+  });
+
+  it('takes pushes at a partner route, authenticated by the live secret of the adapter, not an API key', async () => {
+    const push = (secret: string, status: string) =>
+      fetch(`${h.api.url}${FAKE_RECEIVER_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+        body: JSON.stringify(observation('CP-CON-B', 1, status as 'Charging', '2026-11-27T08:05:00.000Z')),
+      });
+    assert.equal((await push('wrong', 'Charging')).status, 401);
+    assert.equal((await push(LONGSHIP_SECRETS.webhookSecret, 'Charging')).status, 202);
+    await eventually(async () =>
+      assert.equal((await list('?stationId=CON-B&status=Charging')).data.length, 1),
+    );
+    await h.api.request('PATCH', `${CONFIG}/longship`, {
+      key: h.admin,
+      body: { credentials: { webhookSecret: 'rotated-webhook-secret' } },
+    });
+    await eventually(async () =>
+      assert.equal((await push(LONGSHIP_SECRETS.webhookSecret, 'Charging')).status, 401),
+    );
+    assert.equal((await push('rotated-webhook-secret', 'Charging')).status, 202);
   });
 
   it('shows a merchant only its own connectors', async () => {

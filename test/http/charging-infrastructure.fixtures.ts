@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import express, { Router } from 'express';
+import type { StationWebhookReceiver } from '../../src/runtime/station-adapter-factories';
 import { FakeStationCpms } from '../support/fake-station-adapter';
 import { recordingLogger } from '../support/recording-logger';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -24,6 +26,20 @@ export const mappingBody = (stationId: string, overrides: Record<string, unknown
   ...overrides,
 });
 
+export const FAKE_RECEIVER_PATH = '/partners/fake-longship/webhooks';
+
+/** A stand-in for the Longship receiver: checks the live header secret, hands the body to the sink. */
+const fakeLongshipReceiver: StationWebhookReceiver = ({ sink, longshipWebhookSecret }) => {
+  const router = Router();
+  router.post(FAKE_RECEIVER_PATH, express.json(), async (req, res) => {
+    const secret = longshipWebhookSecret();
+    if (!secret || req.get('x-webhook-secret') !== secret) return void res.status(401).end();
+    await sink.connectorStatus(req.body);
+    res.status(202).end();
+  });
+  return router;
+};
+
 export interface InfraHarness {
   api: TestGateway;
   cpms: FakeStationCpms;
@@ -42,6 +58,7 @@ export const startInfraHarness = async (env: Record<string, string> = {}): Promi
   const { logger, lines } = recordingLogger();
   const api = await startTestGateway({
     logger,
+    stationWebhookReceivers: [fakeLongshipReceiver],
     env: { CPMS_CONNECTOR_POLL_TICK_MS: '50', ...env },
     stationAdapterFactories: { longship: cpms.factory, corpay: cpms.factory },
   });

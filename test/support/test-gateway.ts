@@ -10,6 +10,7 @@ import type { RecordedEvent } from '../../src/infrastructure/event-store/event-s
 import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
 import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
+import type { StationWebhookReceiver } from '../../src/runtime/station-adapter-factories';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -52,6 +53,7 @@ export const startTestGateway = async (
     attestationChallengeBytes?: (size: number) => Uint8Array;
     /** CPMS adapters by type (see GatewayOptions.stationAdapterFactories). */
     stationAdapterFactories?: StationAdapterFactories;
+    stationWebhookReceivers?: readonly StationWebhookReceiver[];
     /** Silent unless given (tests that scan log lines record them). */
     logger?: Logger;
   } = {},
@@ -78,6 +80,7 @@ export const startTestGateway = async (
       ? { attestationChallengeBytes: options.attestationChallengeBytes }
       : {}),
     ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
+    ...(options.stationWebhookReceivers ? { stationWebhookReceivers: options.stationWebhookReceivers } : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

@@ -100,10 +100,6 @@ export const stationAdapterRegistry = (deps: StationAdapterRegistryDeps) => {
   return {
     lookup,
 
-    /** The settings of the adapter last built for this type (what a synchronous caller such as a webhook receiver can read). */
-    currentSettings: (adapterType: StationAdapterType): StationAdapterSettings | undefined =>
-      live.get(adapterType)?.settings,
-
     async health(): Promise<AdapterHealthEntry[]> {
       const entries: AdapterHealthEntry[] = [];
       for (const adapterType of STATION_ADAPTER_TYPES) {
