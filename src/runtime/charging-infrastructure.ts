@@ -115,7 +115,9 @@ export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) 
         informational: true,
         check: async () => {
           const found = await registry.lookup(adapterType);
-          if (found.kind !== 'ready') return;
+          if (found.kind === 'not_configured') return;
+          if (found.kind === 'unavailable')
+            throw new Error(`${adapterType} is configured but this gateway has no adapter for it`);
           const health = found.adapter.health();
           if (health.state !== 'up')
             throw new Error(

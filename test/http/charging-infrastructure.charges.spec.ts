@@ -98,9 +98,35 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
         connectorId: 'A',
       });
       const failed = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
-      assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
+      assert.deepEqual(
+        [failed.status, failed.failure.reason, failed.failure.message, failed.settlement.outcome],
+        ['failed', 'cpms_refused', 'the CPMS refused the start: connector_busy', 'voided'],
+      );
       assert.equal(cpms.callsOf('start', started.id).length, 1);
       assert.deepEqual(types(await h.intentEvents(intentId)).at(-1), 'PaymentIntentVoided');
+    } finally {
+      cpms.startAnswer = 'accept';
+    }
+  });
+
+  it('retries a start the CPMS cannot answer, then fails it at the start timeout and voids the intent', async () => {
+    cpms.startAnswer = 'unavailable';
+    try {
+      const intentId = await h.authorizedIntent(20_000);
+      const started = await h.start({
+        paymentIntentId: intentId,
+        tariffId: 'standard',
+        stationId: 'MAP-REFUSING',
+        connectorId: 'A',
+      });
+      await eventually(async () => assert.ok(cpms.callsOf('start', started.id).length >= 2, 'retried'));
+      h.clock.advance(121_000);
+      const failed = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
+      assert.deepEqual(
+        [failed.status, failed.failure.reason, failed.settlement.outcome],
+        ['failed', 'start_timeout', 'voided'],
+      );
+      assert.equal(types(await h.intentEvents(intentId)).at(-1), 'PaymentIntentVoided');
     } finally {
       cpms.startAnswer = 'accept';
     }
