@@ -41,7 +41,12 @@ describe('HTTP: connector statuses from pushes and polling', function () {
     // The registry builds the adapter on first use; the sink is what it hands the adapter.
     await eventually(async () => assert.ok(h.cpms.sink, 'the adapter was built (the poller looks it up)'));
   });
-  after(() => h.close());
+  after(async () => {
+    await h.close();
+    const logged = h.logLines.join('\n');
+    for (const secret of [...Object.values(LONGSHIP_SECRETS), 'rotated-webhook-secret'])
+      assert.ok(!logged.includes(secret), 'no webhook secret in any log line');
+  });
 
   const list = async (query = '') => {
     const response = await h.api.request('GET', `${CONNECTORS}${query}`, { key: h.key });
