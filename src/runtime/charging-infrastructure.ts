@@ -44,7 +44,8 @@ export interface ChargingInfrastructureDeps {
 /** The charging infrastructure group's part of the composition: mappings, connectors, adapters. */
 export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) => {
   const { config, logger, clock, eventStore, readStore } = deps;
-  const mappings = stationMappingService({ eventStore, clock });
+  const connectorStatuses = connectorStatusService({ eventStore, clock });
+  const mappings = stationMappingService({ eventStore, clock, connectorStatuses });
   const configs = stationAdapterConfigService({
     eventStore,
     clock,
@@ -52,7 +53,7 @@ export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) 
   });
   const sink = observationSink({
     readStore,
-    connectorStatuses: connectorStatusService({ eventStore, clock }),
+    connectorStatuses,
     charges: deps.charges,
     logger,
   });

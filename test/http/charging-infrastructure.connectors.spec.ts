@@ -149,6 +149,42 @@ describe('HTTP: connector statuses from pushes and polling', function () {
     assert.equal((await push('rotated-webhook-secret', 'Charging')).status, 202);
   });
 
+  it('drops the connectors a mapping no longer names from the list and the summary', async () => {
+    const mappings = (await h.api.request('GET', '/v1/charging-infrastructure/mappings', { key: h.key })).body
+      .data;
+    const byStation = (stationId: string) => mappings.find((m: any) => m.stationId === stationId);
+    const narrowed = await h.api.request(
+      'PATCH',
+      `/v1/charging-infrastructure/mappings/${byStation('CON-A').id}`,
+      {
+        key: h.key,
+        body: { connectors: [{ connectorId: '1', connectorNumber: 1 }] },
+      },
+    );
+    assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
+    const deleted = await h.api.request(
+      'DELETE',
+      `/v1/charging-infrastructure/mappings/${byStation('CON-B').id}`,
+      {
+        key: h.key,
+      },
+    );
+    assert.equal(deleted.status, 204);
+    await eventually(async () =>
+      assert.deepEqual(
+        (await list()).data.map((c: any) => [c.stationId, c.connectorNumber]),
+        [['CON-A', 1]],
+      ),
+    );
+    const summary = await h.api.request('GET', SUMMARY, { key: h.key });
+    assert.deepEqual(
+      [summary.body.total, summary.body.byStation.map((s: any) => s.stationId)],
+      [1, ['CON-A']],
+    );
+    const retired = (await h.api.allEvents()).filter((event) => event.type === 'ConnectorStatusRetired');
+    assert.equal(retired.length, 3);
+  });
+
   it('shows a merchant only its own connectors', async () => {
     const other = await h.api.issueKey({ merchantId: 'mer_elsewhere', scopes: ['infrastructure:read'] });
     const theirs = await h.api.request('GET', CONNECTORS, { key: other });

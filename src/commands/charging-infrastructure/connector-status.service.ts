@@ -49,6 +49,20 @@ export const connectorStatusService = (deps: ConnectorStatusServiceDeps) => {
       );
       return result.appended.length > 0;
     },
+
+    /** Takes a connector the mapping no longer names out of the lists; nothing when it has no status. */
+    async retire(
+      connector: { merchantId: string; adapterType: string; chargePointId: string; connectorNumber: number },
+      context: CommandContext,
+    ): Promise<void> {
+      const id = connectorStatusIdFor(
+        connector.merchantId,
+        connector.adapterType,
+        connector.chargePointId,
+        connector.connectorNumber,
+      );
+      await handler.handle(id, { type: 'RetireConnector', now: deps.clock.now().toISOString() }, context);
+    },
   };
 };
 

@@ -18,10 +18,12 @@ import { evolveStationMappingDocument } from '../../projections/charging-infrast
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
 import { commandHandlerFor, type CommandResult } from '../command-handler';
+import type { ConnectorStatusService } from './connector-status.service';
 
 export interface StationMappingServiceDeps {
   eventStore: EventStore;
   clock: Clock;
+  connectorStatuses: Pick<ConnectorStatusService, 'retire'>;
 }
 
 /**
@@ -71,6 +73,22 @@ const normalizeConnectors = (
 
 type Result = CommandResult<StationMappingState, StationMappingDocument>;
 
+/** The CPMS connectors a mapping state names, each as the key of its connector status stream. */
+const cpmsConnectorsOf = (state: StationMappingState) =>
+  state.status !== 'active'
+    ? []
+    : state.definition.connectors.map(({ connectorNumber }) => ({
+        merchantId: state.merchantId,
+        adapterType: state.definition.adapterType,
+        chargePointId: state.definition.chargePointId,
+        connectorNumber,
+      }));
+
+const sameConnector = (a: ReturnType<typeof cpmsConnectorsOf>[number], b: typeof a) =>
+  a.adapterType === b.adapterType &&
+  a.chargePointId === b.chargePointId &&
+  a.connectorNumber === b.connectorNumber;
+
 export const stationMappingService = (deps: StationMappingServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
   const handler = commandHandlerFor(deps.eventStore, stationMappingAggregate);
@@ -81,6 +99,34 @@ export const stationMappingService = (deps: StationMappingServiceDeps) => {
   };
   const ifMatch = (expectedVersion: number | undefined) =>
     expectedVersion === undefined ? {} : { expectedVersion };
+
+  /**
+   * Runs a change and then retires the statuses of the connectors it unmapped, so lists and summaries
+   * show only mapped connectors. The state the decision was made on is the one the guard saw last (a
+   * lost race loads and guards again). A crash between the two leaves a stale status listed until the
+   * next change of that mapping; it never affects a charge.
+   */
+  const changeAndRetire = async (
+    id: string,
+    command: StationMappingCommand,
+    scope: AccessScope,
+    context: CommandContext,
+    expectedVersion: number | undefined,
+  ): Promise<Result> => {
+    let decidedOn = { status: 'empty' } as StationMappingState;
+    const guard = (state: StationMappingState) => {
+      ownedBy(scope)(state);
+      decidedOn = state;
+    };
+    const result = await handler.handle(id, command, context, { guard, ...ifMatch(expectedVersion) });
+    if (result.appended.length === 0) return result;
+    const kept = cpmsConnectorsOf(result.state);
+    for (const connector of cpmsConnectorsOf(decidedOn)) {
+      if (!kept.some((other) => sameConnector(connector, other)))
+        await deps.connectorStatuses.retire(connector, context);
+    }
+    return result;
+  };
 
   return {
     create(body: unknown, scope: AccessScope, context: CommandContext): Promise<Result> {
@@ -109,17 +155,23 @@ export const stationMappingService = (deps: StationMappingServiceDeps) => {
         ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
         ...(connectors ? { connectors: normalizeConnectors(connectors) } : {}),
       };
-      return handler.handle(id, { type: 'UpdateStationMapping', now: now(), changes }, context, {
-        guard: ownedBy(scope),
-        ...ifMatch(expectedVersion),
-      });
+      return changeAndRetire(
+        id,
+        { type: 'UpdateStationMapping', now: now(), changes },
+        scope,
+        context,
+        expectedVersion,
+      );
     },
 
     delete(id: string, scope: AccessScope, context: CommandContext, expectedVersion?: number) {
-      return handler.handle(id, { type: 'DeleteStationMapping', now: now() }, context, {
-        guard: ownedBy(scope),
-        ...ifMatch(expectedVersion),
-      });
+      return changeAndRetire(
+        id,
+        { type: 'DeleteStationMapping', now: now() },
+        scope,
+        context,
+        expectedVersion,
+      );
     },
 
     /** The merchant's active mapping, from its stream. */

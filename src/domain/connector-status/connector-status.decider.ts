@@ -10,25 +10,43 @@ export interface RecordConnectorStatus {
   };
 }
 
+/** The mapping no longer names this connector. */
+export interface RetireConnector {
+  type: 'RetireConnector';
+  now: string;
+}
+
+export type ConnectorStatusCommand = RecordConnectorStatus | RetireConnector;
+
 export type ConnectorStatusState =
   { status: 'unknown' } | { status: 'known'; latest: ConnectorStatusChangedData };
 
 export const initialConnectorStatusState = (): ConnectorStatusState => ({ status: 'unknown' });
 
+/** A retired connector starts afresh if it is mapped again: its old observation times no longer guard. */
 export const evolveConnectorStatus = (
   _state: ConnectorStatusState,
   event: ConnectorStatusEvent,
-): ConnectorStatusState => ({ status: 'known', latest: event.data });
+): ConnectorStatusState =>
+  event.type === 'ConnectorStatusChanged' ? { status: 'known', latest: event.data } : { status: 'unknown' };
+
+const retire = (command: RetireConnector, state: ConnectorStatusState): ConnectorStatusEvent[] => {
+  if (state.status !== 'known') return [];
+  const { merchantId, adapterType, chargePointId, connectorNumber } = state.latest;
+  return [
+    {
+      type: 'ConnectorStatusRetired',
+      data: { merchantId, adapterType, chargePointId, connectorNumber, retiredAt: command.now },
+    },
+  ];
+};
 
 /**
  * Source time decides, never arrival order: an observation no newer than the latest recorded one is
  * ignored (pushes arrive out of order and polls overlap them). Only a change is an event; a newer
  * observation of the same status and connectivity records nothing.
  */
-export const decideConnectorStatus = (
-  command: RecordConnectorStatus,
-  state: ConnectorStatusState,
-): ConnectorStatusEvent[] => {
+const record = (command: RecordConnectorStatus, state: ConnectorStatusState): ConnectorStatusEvent[] => {
   const { observation } = command;
   const latest = state.status === 'known' ? state.latest : undefined;
   if (latest && Date.parse(observation.observedAt) <= Date.parse(latest.observedAt)) return [];
@@ -48,9 +66,15 @@ export const decideConnectorStatus = (
   ];
 };
 
+export const decideConnectorStatus = (
+  command: ConnectorStatusCommand,
+  state: ConnectorStatusState,
+): ConnectorStatusEvent[] =>
+  command.type === 'RecordConnectorStatus' ? record(command, state) : retire(command, state);
+
 export const connectorStatusDecider: Decider<
   ConnectorStatusState,
-  RecordConnectorStatus,
+  ConnectorStatusCommand,
   ConnectorStatusEvent
 > = {
   initialState: initialConnectorStatusState,

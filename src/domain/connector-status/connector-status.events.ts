@@ -20,9 +20,20 @@ export const connectorStatusEventSchemas = {
     source: z.enum(['push', 'poll']),
     recordedAt: timestamp,
   }),
+  /** The connector is no longer mapped (its mapping was deleted or points elsewhere): it leaves the lists. */
+  ConnectorStatusRetired: z.object({
+    merchantId: z.string(),
+    adapterType: z.enum(STATION_ADAPTER_TYPES),
+    chargePointId: z.string(),
+    connectorNumber: z.number().int().min(1),
+    retiredAt: timestamp,
+  }),
 } as const;
 
 export type ConnectorStatusEvent = EventsOf<typeof connectorStatusEventSchemas>;
-export type ConnectorStatusChangedData = ConnectorStatusEvent['data'];
+export type ConnectorStatusChangedData = Extract<
+  ConnectorStatusEvent,
+  { type: 'ConnectorStatusChanged' }
+>['data'];
 
 export const connectorStatusEventCodec = zodEventCodec(connectorStatusEventSchemas);

@@ -8,8 +8,10 @@ const STREAM_PREFIX = 'connector_status-';
 export const evolveConnectorStatusDocument = (
   _doc: ConnectorStatusDocument | null,
   recorded: RecordedEvent,
-): ConnectorStatusDocument => {
-  const { data } = connectorStatusEventCodec.decode(recorded);
+): ConnectorStatusDocument | null => {
+  const event = connectorStatusEventCodec.decode(recorded);
+  if (event.type === 'ConnectorStatusRetired') return null;
+  const { data } = event;
   return {
     _id: recorded.streamName.slice(STREAM_PREFIX.length),
     object: 'connector_status',

@@ -74,4 +74,29 @@ describe('connector status decider', () => {
       .when(offline)
       .then([changed(offline, 'offline')]);
   });
+
+  it('retires a known connector once; a retired one starts afresh when observed again', () => {
+    const retire = { type: 'RetireConnector', now: NOW } as const;
+    const retired: ConnectorStatusEvent = {
+      type: 'ConnectorStatusRetired',
+      data: {
+        merchantId: 'mer_1',
+        adapterType: 'longship',
+        chargePointId: 'CP-1',
+        connectorNumber: 1,
+        retiredAt: NOW,
+      },
+    };
+    given([changed(charging)])
+      .when(retire)
+      .then([retired]);
+    given([changed(charging), retired])
+      .when(retire)
+      .then([]);
+    given([]).when(retire).then([]);
+    const older = observed('Available', '2026-11-27T08:00:10.000Z');
+    given([changed(charging), retired])
+      .when(older)
+      .then([changed(older)]);
+  });
 });
