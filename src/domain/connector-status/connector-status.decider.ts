@@ -43,8 +43,10 @@ const retire = (command: RetireConnector, state: ConnectorStatusState): Connecto
 
 /**
  * Source time decides, never arrival order: an observation no newer than the latest recorded one is
- * ignored (pushes arrive out of order and polls overlap them). Only a change is an event; a newer
- * observation of the same status and connectivity records nothing.
+ * ignored (pushes arrive out of order and polls overlap them). A push is recorded whenever it is newer,
+ * even with the status already known: the CPMS pushes changes, so A@10, A@20 means it went A -> ? -> A,
+ * and A@20 must be on record to outrank a late C@15. A poll that finds nothing new records nothing (it
+ * would be an event per connector per poll); a late push older than it can then win until the next poll.
  */
 const record = (command: RecordConnectorStatus, state: ConnectorStatusState): ConnectorStatusEvent[] => {
   const { observation } = command;
@@ -54,13 +56,12 @@ const record = (command: RecordConnectorStatus, state: ConnectorStatusState): Co
   const mappingChanged =
     latest !== undefined &&
     (latest.stationId !== observation.stationId || latest.connectorId !== observation.connectorId);
-  if (
-    latest &&
+  const unchanged =
+    latest !== undefined &&
     !mappingChanged &&
     latest.status === observation.status &&
-    latest.connectivity === connectivity
-  )
-    return [];
+    latest.connectivity === connectivity;
+  if (unchanged && observation.source === 'poll') return [];
   return [
     { type: 'ConnectorStatusChanged', data: { ...observation, connectivity, recordedAt: command.now } },
   ];

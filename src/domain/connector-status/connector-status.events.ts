@@ -5,7 +5,10 @@ import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 const timestamp = z.iso.datetime();
 
 export const connectorStatusEventSchemas = {
-  /** A connector's status or connectivity changed, as the CPMS saw it at `observedAt` (its source time). */
+  /**
+   * A connector's status as the CPMS saw it at `observedAt` (its source time): a change, or a push newer
+   * than the last one recorded (see the decider).
+   */
   ConnectorStatusChanged: z.object({
     merchantId: z.string(),
     stationId: z.string(),

@@ -58,9 +58,19 @@ describe('connector status decider', () => {
       .then([]);
   });
 
-  it('records nothing for a newer observation of the same status and connectivity', () =>
+  it('records a newer push of the known status, so that a late older push cannot outrank it', () => {
+    const again = observed('Charging', '2026-11-27T08:00:40.000Z');
     given([changed(charging)])
-      .when(observed('Charging', '2026-11-27T08:00:40.000Z'))
+      .when(again)
+      .then([changed(again)]);
+    given([changed(charging), changed(again)])
+      .when(observed('Available', '2026-11-27T08:00:30.000Z'))
+      .then([]);
+  });
+
+  it('records nothing for a poll that finds the known status and connectivity', () =>
+    given([changed(charging)])
+      .when(observed('Charging', '2026-11-27T08:00:40.000Z', { source: 'poll' }))
       .then([]));
 
   it('keeps the last known connectivity when an observation says nothing of it, and records a change of it', () => {
