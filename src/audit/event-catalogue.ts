@@ -9,6 +9,9 @@ import { terminalEventSchemas } from '../domain/terminal/terminal.events';
 import { webhookDeliveryEventSchemas } from '../domain/webhook-delivery/webhook-delivery.events';
 import { webhookSubscriptionEventSchemas } from '../domain/webhook-subscription/webhook-subscription.events';
 import { webhookTestEventSchemas } from '../domain/webhook-subscription/webhook-test';
+import { connectorStatusEventSchemas } from '../domain/connector-status/connector-status.events';
+import { stationAdapterConfigEventSchemas } from '../domain/station-adapter-config/station-adapter-config.events';
+import { stationMappingEventSchemas } from '../domain/station-mapping/station-mapping.events';
 import { auditEventSchemas } from './audit.events';
 
 /** Every event type the gateway writes, by the aggregate whose streams hold it. */
@@ -23,6 +26,9 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'webhook subscription': webhookSubscriptionEventSchemas,
   'webhook delivery': webhookDeliveryEventSchemas,
   'webhook test': webhookTestEventSchemas,
+  'station mapping': stationMappingEventSchemas,
+  'connector status': connectorStatusEventSchemas,
+  'station adapter config': stationAdapterConfigEventSchemas,
   audit: auditEventSchemas,
 };
 

@@ -33,6 +33,8 @@ export interface AppDeps {
   authenticators: Authenticators;
   /** One router per resource group, mounted after authentication, validation, scopes and idempotency. */
   routers: readonly Router[];
+  /** Routers a partner calls (a CPMS's webhooks): they authenticate their callers themselves, before ours. */
+  partnerRouters?: readonly Router[];
   healthChecks: readonly HealthCheck[];
   settings: {
     version: string;
@@ -66,6 +68,7 @@ export const createApp = (deps: AppDeps): Express => {
         void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
     );
   }
+  for (const router of deps.partnerRouters ?? []) app.use(router);
   app.use(
     authenticate(deps.authenticators, {
       limiter: new TokenBucketRateLimiter({

@@ -54,6 +54,9 @@ export const configSchema = z
     CPMS_SIMULATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CPMS_TIMEOUT_MS: positiveInt.default(5000),
     CPMS_POLL_INTERVAL_MS: positiveInt.default(2000),
+    // Charging infrastructure (docs/decisions/0027-charging-infrastructure.md): how often the worker checks
+    // whether an adapter's own pollIntervalMs has come due.
+    CPMS_CONNECTOR_POLL_TICK_MS: positiveInt.default(1000),
     CHARGE_START_TIMEOUT_SECONDS: positiveInt.default(120),
     CHARGE_STOP_MARGIN_MINOR: z.coerce.number().int().min(0).default(500),
     CHARGE_STOP_MARGIN_PERCENT: z.coerce.number().min(0).max(100).default(0),

@@ -1,6 +1,8 @@
 import type { StoredDocument } from '../infrastructure/read-store/read-store';
 import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
+import { connectorStatusProjection } from './charging-infrastructure/connector-status.projection';
+import { stationMappingProjection } from './charging-infrastructure/station-mapping.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
@@ -23,4 +25,6 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   webhookDeliveryProjection as unknown as Projection<StoredDocument>,
   tariffProjection as unknown as Projection<StoredDocument>,
   chargeProjection as unknown as Projection<StoredDocument>,
+  stationMappingProjection as unknown as Projection<StoredDocument>,
+  connectorStatusProjection as unknown as Projection<StoredDocument>,
 ];

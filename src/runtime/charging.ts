@@ -31,6 +31,8 @@ export interface ChargingDeps {
   paymentIntents: PaymentIntentService;
   roles: readonly string[];
   hooks?: ChargeProcessHooks;
+  /** Routes each charge's CPMS calls by its station's mapping; unmapped stations keep the default adapter. */
+  routeCpms?: (fallback: CpmsAdapter) => CpmsAdapter;
 }
 
 export interface Charging {
@@ -99,6 +101,7 @@ export const startCharging = async (deps: ChargingDeps): Promise<Charging> => {
     ],
     startWorkers: () => {
       if (!cpms.adapter) throw new Error('charge workers need a CPMS adapter');
+      const adapter = deps.routeCpms ? deps.routeCpms(cpms.adapter) : cpms.adapter;
       return startChargeWorkers({
         jobQueue,
         clock,
@@ -106,7 +109,7 @@ export const startCharging = async (deps: ChargingDeps): Promise<Charging> => {
         readStore,
         charges,
         paymentIntents: deps.paymentIntents,
-        cpms: cpms.adapter,
+        cpms: adapter,
         sweepIntervalMs: config.CHARGE_SWEEP_INTERVAL_MS,
         pollIntervalMs: config.CPMS_POLL_INTERVAL_MS,
         ...(deps.hooks ? { hooks: deps.hooks } : {}),

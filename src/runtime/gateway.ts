@@ -29,6 +29,13 @@ import { CHARGE_QUEUES, startCharging } from './charging';
 import { auditRuntime } from './audit';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
+import type { StationAdapterFactories } from '../integrations/cpms/station-adapter-registry';
+import { chargingInfrastructureRuntime } from './charging-infrastructure';
+import {
+  STATION_ADAPTER_FACTORIES,
+  STATION_WEBHOOK_RECEIVERS,
+  type StationWebhookReceiver,
+} from './station-adapter-factories';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -58,6 +65,10 @@ export interface GatewayOptions {
   attestationChallengeBytes?: (size: number) => Uint8Array;
   /** Crash-test seams around a charge's payment settlement; never set in production. */
   chargeHooks?: ChargeProcessHooks;
+  /** The CPMS adapters by type (STATION_ADAPTER_FACTORIES unless given; tests give fakes). */
+  stationAdapterFactories?: StationAdapterFactories;
+  /** The CPMS webhook receivers (STATION_WEBHOOK_RECEIVERS unless given). */
+  stationWebhookReceivers?: readonly StationWebhookReceiver[];
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -139,7 +150,21 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
 
   const webhooks = webhookRuntime({ config, logger, clock, eventStore, readStore, jobQueue });
 
+  const infrastructureGroup = chargingInfrastructureRuntime({
+    config,
+    logger,
+    clock,
+    eventStore,
+    readStore,
+    factories: options.stationAdapterFactories ?? STATION_ADAPTER_FACTORIES,
+    webhookReceivers: options.stationWebhookReceivers ?? STATION_WEBHOOK_RECEIVERS,
+    charges: { reportCpmsStatus: (...args) => charging.charges.reportCpmsStatus(...args) },
+    metricsRegistry: metrics.registry,
+  });
+  closers.push(() => infrastructureGroup.close());
+
   const charging = await startCharging({
+    routeCpms: infrastructureGroup.routeCpms,
     config,
     logger,
     clock,
@@ -190,6 +215,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
+    const connectorPoller = infrastructureGroup.startWorker();
+    closers.unshift(() => connectorPoller.close());
     const checkpointer = audit.startWorker();
     closers.unshift(() => checkpointer.close());
   }
@@ -215,6 +242,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           ),
         ]
       : []),
+    ...infrastructureGroup.healthChecks(),
   ];
 
   const serve = async (app: RequestListener) => {
@@ -248,7 +276,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     });
     closers.push(() => purge.close());
     const jwt = await jwtVerifierFor(config, clock);
+    const cpmsReceivers = infrastructureGroup.startReceivers();
+    closers.push(() => cpmsReceivers.close());
     const app = createApp({
+      partnerRouters: cpmsReceivers.routers,
       logger,
       metrics,
       clock,
@@ -276,6 +307,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         webhooks.router({ freshness }),
         ...terminals.routers(),
         ...charging.routers({
+          eventStore,
+          readStore,
+          freshness,
+          readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        }),
+        ...infrastructureGroup.routers({
           eventStore,
           readStore,
           freshness,

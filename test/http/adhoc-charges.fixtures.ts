@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpms-simulator';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
@@ -60,10 +61,14 @@ export interface ChargingHarness {
   close(): Promise<void>;
 }
 
-export const startChargingHarness = async (env: Record<string, string> = {}): Promise<ChargingHarness> => {
+export const startChargingHarness = async (
+  env: Record<string, string> = {},
+  options: { stationAdapterFactories?: StationAdapterFactories } = {},
+): Promise<ChargingHarness> => {
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
+    ...options,
     env: {
       CHARGE_SWEEP_INTERVAL_MS: '25',
       CPMS_POLL_INTERVAL_MS: '25',

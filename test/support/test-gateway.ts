@@ -7,8 +7,10 @@ import { signDevelopmentToken } from '../../src/http/auth/development-token';
 import { ManualClock, systemClock, type Clock } from '../../src/infrastructure/clock';
 import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
-import { silentLogger } from '../../src/infrastructure/logging/logger';
+import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
+import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
+import type { StationWebhookReceiver } from '../../src/runtime/station-adapter-factories';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -49,6 +51,11 @@ export const startTestGateway = async (
     clock?: Clock;
     /** The randomness of attestation challenges (see GatewayOptions). */
     attestationChallengeBytes?: (size: number) => Uint8Array;
+    /** CPMS adapters by type (see GatewayOptions.stationAdapterFactories). */
+    stationAdapterFactories?: StationAdapterFactories;
+    stationWebhookReceivers?: readonly StationWebhookReceiver[];
+    /** Silent unless given (tests that scan log lines record them). */
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -65,13 +72,15 @@ export const startTestGateway = async (
   });
   const gateway = await startGateway({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     roles: ['api', 'projector', 'worker'],
     clock,
     validateResponses: true,
     ...(options.attestationChallengeBytes
       ? { attestationChallengeBytes: options.attestationChallengeBytes }
       : {}),
+    ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
+    ...(options.stationWebhookReceivers ? { stationWebhookReceivers: options.stationWebhookReceivers } : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

@@ -593,6 +593,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/charging-infrastructure/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the merchant's station mappings, newest first */
+        get: operations["listStationMappings"];
+        put?: never;
+        /**
+         * Map a station to the CPMS that runs it
+         * @description A station (as charges name it) is mapped once per merchant, case-insensitively: a second mapping of the same station is 409 `station_already_mapped`. Charges on a mapped station start, stop and are polled through the mapping's adapter; unmapped stations keep the default CPMS.
+         */
+        post: operations["createStationMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a station mapping */
+        get: operations["getStationMapping"];
+        put?: never;
+        post?: never;
+        /** Remove a station mapping; the station's next charges use the default CPMS */
+        delete: operations["deleteStationMapping"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a station mapping (the fields given replace the current ones)
+         * @description Charges already started keep their CPMS session; their later calls go where the mapping now says.
+         */
+        patch: operations["updateStationMapping"];
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/mappings/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reach the CPMS for this station (auth, the charge point, its connectivity)
+         * @description 200 with `ok: false` and a precise error when the CPMS refuses or cannot be reached; 409 `adapter_not_configured` when the mapping's adapter has no configuration; 422 `adapter_unavailable` when this gateway has no adapter of that type.
+         */
+        post: operations["testStationMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merchant's mapped connectors and their last status from the CPMS
+         * @description Kept from what the CPMS pushes and from polling; each change is an event with the CPMS's own time, and an observation older than the newest known one never overwrites it.
+         */
+        get: operations["listConnectorStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/connectors/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of the merchant's connectors by status, by station and by adapter */
+        get: operations["summarizeConnectorStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each CPMS adapter's configuration (secrets only as whether they are set) */
+        get: operations["listStationAdapterConfigs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/config/{adapterType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a CPMS adapter's configuration; applied without a restart
+         * @description The configuration serves every merchant, so this takes an `admin` credential (403 `admin_required` otherwise). Credentials are write-only: encrypted at rest, never returned, never logged. The first configuration needs `baseUrl` and every credential of the type (longship: tenantKey, applicationKey, webhookSecret; corpay: clientId, clientSecret). Each change is an event naming its actor.
+         */
+        patch: operations["configureStationAdapter"];
+        trace?: never;
+    };
+    "/v1/charging-infrastructure/adapters/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each CPMS adapter's health (up, degraded, down), or why it has none */
+        get: operations["stationAdapterHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/streams/{stream}/events": {
         parameters: {
             query?: never;
@@ -1388,6 +1542,226 @@ export interface components {
             hasMore: boolean;
             nextCursor: string | null;
         };
+        /** @enum {string} */
+        StationAdapterType: "longship" | "corpay";
+        /** @description An id of the CPMS's own (printable ASCII, no spaces) */
+        CpmsId: string;
+        /** @enum {string} */
+        OcppConnectorStatus: "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV" | "Finishing" | "Reserved" | "Unavailable" | "Faulted" | "Unknown";
+        MappedConnectorInput: {
+            connectorId: components["schemas"]["ConnectorId"];
+            /** @description OCPP connector number on the charge point */
+            connectorNumber: number;
+            cpmsConnectorId?: components["schemas"]["CpmsId"] | null;
+            evseUid?: components["schemas"]["CpmsId"] | null;
+        };
+        MappedConnector: {
+            connectorId: string;
+            connectorNumber: number;
+            cpmsConnectorId: string | null;
+            evseUid: string | null;
+        };
+        CreateStationMappingRequest: {
+            stationId: components["schemas"]["StationId"];
+            adapterType: components["schemas"]["StationAdapterType"];
+            chargePointId: components["schemas"]["CpmsId"];
+            locationId?: components["schemas"]["CpmsId"] | null;
+            connectors: components["schemas"]["MappedConnectorInput"][];
+        };
+        UpdateStationMappingRequest: {
+            adapterType?: components["schemas"]["StationAdapterType"];
+            chargePointId?: components["schemas"]["CpmsId"];
+            locationId?: components["schemas"]["CpmsId"] | null;
+            connectors?: components["schemas"]["MappedConnectorInput"][];
+        };
+        StationMapping: {
+            id: string;
+            /** @constant */
+            object: "station_mapping";
+            merchantId: string;
+            stationId: string;
+            adapterType: components["schemas"]["StationAdapterType"];
+            chargePointId: string;
+            locationId: string | null;
+            connectors: components["schemas"]["MappedConnector"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        StationMappingList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["StationMapping"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
+        StationTestResult: {
+            /** @constant */
+            object: "station_test";
+            mappingId: string;
+            ok: boolean;
+            adapterType: components["schemas"]["StationAdapterType"];
+            latencyMs: number;
+            found?: {
+                chargePointId: string;
+                /** @enum {string} */
+                connectivity: "online" | "offline" | "unknown";
+                connectors: {
+                    connectorNumber: number;
+                    status: components["schemas"]["OcppConnectorStatus"];
+                }[];
+            };
+            error?: {
+                /** @description e.g. cpms_auth_failed, charge_point_not_found, cpms_unavailable */
+                code: string;
+                message: string;
+                httpStatus?: number;
+            };
+        };
+        ConnectorStatus: {
+            id: string;
+            /** @constant */
+            object: "connector_status";
+            merchantId: string;
+            stationId: string;
+            /** @description Null when the mapping names no connector with this number */
+            connectorId: string | null;
+            adapterType: components["schemas"]["StationAdapterType"];
+            chargePointId: string;
+            connectorNumber: number;
+            status: components["schemas"]["OcppConnectorStatus"];
+            /** @enum {string|null} */
+            connectivity: "online" | "offline" | null;
+            /**
+             * Format: date-time
+             * @description The CPMS's time of this status
+             */
+            observedAt: string;
+            /** @enum {string} */
+            source: "push" | "poll";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ConnectorStatusList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["ConnectorStatus"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
+        ConnectorStatusCounts: {
+            [key: string]: number;
+        };
+        ConnectorSummary: {
+            /** @constant */
+            object: "connector_summary";
+            total: number;
+            byStatus: components["schemas"]["ConnectorStatusCounts"];
+            byAdapter: {
+                adapterType: components["schemas"]["StationAdapterType"];
+                total: number;
+                byStatus: components["schemas"]["ConnectorStatusCounts"];
+            }[];
+            byStation: {
+                stationId: string;
+                total: number;
+                byStatus: components["schemas"]["ConnectorStatusCounts"];
+            }[];
+        };
+        AdapterTimeouts: {
+            requestMs?: number;
+            startConfirmMs?: number;
+        };
+        AdapterRetry: {
+            attempts?: number;
+            backoffMs?: number;
+        };
+        AdapterCircuitBreaker: {
+            failureThreshold?: number;
+            resetMs?: number;
+        };
+        PatchStationAdapterConfigRequest: {
+            /** @description false stops using the adapter; its mapped stations' charges are refused */
+            enabled?: boolean;
+            /** Format: uri */
+            baseUrl?: string;
+            timeouts?: components["schemas"]["AdapterTimeouts"];
+            retry?: components["schemas"]["AdapterRetry"];
+            circuitBreaker?: components["schemas"]["AdapterCircuitBreaker"];
+            /** @description 0 turns connector status polling off; otherwise at least 1000 */
+            pollIntervalMs?: number;
+            /** @description Write-only secrets, by name; those not given stay as they are */
+            credentials?: {
+                [key: string]: string;
+            };
+        };
+        StationAdapterConfig: {
+            /** @constant */
+            object: "station_adapter_config";
+            adapterType: components["schemas"]["StationAdapterType"];
+            configured: boolean;
+            enabled: boolean;
+            baseUrl: string | null;
+            timeouts: components["schemas"]["AdapterTimeouts"] | null;
+            retry: components["schemas"]["AdapterRetry"] | null;
+            circuitBreaker: components["schemas"]["AdapterCircuitBreaker"] | null;
+            pollIntervalMs: number | null;
+            /** @description Whether each secret is set; never its value */
+            credentials: {
+                [key: string]: {
+                    set: boolean;
+                };
+            };
+            /** Format: date-time */
+            updatedAt: string | null;
+            /** @description The credential that made the last change */
+            updatedBy: string | null;
+            version: number;
+        };
+        StationAdapterConfigList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["StationAdapterConfig"][];
+        };
+        AdapterHealth: {
+            adapterType: components["schemas"]["StationAdapterType"];
+            /** @enum {string} */
+            state: "up" | "degraded" | "down";
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                code: string;
+                message: string;
+            } | null;
+            latencyMs: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+            };
+            errorRate: number;
+            requestsInWindow: number;
+            /** @enum {string} */
+            circuit: "closed" | "open" | "half_open";
+            /** Format: date-time */
+            tokenExpiresAt: string | null;
+        };
+        StationAdapterHealthList: {
+            /** @constant */
+            object: "list";
+            data: {
+                adapterType: components["schemas"]["StationAdapterType"];
+                /**
+                 * @description unavailable - configured, but this gateway has no adapter of that type
+                 * @enum {string}
+                 */
+                status: "configured" | "not_configured" | "unavailable";
+                health: components["schemas"]["AdapterHealth"] | null;
+            }[];
+        };
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
@@ -1928,6 +2302,39 @@ export interface components {
                 "application/json": components["schemas"]["AdhocCharge"];
             };
         };
+        /** @description The station mapping */
+        StationMapping: {
+            headers: {
+                ETag?: string;
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "sm_0K5T8W2M3N4P5Q6R7S8T9V0W1X",
+                 *       "object": "station_mapping",
+                 *       "merchantId": "mer_demo",
+                 *       "stationId": "IST-KADIKOY-01",
+                 *       "adapterType": "longship",
+                 *       "chargePointId": "TR-LSH-000123",
+                 *       "locationId": "LOC-42",
+                 *       "connectors": [
+                 *         {
+                 *           "connectorId": "1",
+                 *           "connectorNumber": 1,
+                 *           "cpmsConnectorId": null,
+                 *           "evseUid": "TR*EDG*E000123*1"
+                 *         }
+                 *       ],
+                 *       "createdAt": "2026-11-27T07:40:00.000Z",
+                 *       "updatedAt": "2026-11-27T07:40:00.000Z",
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["StationMapping"];
+            };
+        };
         /** @description An error, in the envelope */
         Error: {
             headers: {
@@ -1960,6 +2367,7 @@ export interface components {
         ChargeId: string;
         /** @description The merchant's own tariff id (OCPI CiString(36)). */
         TariffId: components["schemas"]["TariffIdValue"];
+        StationMappingId: string;
         /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
         IdempotencyKey: string;
         /** @description The resource version (ETag) the command expects; 412 when it moved on. */
@@ -3828,6 +4236,623 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             429: components["responses"]["Error"];
+        };
+    };
+    listStationMappings: {
+        parameters: {
+            query?: {
+                stationId?: components["schemas"]["StationId"];
+                adapterType?: components["schemas"]["StationAdapterType"];
+                chargePointId?: components["schemas"]["CpmsId"];
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of station mappings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "sm_0K5T8W2M3N4P5Q6R7S8T9V0W1X",
+                     *           "object": "station_mapping",
+                     *           "merchantId": "mer_demo",
+                     *           "stationId": "IST-KADIKOY-01",
+                     *           "adapterType": "longship",
+                     *           "chargePointId": "TR-LSH-000123",
+                     *           "locationId": "LOC-42",
+                     *           "connectors": [
+                     *             {
+                     *               "connectorId": "1",
+                     *               "connectorNumber": 1,
+                     *               "cpmsConnectorId": null,
+                     *               "evseUid": "TR*EDG*E000123*1"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-27T07:40:00.000Z",
+                     *           "updatedAt": "2026-11-27T07:40:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationMappingList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    createStationMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "stationId": "IST-KADIKOY-01",
+                 *       "adapterType": "longship",
+                 *       "chargePointId": "TR-LSH-000123",
+                 *       "locationId": "LOC-42",
+                 *       "connectors": [
+                 *         {
+                 *           "connectorId": "1",
+                 *           "connectorNumber": 1,
+                 *           "evseUid": "TR*EDG*E000123*1"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateStationMappingRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["StationMapping"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getStationMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: components["parameters"]["StationMappingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["StationMapping"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    deleteStationMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The resource version (ETag) the command expects; 412 when it moved on. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: components["parameters"]["StationMappingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            412: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    updateStationMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The resource version (ETag) the command expects; 412 when it moved on. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: components["parameters"]["StationMappingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connectors": [
+                 *         {
+                 *           "connectorId": "1",
+                 *           "connectorNumber": 1
+                 *         },
+                 *         {
+                 *           "connectorId": "2",
+                 *           "connectorNumber": 2
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateStationMappingRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["StationMapping"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            412: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    testStationMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: components["parameters"]["StationMappingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the CPMS said */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "station_test",
+                     *       "mappingId": "sm_0K5T8W2M3N4P5Q6R7S8T9V0W1X",
+                     *       "ok": true,
+                     *       "adapterType": "longship",
+                     *       "latencyMs": 84,
+                     *       "found": {
+                     *         "chargePointId": "TR-LSH-000123",
+                     *         "connectivity": "online",
+                     *         "connectors": [
+                     *           {
+                     *             "connectorNumber": 1,
+                     *             "status": "Available"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationTestResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    listConnectorStatuses: {
+        parameters: {
+            query?: {
+                stationId?: components["schemas"]["StationId"];
+                status?: components["schemas"]["OcppConnectorStatus"];
+                adapterType?: components["schemas"]["StationAdapterType"];
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of connectors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "cs_1A2B3C4D5E6F7G8H9J0K1M2N3P",
+                     *           "object": "connector_status",
+                     *           "merchantId": "mer_demo",
+                     *           "stationId": "IST-KADIKOY-01",
+                     *           "connectorId": "1",
+                     *           "adapterType": "longship",
+                     *           "chargePointId": "TR-LSH-000123",
+                     *           "connectorNumber": 1,
+                     *           "status": "Charging",
+                     *           "connectivity": "online",
+                     *           "observedAt": "2026-11-27T07:41:10.000Z",
+                     *           "source": "push",
+                     *           "updatedAt": "2026-11-27T07:41:10.120Z"
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectorStatusList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    summarizeConnectorStatuses: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "connector_summary",
+                     *       "total": 3,
+                     *       "byStatus": {
+                     *         "Available": 2,
+                     *         "Charging": 1
+                     *       },
+                     *       "byAdapter": [
+                     *         {
+                     *           "adapterType": "longship",
+                     *           "total": 3,
+                     *           "byStatus": {
+                     *             "Available": 2,
+                     *             "Charging": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "byStation": [
+                     *         {
+                     *           "stationId": "IST-KADIKOY-01",
+                     *           "total": 3,
+                     *           "byStatus": {
+                     *             "Available": 2,
+                     *             "Charging": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectorSummary"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    listStationAdapterConfigs: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per adapter type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "station_adapter_config",
+                     *           "adapterType": "longship",
+                     *           "configured": true,
+                     *           "enabled": true,
+                     *           "baseUrl": "https://api.longship.io",
+                     *           "timeouts": {
+                     *             "requestMs": 10000,
+                     *             "startConfirmMs": 120000
+                     *           },
+                     *           "retry": {
+                     *             "attempts": 3,
+                     *             "backoffMs": 500
+                     *           },
+                     *           "circuitBreaker": {
+                     *             "failureThreshold": 5,
+                     *             "resetMs": 30000
+                     *           },
+                     *           "pollIntervalMs": 0,
+                     *           "credentials": {
+                     *             "tenantKey": {
+                     *               "set": true
+                     *             },
+                     *             "applicationKey": {
+                     *               "set": true
+                     *             },
+                     *             "webhookSecret": {
+                     *               "set": true
+                     *             }
+                     *           },
+                     *           "updatedAt": "2026-11-27T07:30:00.000Z",
+                     *           "updatedBy": "key_01JD3Q6Z8V6K9T2M4N5P7R8S9W",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "object": "station_adapter_config",
+                     *           "adapterType": "corpay",
+                     *           "configured": false,
+                     *           "enabled": false,
+                     *           "baseUrl": null,
+                     *           "timeouts": null,
+                     *           "retry": null,
+                     *           "circuitBreaker": null,
+                     *           "pollIntervalMs": null,
+                     *           "credentials": {
+                     *             "clientId": {
+                     *               "set": false
+                     *             },
+                     *             "clientSecret": {
+                     *               "set": false
+                     *             }
+                     *           },
+                     *           "updatedAt": null,
+                     *           "updatedBy": null,
+                     *           "version": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationAdapterConfigList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    configureStationAdapter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The resource version (ETag) the command expects; 412 when it moved on. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                adapterType: components["schemas"]["StationAdapterType"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "baseUrl": "https://api.longship.io",
+                 *       "credentials": {
+                 *         "tenantKey": "lsh-tenant-key-example",
+                 *         "applicationKey": "lsh-application-key-example",
+                 *         "webhookSecret": "lsh-webhook-secret-example"
+                 *       },
+                 *       "timeouts": {
+                 *         "requestMs": 8000
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PatchStationAdapterConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description The configuration now in force */
+            200: {
+                headers: {
+                    ETag?: string;
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "station_adapter_config",
+                     *       "adapterType": "longship",
+                     *       "configured": true,
+                     *       "enabled": true,
+                     *       "baseUrl": "https://api.longship.io",
+                     *       "timeouts": {
+                     *         "requestMs": 8000,
+                     *         "startConfirmMs": 120000
+                     *       },
+                     *       "retry": {
+                     *         "attempts": 3,
+                     *         "backoffMs": 500
+                     *       },
+                     *       "circuitBreaker": {
+                     *         "failureThreshold": 5,
+                     *         "resetMs": 30000
+                     *       },
+                     *       "pollIntervalMs": 0,
+                     *       "credentials": {
+                     *         "tenantKey": {
+                     *           "set": true
+                     *         },
+                     *         "applicationKey": {
+                     *           "set": true
+                     *         },
+                     *         "webhookSecret": {
+                     *           "set": true
+                     *         }
+                     *       },
+                     *       "updatedAt": "2026-11-27T07:30:00.000Z",
+                     *       "updatedBy": "key_01JD3Q6Z8V6K9T2M4N5P7R8S9W",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationAdapterConfig"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            412: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    stationAdapterHealth: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per adapter type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "adapterType": "longship",
+                     *           "status": "configured",
+                     *           "health": {
+                     *             "adapterType": "longship",
+                     *             "state": "up",
+                     *             "lastSuccessAt": "2026-11-27T07:41:10.000Z",
+                     *             "lastError": null,
+                     *             "latencyMs": {
+                     *               "p50": 80,
+                     *               "p95": 210,
+                     *               "p99": 390
+                     *             },
+                     *             "errorRate": 0,
+                     *             "requestsInWindow": 42,
+                     *             "circuit": "closed",
+                     *             "tokenExpiresAt": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "adapterType": "corpay",
+                     *           "status": "not_configured",
+                     *           "health": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationAdapterHealthList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     listAuditStreamEvents: {

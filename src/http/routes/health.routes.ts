@@ -6,12 +6,18 @@ export interface HealthCheck {
   componentType: 'datastore' | 'component' | 'system';
   /** Resolves when healthy; rejects (or times out) when not. */
   check: () => Promise<void>;
+  /**
+   * Shown in /health/detailed but never failing the gateway: a partner's trouble (a CPMS down) must not
+   * make an orchestrator restart or unroute a gateway that is itself fine.
+   */
+  informational?: boolean;
 }
 
 interface CheckResult {
   name: string;
   componentType: string;
-  status: 'pass' | 'fail';
+  /** `warn` is an informational check's failure. */
+  status: 'pass' | 'warn' | 'fail';
   latencyMs: number;
   output?: string;
   time: string;
@@ -44,7 +50,7 @@ const run = async (check: HealthCheck): Promise<CheckResult> => {
     return {
       name: check.name,
       componentType: check.componentType,
-      status: 'fail',
+      status: check.informational ? 'warn' : 'fail',
       latencyMs: performance.now() - started,
       // Only the error's message: connection strings and credentials stay out of public answers.
       output: error instanceof Error ? error.message.split('\n')[0] : 'failed',
@@ -59,7 +65,7 @@ export const publicHealthRoutes = (checks: readonly HealthCheck[]): Router => {
   router.get('/health', pass);
   router.get('/health/live', pass);
   router.get('/health/ready', async (_req, res) => {
-    const results = await Promise.all(checks.map(run));
+    const results = await Promise.all(checks.filter((check) => !check.informational).map(run));
     const failed = results.filter((result) => result.status === 'fail');
     res.status(failed.length ? 503 : 200).json({
       status: failed.length ? 'fail' : 'pass',

@@ -10,6 +10,8 @@ import type { CpmsSessionStatus } from '../../domain/charge-session/charge-sessi
  */
 export interface StartSessionRequest {
   chargeId: string;
+  /** Whose station: a station id is the merchant's own, so routing needs both. */
+  merchantId: string;
   stationId: string;
   connectorId: string;
   evseId: string | null;
@@ -18,10 +20,16 @@ export interface StartSessionRequest {
 export type StartSessionResult =
   { outcome: 'accepted'; cpmsSessionId: string | null } | { outcome: 'refused'; reason: string };
 
-export interface StopSessionRequest {
+/** A call about a session already started: what routing needs (where) and what the CPMS needs (which). */
+export interface SessionRequest {
   chargeId: string;
+  merchantId: string;
+  stationId: string;
+  connectorId: string;
   cpmsSessionId: string | null;
 }
+
+export type StopSessionRequest = SessionRequest;
 
 export type StopSessionResult = { outcome: 'accepted' } | { outcome: 'refused'; reason: string };
 
@@ -37,7 +45,7 @@ export interface CpmsAdapter {
   startSession(request: StartSessionRequest): Promise<StartSessionResult>;
   stopSession(request: StopSessionRequest): Promise<StopSessionResult>;
   /** The session's status as the CPMS sees it; undefined when the CPMS does not know the charge. */
-  getSession(chargeId: string): Promise<CpmsSessionView | undefined>;
+  getSession(request: SessionRequest): Promise<CpmsSessionView | undefined>;
   ping(): Promise<void>;
 }
 

@@ -87,7 +87,7 @@ export const simulatorCpmsClient = (options: SimulatorClientOptions): CpmsAdapte
       return { outcome: 'refused', reason: messageOf(answer) };
     },
 
-    async getSession(chargeId): Promise<CpmsSessionView | undefined> {
+    async getSession({ chargeId }): Promise<CpmsSessionView | undefined> {
       const answer = await call('GET', sessionPath(chargeId));
       if (answer.status === 404) return undefined;
       const { status, sessionId } = answer.body;

@@ -150,6 +150,8 @@ export const chargeProjection: Projection<ChargeDocument> = {
     { keys: { merchantId: 1, createdAt: -1 } },
     { keys: { status: 1 } },
     { keys: { paymentIntentId: 1 } },
+    // The CPMS observation sink finds a pushed session's charge by the CPMS's session id.
+    { keys: { 'cpms.sessionId': 1 } },
     // The worker's sweep (OPEN_CHARGES_FILTER) reads only the charges with work left through these two.
     { keys: { 'stop.status': 1 } },
     { keys: { settlement: 1 } },

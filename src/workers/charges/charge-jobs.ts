@@ -5,7 +5,7 @@ import type { ChargeSessionState } from '../../domain/charge-session/charge-sess
 import { DomainError } from '../../domain/shared/domain-error';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
-import type { CpmsAdapter } from '../../integrations/cpms/cpms-adapter';
+import type { CpmsAdapter, SessionRequest } from '../../integrations/cpms/cpms-adapter';
 import type { ChargeAction, ChargeJob } from './charge-actions';
 import { voidReasonOf } from '../../domain/charge-session/void-reason';
 
@@ -23,12 +23,22 @@ export interface ChargeJobDeps {
   hooks?: ChargeProcessHooks;
 }
 
+/** What a call about a charge's session carries: the charge, where it is, and the CPMS's session id. */
+const sessionRequestOf = (state: Exclude<ChargeSessionState, { status: 'empty' }>): SessionRequest => ({
+  chargeId: state.chargeId,
+  merchantId: state.merchantId,
+  stationId: state.stationId,
+  connectorId: state.connectorId,
+  cpmsSessionId: state.cpmsSessionId,
+});
+
 type Finished = Extract<ChargeSessionState, { status: 'completed' | 'failed' }>;
 
 const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {
   if (state.status !== 'pending' || state.cpmsStartAccepted) return;
   const result = await deps.cpms.startSession({
     chargeId: state.chargeId,
+    merchantId: state.merchantId,
     stationId: state.stationId,
     connectorId: state.connectorId,
     evseId: state.evseId,
@@ -40,10 +50,7 @@ const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, conte
 
 const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {
   if (state.status === 'empty' || state.status === 'pending' || state.stop?.outcome !== 'pending') return;
-  const result = await deps.cpms.stopSession({
-    chargeId: state.chargeId,
-    cpmsSessionId: state.cpmsSessionId,
-  });
+  const result = await deps.cpms.stopSession(sessionRequestOf(state));
   await deps.charges.recordCpmsStopOutcome(
     state.chargeId,
     result.outcome === 'accepted' ? { accepted: true } : { accepted: false, reason: result.reason },
@@ -116,7 +123,9 @@ export const chargeJobHandler =
 export const cpmsPollHandler =
   (deps: Pick<ChargeJobDeps, 'charges' | 'cpms'>) =>
   async (job: Job<ChargeJob>): Promise<void> => {
-    const view = await deps.cpms.getSession(job.data.chargeId);
+    const state = await deps.charges.load(job.data.chargeId);
+    if (state.status === 'empty') return;
+    const view = await deps.cpms.getSession(sessionRequestOf(state));
     if (!view) return;
     await deps.charges.reportCpmsStatus(
       job.data.chargeId,

@@ -6,9 +6,18 @@ import { eventually } from '../../support/eventually';
 
 const request = (chargeId: string, stationId = 'ST-1') => ({
   chargeId,
+  merchantId: 'mer_test',
   stationId,
   connectorId: '1',
   evseId: null,
+});
+
+const session = (chargeId: string, stationId = 'ST-1') => ({
+  chargeId,
+  merchantId: 'mer_test',
+  stationId,
+  connectorId: '1',
+  cpmsSessionId: null,
 });
 
 describe('CPMS port: the simulator client against the simulator, over HTTP', () => {
@@ -28,7 +37,7 @@ describe('CPMS port: the simulator client against the simulator, over HTTP', () 
     const again = await cpms.startSession(request('ch_a'));
     assert.equal(first.outcome, 'accepted');
     assert.deepEqual(again, first);
-    await eventually(async () => assert.equal((await cpms.getSession('ch_a'))?.status, 'STARTED'));
+    await eventually(async () => assert.equal((await cpms.getSession(session('ch_a')))?.status, 'STARTED'));
     assert.deepEqual(
       simulator.calls('ch_a').map((call) => call.kind),
       ['start', 'start'],
@@ -42,9 +51,13 @@ describe('CPMS port: the simulator client against the simulator, over HTTP', () 
       ['ch_c', 'ST-FAIL', 'STOP_FAILED'],
     ] as const) {
       await cpms.startSession(request(chargeId, stationId));
-      await eventually(async () => assert.equal((await cpms.getSession(chargeId))?.status, 'STARTED'));
-      assert.deepEqual(await cpms.stopSession({ chargeId, cpmsSessionId: null }), { outcome: 'accepted' });
-      await eventually(async () => assert.equal((await cpms.getSession(chargeId))?.status, expected));
+      await eventually(async () =>
+        assert.equal((await cpms.getSession(session(chargeId)))?.status, 'STARTED'),
+      );
+      assert.deepEqual(await cpms.stopSession(session(chargeId)), { outcome: 'accepted' });
+      await eventually(async () =>
+        assert.equal((await cpms.getSession(session(chargeId)))?.status, expected),
+      );
     }
   });
 
@@ -52,21 +65,21 @@ describe('CPMS port: the simulator client against the simulator, over HTTP', () 
     simulator.configure({ start: 'refuse' }, 'ST-BUSY');
     const result = await cpms.startSession(request('ch_d', 'ST-BUSY'));
     assert.deepEqual(result, { outcome: 'refused', reason: 'connector 1 is not available' });
-    assert.equal(await cpms.getSession('ch_d'), undefined);
+    assert.equal(await cpms.getSession(session('ch_d')), undefined);
   });
 
   it('never confirms when configured so; a stop then cancels the start', async () => {
     simulator.configure({ start: 'never_confirm' }, 'ST-MUTE');
     await cpms.startSession(request('ch_e', 'ST-MUTE'));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal((await cpms.getSession('ch_e'))?.status, 'WAITING_TO_START');
-    await cpms.stopSession({ chargeId: 'ch_e', cpmsSessionId: null });
-    assert.equal((await cpms.getSession('ch_e'))?.status, 'STOPPED');
+    assert.equal((await cpms.getSession(session('ch_e')))?.status, 'WAITING_TO_START');
+    await cpms.stopSession(session('ch_e'));
+    assert.equal((await cpms.getSession(session('ch_e')))?.status, 'STOPPED');
   });
 
   it('treats an unknown session as nothing to stop', async () => {
-    assert.equal(await cpms.getSession('ch_unknown'), undefined);
-    assert.deepEqual(await cpms.stopSession({ chargeId: 'ch_unknown', cpmsSessionId: null }), {
+    assert.equal(await cpms.getSession(session('ch_unknown')), undefined);
+    assert.deepEqual(await cpms.stopSession(session('ch_unknown')), {
       outcome: 'accepted',
     });
   });
@@ -75,7 +88,7 @@ describe('CPMS port: the simulator client against the simulator, over HTTP', () 
     const wrongToken = simulatorCpmsClient({ baseUrl: url, token: 'not-the-token-at-all', timeoutMs: 2000 });
     await assert.rejects(wrongToken.startSession(request('ch_f')), CpmsUnavailableError);
     const nobody = simulatorCpmsClient({ baseUrl: 'http://127.0.0.1:9', token: 'x', timeoutMs: 500 });
-    await assert.rejects(nobody.getSession('ch_f'), CpmsUnavailableError);
+    await assert.rejects(nobody.getSession(session('ch_f')), CpmsUnavailableError);
     await assert.rejects(nobody.ping(), CpmsUnavailableError);
     await cpms.ping();
   });

@@ -1,0 +1,92 @@
+import {
+  CpmsUnavailableError,
+  type CpmsAdapter,
+  type SessionRequest,
+  type StartSessionResult,
+  type StopSessionResult,
+} from './cpms-adapter';
+import type { StationAdapter, CpmsTarget, StationAdapterType } from './station-adapter';
+import type { AdapterLookup } from './station-adapter-registry';
+
+/** Where a charge's calls go: the adapter type and the CPMS's ids, or why they cannot go anywhere. */
+export type StationRoute =
+  | { kind: 'unmapped' }
+  | { kind: 'mapped'; adapterType: StationAdapterType; target: CpmsTarget }
+  | { kind: 'connector_not_mapped'; adapterType: StationAdapterType };
+
+export interface StationRoutingDeps {
+  /** Stations no mapping names keep going where they always went (the simulator by default). */
+  fallback: CpmsAdapter;
+  /** Decided from the mapping's stream, never a read model. */
+  routeOf: (merchantId: string, stationId: string, connectorId: string) => Promise<StationRoute>;
+  lookup: (adapterType: StationAdapterType) => Promise<AdapterLookup>;
+}
+
+type Resolved =
+  | { kind: 'fallback' }
+  | { kind: 'adapter'; adapter: StationAdapter; target: CpmsTarget }
+  | { kind: 'refused'; reason: string };
+
+/**
+ * The charges' CPMS port, routed by station: a mapped station's calls go to the StationAdapter of its
+ * mapping's type with the CPMS's ids; an adapter that is not configured is a refusal (the charge fails
+ * its start and the intent is voided), never a wait.
+ */
+export const stationRoutingCpms = (deps: StationRoutingDeps): CpmsAdapter => {
+  const resolve = async (merchantId: string, stationId: string, connectorId: string): Promise<Resolved> => {
+    const route = await deps.routeOf(merchantId, stationId, connectorId);
+    if (route.kind === 'unmapped') return { kind: 'fallback' };
+    if (route.kind === 'connector_not_mapped')
+      return {
+        kind: 'refused',
+        reason: `connector_not_mapped: station ${stationId} maps no connector ${connectorId}`,
+      };
+    const found = await deps.lookup(route.adapterType);
+    if (found.kind === 'ready') return { kind: 'adapter', adapter: found.adapter, target: route.target };
+    return {
+      kind: 'refused',
+      reason:
+        found.kind === 'not_configured'
+          ? `cpms_adapter_not_configured: the ${route.adapterType} adapter has no configuration`
+          : `cpms_adapter_unavailable: this gateway has no ${route.adapterType} adapter`,
+    };
+  };
+  const resolveSession = (request: SessionRequest) =>
+    resolve(request.merchantId, request.stationId, request.connectorId);
+
+  return {
+    name: 'station-routing',
+
+    async startSession(request): Promise<StartSessionResult> {
+      const resolved = await resolve(request.merchantId, request.stationId, request.connectorId);
+      if (resolved.kind === 'fallback') return deps.fallback.startSession(request);
+      if (resolved.kind === 'refused') return { outcome: 'refused', reason: resolved.reason };
+      return resolved.adapter.startSession({ chargeId: request.chargeId, target: resolved.target });
+    },
+
+    async stopSession(request): Promise<StopSessionResult> {
+      const resolved = await resolveSession(request);
+      if (resolved.kind === 'fallback') return deps.fallback.stopSession(request);
+      if (resolved.kind === 'refused') return { outcome: 'refused', reason: resolved.reason };
+      return resolved.adapter.stopSession({
+        chargeId: request.chargeId,
+        target: resolved.target,
+        cpmsSessionId: request.cpmsSessionId,
+      });
+    },
+
+    async getSession(request) {
+      const resolved = await resolveSession(request);
+      if (resolved.kind === 'fallback') return deps.fallback.getSession(request);
+      // Nothing to ask: the next poll tries again (a configuration may come back).
+      if (resolved.kind === 'refused') throw new CpmsUnavailableError(resolved.reason);
+      return resolved.adapter.getSession({
+        chargeId: request.chargeId,
+        target: resolved.target,
+        cpmsSessionId: request.cpmsSessionId,
+      });
+    },
+
+    ping: () => deps.fallback.ping(),
+  };
+};
