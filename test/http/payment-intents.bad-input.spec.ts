@@ -202,11 +202,11 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
     });
   });
 
-  it('Edenred is refused until its integration exists: 400', () =>
+  it('an Edenred intent without its wallet link: 400', () =>
     refusedWithoutEffect(
       () => create({ ...createBody(), paymentMethodType: 'edenred' }),
       400,
-      'payment_method_unavailable',
+      'edenred_link_required',
     ));
 });
 

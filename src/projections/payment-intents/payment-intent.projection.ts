@@ -5,12 +5,22 @@ import {
 } from '../../domain/payment-intent/payment-intent.events';
 import type { RecordedEvent } from '../../infrastructure/event-store/event-store';
 import type { Projection } from '../projection';
-import type { PaymentIntentDocument, PaymentIntentPaymentMethodView } from './payment-intent.document';
+import type {
+  PaymentIntentDocument,
+  PaymentIntentEdenredView,
+  PaymentIntentPaymentMethodView,
+} from './payment-intent.document';
 
 const methodView = (method: PaymentMethod): PaymentIntentPaymentMethodView => {
+  if (method.type === 'edenred') return { type: 'edenred' };
   const { type, ...cardPresent } = method;
   return { type, cardPresent };
 };
+
+const withEdenred = (
+  doc: PaymentIntentDocument,
+  change: Partial<PaymentIntentEdenredView>,
+): PaymentIntentDocument['edenred'] => (doc.edenred ? { ...doc.edenred, ...change } : undefined);
 
 const apply = (
   doc: PaymentIntentDocument | null,
@@ -41,6 +51,17 @@ const apply = (
       capturedAt: null,
       voidedAt: null,
       expiresAt: null,
+      ...(data.edenredLinkId
+        ? {
+            edenred: {
+              linkId: data.edenredLinkId,
+              orderRef: null,
+              code: null,
+              failureReason: null,
+              amountOwed: 0,
+            },
+          }
+        : {}),
       version: 0,
     };
   }
@@ -70,6 +91,29 @@ const apply = (
         amountCaptured: event.data.amountCaptured,
         amountReleased: event.data.amountReleased,
         capturedAt: event.data.capturedAt,
+        ...(event.data.edenred
+          ? {
+              edenred: withEdenred(doc, {
+                orderRef: event.data.edenred.orderRef,
+                code: event.data.edenred.code,
+                amountOwed: event.data.edenred.amountOwed,
+              }),
+            }
+          : {}),
+      };
+    case 'PaymentIntentCaptureRequested':
+      return { ...doc, status: 'capture_pending' };
+    case 'PaymentIntentEdenredOrderRefAssigned':
+      return { ...doc, edenred: withEdenred(doc, { orderRef: event.data.orderRef }) };
+    case 'PaymentIntentCaptureFailed':
+      return {
+        ...doc,
+        status: 'capture_failed',
+        edenred: withEdenred(doc, {
+          code: event.data.code,
+          failureReason: event.data.reason,
+          amountOwed: event.data.amountOwed,
+        }),
       };
     case 'PaymentIntentVoided':
       return {
