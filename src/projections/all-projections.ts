@@ -1,6 +1,7 @@
 import type { StoredDocument } from '../infrastructure/read-store/read-store';
 import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
+import { edenredLinkProjection } from './edenred/edenred-link.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
@@ -23,4 +24,5 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   webhookDeliveryProjection as unknown as Projection<StoredDocument>,
   tariffProjection as unknown as Projection<StoredDocument>,
   chargeProjection as unknown as Projection<StoredDocument>,
+  edenredLinkProjection as unknown as Projection<StoredDocument>,
 ];
