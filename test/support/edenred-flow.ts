@@ -50,7 +50,7 @@ export const edenredServicesFor = (
 ) => {
   const edenred = options.edenred ?? new FakeEdenred(clock);
   const { logger, lines } = options.logger ? { logger: options.logger, lines: [] } : capturingLogger();
-  let intents: ReturnType<typeof paymentIntentService> | undefined;
+  const late: { intents?: ReturnType<typeof paymentIntentService> } = {};
   const links = edenredLinkService({
     eventStore,
     clock,
@@ -60,7 +60,8 @@ export const edenredServicesFor = (
     redirectUri: 'https://gateway.example/v1/edenred/callback',
     postLogoutRedirectUri: 'https://gateway.example/',
     refreshMarginMs: 60_000,
-    loadPaymentIntent: async (id) => (await (intents as NonNullable<typeof intents>).load(id)).state,
+    loadPaymentIntent: async (id) =>
+      (await (late.intents as NonNullable<typeof late.intents>).load(id)).state,
   });
   const paymentIntents = paymentIntentService({
     eventStore,
@@ -68,7 +69,7 @@ export const edenredServicesFor = (
     authorizationTtlMs: 86_400_000,
     edenredLinks: links,
   });
-  intents = paymentIntents;
+  late.intents = paymentIntents;
   const orderRefs = edenredOrderRefs({ eventStore, clock, first: options.firstOrderRef ?? 1000 });
   const authorization = edenredAuthorization({ client: edenred, links, paymentIntents });
   const captureDeps = {
