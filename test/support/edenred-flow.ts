@@ -4,7 +4,10 @@ import { systemContext } from '../../src/commands/command-context';
 import { edenredAuthorization } from '../../src/commands/edenred/edenred-authorization';
 import { edenredLinkService } from '../../src/commands/edenred/edenred-link.service';
 import { edenredOrderRefs } from '../../src/commands/edenred/edenred-order-refs';
-import { paymentIntentService } from '../../src/commands/payment-intents/payment-intent.service';
+import {
+  paymentIntentService,
+  type PaymentIntentServiceDeps,
+} from '../../src/commands/payment-intents/payment-intent.service';
 import type { Clock } from '../../src/infrastructure/clock';
 import type { EventStore } from '../../src/infrastructure/event-store/event-store';
 import type { Logger } from '../../src/infrastructure/logging/logger';
@@ -46,6 +49,7 @@ export const edenredServicesFor = (
     logger?: Logger;
     hooks?: EdenredCaptureHooks;
     firstOrderRef?: number;
+    onIntentChanged?: PaymentIntentServiceDeps['onChanged'];
   } = {},
 ) => {
   const edenred = options.edenred ?? new FakeEdenred(clock);
@@ -68,6 +72,7 @@ export const edenredServicesFor = (
     clock,
     authorizationTtlMs: 86_400_000,
     edenredLinks: links,
+    ...(options.onIntentChanged ? { onChanged: options.onIntentChanged } : {}),
   });
   late.intents = paymentIntents;
   const orderRefs = edenredOrderRefs({ eventStore, clock, first: options.firstOrderRef ?? 1000 });
