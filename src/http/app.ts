@@ -33,6 +33,8 @@ export interface AppDeps {
   authenticators: Authenticators;
   /** One router per resource group, mounted after authentication, validation, scopes and idempotency. */
   routers: readonly Router[];
+  /** Routes a browser reaches without credentials (a partner's redirect), each checking its own proof. */
+  publicRouters?: readonly Router[];
   healthChecks: readonly HealthCheck[];
   settings: {
     version: string;
@@ -59,6 +61,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(securityHeaders, requestId, observeRequests(deps.logger, deps.metrics));
   app.use(publicHealthRoutes(deps.healthChecks));
   app.use(docsRoutes(OPENAPI_SPEC));
+  for (const router of deps.publicRouters ?? []) app.use(router);
   if (settings.metricsPublic) {
     app.get(
       '/metrics',

@@ -29,6 +29,10 @@ import { CHARGE_QUEUES, startCharging } from './charging';
 import { auditRuntime } from './audit';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
+import type { PaymentIntentService } from '../commands/payment-intents/payment-intent.service';
+import type { EdenredClient } from '../integrations/edenred/edenred-port';
+import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
+import { EDENRED_QUEUES, edenredRuntime } from './edenred';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -58,6 +62,10 @@ export interface GatewayOptions {
   attestationChallengeBytes?: (size: number) => Uint8Array;
   /** Crash-test seams around a charge's payment settlement; never set in production. */
   chargeHooks?: ChargeProcessHooks;
+  /** The Edenred Direct Payment client; without it Edenred payments and wallet links are off. */
+  edenredClient?: EdenredClient;
+  /** Crash-test seams of the Edenred capture; never set in production. */
+  edenredCaptureHooks?: EdenredCaptureHooks;
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -130,12 +138,34 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
 
   const audit = auditRuntime({ config, logger, clock, eventStore });
 
+  const late: { paymentIntents?: PaymentIntentService } = {};
+  const edenred = options.edenredClient
+    ? edenredRuntime({
+        config,
+        logger,
+        clock,
+        eventStore,
+        readStore,
+        jobQueue,
+        client: options.edenredClient,
+        roles,
+        paymentIntents: () => {
+          if (!late.paymentIntents) throw new Error('payment intents are not built yet');
+          return late.paymentIntents;
+        },
+        ...(options.edenredCaptureHooks ? { hooks: options.edenredCaptureHooks } : {}),
+      })
+    : undefined;
+
   const paymentIntents = paymentIntentService({
     eventStore,
     clock,
     authorizationTtlMs: config.AUTHORIZATION_TTL_MINUTES * 60_000,
     terminalTrust: terminals.terminalTrust,
+    ...(edenred ? { edenredLinks: edenred.links } : {}),
+    ...(edenred?.onIntentChanged ? { onChanged: edenred.onIntentChanged } : {}),
   });
+  late.paymentIntents = paymentIntents;
 
   const webhooks = webhookRuntime({ config, logger, clock, eventStore, readStore, jobQueue });
 
@@ -190,6 +220,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
+    const edenredWorkers = edenred?.startWorkers();
+    if (edenredWorkers) closers.unshift(() => edenredWorkers.close());
     const checkpointer = audit.startWorker();
     closers.unshift(() => checkpointer.close());
   }
@@ -265,9 +297,11 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         }),
         ...(jwt ? { jwt: terminalBoundJwt(jwt, readStore) } : {}),
       },
+      ...(edenred ? { publicRouters: edenred.publicRouters() } : {}),
       routers: [
         paymentIntentRoutes({
           service: paymentIntents,
+          ...(edenred ? { edenred: edenred.authorization() } : {}),
           eventStore,
           readStore,
           freshness,
@@ -282,6 +316,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         }),
         audit.router(),
+        ...(edenred?.routers({
+          eventStore,
+          readStore,
+          freshness,
+          readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        }) ?? []),
         // Each resource group adds its router here.
       ],
       healthChecks,
@@ -303,7 +343,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     logger,
     ...(gateway.projector ? { projector: gateway.projector } : {}),
     ...(roles.includes('worker') ? { jobQueue } : {}),
-    queues: [EXPIRY_QUEUE, WEBHOOK_DELIVERY_QUEUE, TERMINAL_OFFLINE_QUEUE, ...CHARGE_QUEUES],
+    queues: [
+      EXPIRY_QUEUE,
+      WEBHOOK_DELIVERY_QUEUE,
+      TERMINAL_OFFLINE_QUEUE,
+      ...CHARGE_QUEUES,
+      ...EDENRED_QUEUES,
+    ],
     intervalMs: 5_000,
   });
   closers.unshift(() => sampler.close());

@@ -7,7 +7,8 @@ import { signDevelopmentToken } from '../../src/http/auth/development-token';
 import { ManualClock, systemClock, type Clock } from '../../src/infrastructure/clock';
 import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
-import { silentLogger } from '../../src/infrastructure/logging/logger';
+import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
+import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
@@ -49,6 +50,9 @@ export const startTestGateway = async (
     clock?: Clock;
     /** The randomness of attestation challenges (see GatewayOptions). */
     attestationChallengeBytes?: (size: number) => Uint8Array;
+    /** A fake of the Edenred port (test/support/fake-edenred-client.ts), or at merge the real client. */
+    edenredClient?: EdenredClient;
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -65,8 +69,9 @@ export const startTestGateway = async (
   });
   const gateway = await startGateway({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     roles: ['api', 'projector', 'worker'],
+    ...(options.edenredClient ? { edenredClient: options.edenredClient } : {}),
     clock,
     validateResponses: true,
     ...(options.attestationChallengeBytes

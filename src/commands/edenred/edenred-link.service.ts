@@ -196,7 +196,7 @@ export const edenredLinkService = (deps: EdenredLinkServiceDeps) => {
      * exchanged, so an unknown or used state never reaches Edenred; a failed exchange asks for a new login.
      */
     async completeLogin(
-      input: { code: string; state: string },
+      input: { state: string } & ({ code: string } | { refused: string }),
       correlationId: string,
     ): Promise<EdenredLinkResult> {
       const linkId = input.state.split('.')[0] ?? '';
@@ -208,17 +208,24 @@ export const edenredLinkService = (deps: EdenredLinkServiceDeps) => {
       if (state.status === 'empty' || state.stateHash !== stateHash) throw invalidState();
       const context = systemContext(correlationId);
       let outcome: Extract<EdenredLinkCommand, { type: 'CompleteEdenredLogin' }>['outcome'];
-      try {
-        const tokens = await deps.client.exchangeCode({ code: input.code, redirectUri: deps.redirectUri });
-        outcome = { tokens: sealTokens(deps.secretBox, linkId, tokens) };
-      } catch (error) {
-        if (!(error instanceof EdenredError)) throw error;
-        deps.logger.warn('Edenred code exchange failed', {
-          linkId,
-          code: error.code,
-          errorClass: error.errorClass,
-        });
-        outcome = { failure: { code: error.code, reason: error.message } };
+      if ('refused' in input) {
+        // The user cancelled or Edenred refused the login: the state is used up, a new login is needed.
+        outcome = {
+          failure: { code: 'LOGIN_REFUSED', reason: `the Edenred login ended with ${input.refused}` },
+        };
+      } else {
+        try {
+          const tokens = await deps.client.exchangeCode({ code: input.code, redirectUri: deps.redirectUri });
+          outcome = { tokens: sealTokens(deps.secretBox, linkId, tokens) };
+        } catch (error) {
+          if (!(error instanceof EdenredError)) throw error;
+          deps.logger.warn('Edenred code exchange failed', {
+            linkId,
+            code: error.code,
+            errorClass: error.errorClass,
+          });
+          outcome = { failure: { code: error.code, reason: error.message } };
+        }
       }
       return run(linkId, { type: 'CompleteEdenredLogin', now: now(), stateHash, outcome }, context);
     },
