@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpms-simulator';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
+import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { authorizeBody, createBody } from './payment-intents.fixtures';
@@ -60,10 +61,14 @@ export interface ChargingHarness {
   close(): Promise<void>;
 }
 
-export const startChargingHarness = async (env: Record<string, string> = {}): Promise<ChargingHarness> => {
+export const startChargingHarness = async (
+  env: Record<string, string> = {},
+  options: { edenredClient?: (clock: ManualClock) => EdenredClient } = {},
+): Promise<ChargingHarness> => {
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
+    ...(options.edenredClient ? { edenredClient: options.edenredClient(clock) } : {}),
     env: {
       CHARGE_SWEEP_INTERVAL_MS: '25',
       CPMS_POLL_INTERVAL_MS: '25',
