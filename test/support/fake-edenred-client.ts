@@ -32,7 +32,7 @@ export class FakeEdenred implements EdenredClient {
   readonly balances = new Map<string, number>();
   readonly transactions = new Map<number, EdenredTransactionResult & { amount: number; username: string }>();
   readonly calls: { method: Method; orderRef?: number }[] = [];
-  /** Every token handed out, so specs can scan responses, events and logs for them. */
+  /** Every code and token handed out, so specs can scan responses, events and logs for them. */
   readonly issuedSecrets: string[] = [];
   /** When set, a transaction above the balance is partially authorized instead of declined. */
   partialAuthorization = false;
@@ -50,6 +50,7 @@ export class FakeEdenred implements EdenredClient {
     if (balance !== undefined) this.balances.set(username, balance);
     const code = random('code');
     this.codes.set(code, username);
+    this.issuedSecrets.push(code);
     return code;
   }
 

@@ -16,6 +16,8 @@ import {
   startEdenredCaptureWorkers,
 } from '../../../src/workers/edenred/edenred-capture-process';
 import { edenredServicesFor } from '../../support/edenred-flow';
+import { paymentIntentFromStream } from '../../../src/projections/payment-intents/payment-intent.projection';
+import type { PaymentIntentDocument } from '../../../src/projections/payment-intents/payment-intent.document';
 import { edenredError } from '../../support/fake-edenred-client';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
 import { waitUntil } from '../../support/wait-until';
@@ -149,6 +151,37 @@ describe('Edenred order_ref across a restart of the gateway (same SQLite file)',
       assert.equal(before.edenred.transactions.size, 3);
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe('Edenred capture sweep', () => {
+  it('captures an intent whose kick was lost, from the read model', async () => {
+    const store = new InMemoryEventStore();
+    const queue = new InProcessJobQueue({ logger: silentLogger() });
+    const readStore = new MemoryReadStore();
+    const flow = edenredServicesFor(store, new ManualClock(new Date('2026-06-01T09:00:00.000Z')));
+    const id = await flow.pendingCapture(await flow.linkedWallet(USER, 50_000));
+    const doc = paymentIntentFromStream(await store.readStream(`payment_intent-${id}`));
+    assert.equal(doc?.status, 'capture_pending');
+    await readStore
+      .collection<PaymentIntentDocument>('payment_intents')
+      .replaceOne({ _id: id }, doc!, { upsert: true });
+    const workers = startEdenredCaptureWorkers({
+      ...flow.captureDeps,
+      jobQueue: queue,
+      readStore,
+      sweepIntervalMs: 20,
+      retry: FAST_RETRY,
+    });
+    try {
+      await waitUntil(async () => (await flow.paymentIntents.load(id)).state.status === 'captured', {
+        message: 'captured by the sweep',
+      });
+      assert.equal(flow.edenred.transactions.size, 1);
+    } finally {
+      await workers.close();
+      await queue.close();
     }
   });
 });
