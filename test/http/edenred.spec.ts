@@ -281,6 +281,39 @@ describe('HTTP: Edenred wallet links and payments', () => {
       assert.equal(webhook.data.edenred.code, 'DAILY_TRANSACTION_AMOUNT_EXCEEDED');
     });
 
+    it('a configuration error ends in capture_failed with its webhook', async () => {
+      const id = await authorizedIntent(await linkedWallet(50_000));
+      edenred.failNext('createTransaction', edenredError('configuration', 'INVALID_MERCHANT', 400));
+      await requestCapture(id);
+      await waitUntil(() => receivedTypes(id).includes('payment_intent.capture_failed'), {
+        message: 'webhook',
+      });
+      const intent = await intentOf(id);
+      assert.deepEqual(
+        [intent.status, intent.edenred.code, intent.edenred.amountOwed],
+        ['capture_failed', 'INVALID_MERCHANT', 6_000],
+      );
+    });
+
+    it('a token refused even after a refresh: the link needs a login, the intent capture_failed with its webhook', async () => {
+      const linkId = await linkedWallet(50_000);
+      const id = await authorizedIntent(linkId);
+      edenred.failNext('createTransaction', edenredError('reauthenticate', 'USER_INACTIVE', 401), {
+        times: 2,
+      });
+      await requestCapture(id);
+      await waitUntil(() => receivedTypes(id).includes('payment_intent.capture_failed'), {
+        message: 'webhook',
+      });
+      const intent = await intentOf(id);
+      assert.deepEqual([intent.status, intent.edenred.code], ['capture_failed', 'USER_INACTIVE']);
+      const link = await call('GET', `/v1/edenred/links/${linkId}`);
+      assert.deepEqual(
+        [link.body.status, link.body.lastLoginError.code],
+        ['login_required', 'USER_INACTIVE'],
+      );
+    });
+
     it('a partial authorization captures what was granted; the webhook says what is owed', async () => {
       const id = await authorizedIntent(await linkedWallet(50_000));
       edenred.balances.set(USER, 2_500); // spent elsewhere during the charge: Edenred holds nothing
