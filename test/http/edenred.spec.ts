@@ -217,6 +217,43 @@ describe('HTTP: Edenred wallet links and payments', () => {
       assert.equal(captured.body.status, 'capture_pending');
     };
 
+    it('a link started bound to an intent pays that intent, and no other', async () => {
+      const created = await call('POST', '/v1/payment-intents', {
+        body: { amount: 5_000, paymentMethodType: 'edenred' },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const started = await call('POST', '/v1/edenred/links', { body: { paymentIntentId: created.body.id } });
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+      assert.equal(started.body.paymentIntentId, created.body.id);
+      const login = await callback({
+        state: stateOf(started.body.authorizationUrl),
+        code: edenred.loginCode(USER, 50_000),
+      });
+      assert.equal(login.body.status, 'linked');
+      const other = await call('POST', '/v1/payment-intents', {
+        body: { amount: 5_000, paymentMethodType: 'edenred', edenredLinkId: started.body.id },
+      });
+      assert.equal(other.status, 409);
+      assert.equal(other.body.error.code, 'edenred_link_bound');
+      const noLink = await call('POST', `/v1/payment-intents/${created.body.id}/authorize`, {
+        body: { amount: 5_000 },
+      });
+      assert.equal(noLink.status, 400);
+      assert.equal(noLink.body.error.code, 'edenred_link_required');
+      const authorized = await call('POST', `/v1/payment-intents/${created.body.id}/authorize`, {
+        body: { amount: 5_000, edenredLinkId: started.body.id },
+      });
+      assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
+      assert.deepEqual(
+        [authorized.body.amountAuthorized, authorized.body.edenred.linkId],
+        [5_000, started.body.id],
+      );
+      await requestCapture(created.body.id, 5_000);
+      await waitUntil(async () => (await intentOf(created.body.id)).status === 'captured', {
+        message: 'captured',
+      });
+    });
+
     it('authorizes what Edenred says can be spent, capped at the amount asked', async () => {
       const linkId = await linkedWallet(7_000);
       const created = await call('POST', '/v1/payment-intents', {

@@ -202,11 +202,11 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
     });
   });
 
-  it('an Edenred intent without its wallet link: 400', () =>
+  it('Edenred is refused when the gateway has no Edenred client: 400', () =>
     refusedWithoutEffect(
       () => create({ ...createBody(), paymentMethodType: 'edenred' }),
       400,
-      'edenred_link_required',
+      'payment_method_unavailable',
     ));
 });
 

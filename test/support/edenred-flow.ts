@@ -114,7 +114,7 @@ export const edenredServicesFor = (
       context,
     );
     const id = (created.state as { paymentIntentId: string }).paymentIntentId;
-    await authorization.authorize(id, intentAmount, SCOPE, context);
+    await authorization.authorize(id, { amount: intentAmount }, SCOPE, context);
     await paymentIntents.capture(id, amount, SCOPE, context);
     return id;
   };

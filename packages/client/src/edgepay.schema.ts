@@ -778,6 +778,8 @@ export interface components {
         AuthorizePaymentIntentRequest: {
             amount: components["schemas"]["Amount"];
             cardPresent?: components["schemas"]["CardPresent"];
+            /** @description An edenred intent created without its link pays through this link, started bound to it */
+            edenredLinkId?: string;
             /** @description Present when the issuer declined; the intent becomes authorization_failed. */
             decline?: {
                 code: string;

@@ -17,23 +17,33 @@ export const edenredAuthorization = (deps: {
 }) => ({
   async authorize(
     id: string,
-    amount: number,
+    input: { amount: number; edenredLinkId?: string },
     scope: AccessScope,
     context: CommandContext,
     expectedVersion?: number,
   ) {
+    const { amount } = input;
     const { state } = await deps.paymentIntents.load(id);
     if (state.status === 'empty' || !canReach(scope, state)) {
       throw notFound('payment_intent_not_found', `no payment intent ${id}`);
     }
-    if (state.paymentMethodType !== 'edenred' || state.edenredLinkId === null) {
+    if (state.paymentMethodType !== 'edenred') {
       throw invalid(
         'card_present_required',
         'a card-present payment intent is authorized with cardPresent',
         'cardPresent',
       );
     }
-    const linkId = state.edenredLinkId;
+    // The intent's own link when it was created with one; otherwise the link started bound to it.
+    const linkId = state.edenredLinkId ?? input.edenredLinkId;
+    if (linkId === undefined) {
+      throw invalid(
+        'edenred_link_required',
+        'name the Edenred link that pays (edenredLinkId)',
+        'edenredLinkId',
+      );
+    }
+    if (state.edenredLinkId === null) await deps.links.assertPayable(linkId, scope, id);
     let spendable: number;
     let decline: { code: string; message: string } | undefined;
     try {

@@ -105,6 +105,18 @@ export const edenredLinkService = (deps: EdenredLinkServiceDeps) => {
         'paymentIntentId',
       );
     }
+    if (intent.edenredLinkId !== null) {
+      throw conflict(
+        'payment_intent_has_link',
+        `payment intent ${paymentIntentId} is paid by ${intent.edenredLinkId}`,
+      );
+    }
+    if (intent.status !== 'requires_authorization' && intent.status !== 'authorization_failed') {
+      throw conflict(
+        'payment_intent_unexpected_state',
+        `payment intent ${paymentIntentId} is ${intent.status}`,
+      );
+    }
   };
 
   const linked = async (linkId: string) => {
@@ -311,11 +323,20 @@ export const edenredLinkService = (deps: EdenredLinkServiceDeps) => {
       );
     },
 
-    /** For a payment intent paid through this link: the caller's, and logged in. */
-    async assertPayable(linkId: string, scope: AccessScope): Promise<void> {
+    /**
+     * For a payment intent paid through this link: the caller's, logged in, and not bound to another
+     * intent (a link started for one intent pays that intent only; none while it is being created).
+     */
+    async assertPayable(linkId: string, scope: AccessScope, paymentIntentId?: string): Promise<void> {
       const { state } = await handler.load(linkId);
       if (state.status === 'empty' || !canReach(scope, state)) {
         throw invalid('edenred_link_not_found', `no Edenred link ${linkId}`, 'edenredLinkId');
+      }
+      if (state.paymentIntentId !== null && state.paymentIntentId !== paymentIntentId) {
+        throw conflict(
+          'edenred_link_bound',
+          `Edenred link ${linkId} pays payment intent ${state.paymentIntentId} only`,
+        );
       }
       if (state.status !== 'linked') {
         throw new DomainError(

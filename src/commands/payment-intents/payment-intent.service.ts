@@ -112,7 +112,7 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
         await deps.terminalTrust.assertNotForeign(scope.merchantId, input.terminalId);
       }
       await trusted(scope);
-      if (input.paymentMethodType === 'edenred' && input.edenredLinkId !== undefined) {
+      if (input.paymentMethodType === 'edenred') {
         if (!deps.edenredLinks) {
           throw invalid(
             'payment_method_unavailable',
@@ -120,7 +120,9 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
             'paymentMethodType',
           );
         }
-        await deps.edenredLinks.assertPayable(input.edenredLinkId, scope);
+        if (input.edenredLinkId !== undefined) {
+          await deps.edenredLinks.assertPayable(input.edenredLinkId, scope);
+        }
       }
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)

@@ -28,15 +28,12 @@ const requireExisting = (state: PaymentIntentState) => {
 
 const create = (command: CreatePaymentIntent, state: PaymentIntentState): PaymentIntentEvent[] => {
   if (state.status !== 'empty') throw conflict('payment_intent_exists', 'the payment intent already exists');
-  const edenred = command.paymentMethodType === 'edenred';
-  if (edenred !== (command.edenredLinkId !== undefined)) {
-    throw edenred
-      ? invalid('edenred_link_required', 'an edenred payment intent needs an edenredLinkId', 'edenredLinkId')
-      : invalid(
-          'edenred_link_unexpected',
-          'only an edenred payment intent takes an edenredLinkId',
-          'edenredLinkId',
-        );
+  if (command.paymentMethodType !== 'edenred' && command.edenredLinkId !== undefined) {
+    throw invalid(
+      'edenred_link_unexpected',
+      'only an edenred payment intent takes an edenredLinkId',
+      'edenredLinkId',
+    );
   }
   return [
     {
@@ -71,7 +68,13 @@ const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState)
       'paymentMethod',
     );
   }
-  if (command.paymentMethod.type === 'edenred' && command.paymentMethod.linkId !== state.edenredLinkId) {
+  // An Edenred intent created with its link is paid by that link only; one created without it (the link
+  // was started bound to it) takes the link of its first authorization.
+  if (
+    command.paymentMethod.type === 'edenred' &&
+    state.edenredLinkId !== null &&
+    command.paymentMethod.linkId !== state.edenredLinkId
+  ) {
     throw invalid(
       'edenred_link_mismatch',
       'this payment intent is paid by another Edenred link',

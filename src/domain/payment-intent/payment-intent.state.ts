@@ -66,6 +66,14 @@ const authorization = (state: PaymentIntentState): Authorization => {
   return { amountAuthorized, paymentMethod, expiresAt };
 };
 
+/** The Edenred link an authorization names becomes the intent's, when it had none. */
+const linkOf = (state: PaymentIntentState, method: PaymentMethod): { edenredLinkId: string | null } => ({
+  edenredLinkId:
+    state.status !== 'empty' && state.edenredLinkId === null && method.type === 'edenred'
+      ? method.linkId
+      : details(state).edenredLinkId,
+});
+
 export const evolvePaymentIntent = (
   state: PaymentIntentState,
   event: PaymentIntentEvent,
@@ -87,10 +95,21 @@ export const evolvePaymentIntent = (
     }
     case 'PaymentIntentAuthorized': {
       const { amountAuthorized, paymentMethod, expiresAt } = event.data;
-      return { status: 'authorized', ...details(state), amountAuthorized, paymentMethod, expiresAt };
+      return {
+        status: 'authorized',
+        ...details(state),
+        ...linkOf(state, paymentMethod),
+        amountAuthorized,
+        paymentMethod,
+        expiresAt,
+      };
     }
     case 'PaymentIntentAuthorizationFailed':
-      return { status: 'authorization_failed', ...details(state) };
+      return {
+        status: 'authorization_failed',
+        ...details(state),
+        ...linkOf(state, event.data.paymentMethod),
+      };
     case 'PaymentIntentCaptured':
       return {
         status: 'captured',

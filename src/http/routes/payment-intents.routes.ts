@@ -44,6 +44,8 @@ interface AuthorizeBody {
   amount: number;
   /** Absent for an Edenred intent: the gateway asks Edenred what can be spent. */
   cardPresent?: Omit<CardPresentPaymentMethod, 'type'>;
+  /** An Edenred intent created without its link: the link started bound to it. */
+  edenredLinkId?: string;
   decline?: { code: string; message: string };
 }
 
@@ -90,14 +92,25 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
       sendResult(res, 200, await run(idParam(req), body, ...rest));
     });
 
-  onIntent<AuthorizeBody>('authorize', (id, { amount, cardPresent, decline }, ...rest) => {
+  onIntent<AuthorizeBody>('authorize', (id, { amount, cardPresent, decline, edenredLinkId }, ...rest) => {
     if (!cardPresent) {
       if (!deps.edenred || decline) {
         throw new ApiError(400, 'invalid_request_error', 'card_present_required', 'cardPresent is required', {
           param: 'cardPresent',
         });
       }
-      return deps.edenred.authorize(id, amount, ...rest);
+      return deps.edenred.authorize(id, { amount, ...(edenredLinkId ? { edenredLinkId } : {}) }, ...rest);
+    }
+    if (edenredLinkId) {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        'edenred_link_unexpected',
+        'send cardPresent or edenredLinkId, not both',
+        {
+          param: 'edenredLinkId',
+        },
+      );
     }
     return service.authorize(
       id,

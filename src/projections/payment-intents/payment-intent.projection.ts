@@ -22,6 +22,14 @@ const withEdenred = (
   change: Partial<PaymentIntentEdenredView>,
 ): PaymentIntentDocument['edenred'] => (doc.edenred ? { ...doc.edenred, ...change } : undefined);
 
+/** An Edenred intent created without its link shows the link of its authorization. */
+const edenredOnAuthorization = (doc: PaymentIntentDocument, method: PaymentMethod) =>
+  method.type === 'edenred' && !doc.edenred
+    ? {
+        edenred: { linkId: method.linkId, orderRef: null, code: null, failureReason: null, amountOwed: 0 },
+      }
+    : {};
+
 const apply = (
   doc: PaymentIntentDocument | null,
   event: PaymentIntentEvent,
@@ -73,6 +81,7 @@ const apply = (
         status: 'authorized',
         amountAuthorized: event.data.amountAuthorized,
         paymentMethod: methodView(event.data.paymentMethod),
+        ...edenredOnAuthorization(doc, event.data.paymentMethod),
         lastAuthorizationError: null,
         authorizedAt: event.data.authorizedAt,
         expiresAt: event.data.expiresAt,
@@ -82,6 +91,7 @@ const apply = (
         ...doc,
         status: 'authorization_failed',
         paymentMethod: methodView(event.data.paymentMethod),
+        ...edenredOnAuthorization(doc, event.data.paymentMethod),
         lastAuthorizationError: { declineCode: event.data.declineCode, message: event.data.message },
       };
     case 'PaymentIntentCaptured':

@@ -26,14 +26,10 @@ describe('payment intent decider', () => {
     it('refuses to create twice', () =>
       given([created()]).when(create()).thenRefuses('payment_intent_exists'));
 
-    it('refuses an Edenred intent without its wallet link, and a link on a card intent', () => {
-      given([])
-        .when({ ...create(), paymentMethodType: 'edenred' } as never)
-        .thenRefuses('edenred_link_required', 'invalid');
+    it('refuses a wallet link on a card intent', () =>
       given([])
         .when({ ...create(), edenredLinkId: 'edl_1' } as never)
-        .thenRefuses('edenred_link_unexpected', 'invalid');
-    });
+        .thenRefuses('edenred_link_unexpected', 'invalid'));
   });
 
   describe('authorize', () => {

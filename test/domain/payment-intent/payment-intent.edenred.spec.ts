@@ -86,6 +86,33 @@ describe('payment intent decider: Edenred', () => {
     given([createdEdenred]).when(authorize('edl_2')).thenRefuses('edenred_link_mismatch', 'invalid');
   });
 
+  it('an intent created without its link takes the link of its authorization, then keeps it', () => {
+    const unlinked: PaymentIntentEvent = {
+      type: 'PaymentIntentCreated',
+      data: { ...created().data, paymentMethodType: 'edenred' },
+    };
+    const authorizeWith = (linkId: string): PaymentIntentCommand => ({
+      type: 'AuthorizePaymentIntent',
+      now: T1,
+      amount: 8_000,
+      paymentMethod: { ...edenred, linkId },
+      authorizationTtlMs: TTL_MS,
+      decline: { code: 'INADEQUATE_BALANCE', message: 'low' },
+    });
+    const failed: PaymentIntentEvent = {
+      type: 'PaymentIntentAuthorizationFailed',
+      data: {
+        paymentIntentId: 'pi_1',
+        declineCode: 'INADEQUATE_BALANCE',
+        message: 'low',
+        paymentMethod: { ...edenred, linkId: 'edl_9' },
+        failedAt: T1,
+      },
+    };
+    given([unlinked]).when(authorizeWith('edl_9')).then([failed]);
+    given([unlinked, failed]).when(authorizeWith('edl_8')).thenRefuses('edenred_link_mismatch');
+  });
+
   it("a charge's capture becomes capture_pending, and a repeat changes nothing", () => {
     given([createdEdenred, authorized, linked]).when(captureFor).then([requested]);
     given(pending).when(captureFor).then([]);
