@@ -63,6 +63,9 @@ export const edenredRuntime = (deps: EdenredRuntimeDeps): EdenredRuntime => {
       'EDENRED_TOKEN_ENCRYPTION_KEY is not set: Edenred tokens are encrypted with the development key',
     );
   }
+  if (config.EDGEPAY_ENV === 'production' && !config.EDENRED_CALLBACK_URL) {
+    throw new ConfigError('EDENRED_CALLBACK_URL is required in production: Edenred redirects users there');
+  }
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const links = edenredLinkService({
     eventStore,
