@@ -13,6 +13,7 @@ import type { EventStore } from '../infrastructure/event-store/event-store';
 import type { JobQueue } from '../infrastructure/job-queue/job-queue';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { ReadStore } from '../infrastructure/read-store/read-store';
+import type { PaymentIntentDocument } from '../projections/payment-intents/payment-intent.document';
 import type { EdenredClient } from '../integrations/edenred/edenred-port';
 import { createSecretBox } from '../webhooks/secret-box';
 import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
@@ -77,6 +78,10 @@ export const edenredRuntime = (deps: EdenredRuntimeDeps): EdenredRuntime => {
     postLogoutRedirectUri: config.EDENRED_LOGOUT_REDIRECT_URL ?? `${base}/`,
     refreshMarginMs: config.EDENRED_REFRESH_MARGIN_SECONDS * 1000,
     loadPaymentIntent: async (id) => (await deps.paymentIntents().load(id)).state,
+    pendingCaptures: (linkId) =>
+      deps.readStore
+        .collection<PaymentIntentDocument>('payment_intents')
+        .countDocuments({ 'edenred.linkId': linkId, status: 'capture_pending' }),
   });
   const orderRefs = edenredOrderRefs({ eventStore, clock, first: config.EDENRED_ORDER_REF_START });
   // An API-only process on the in-process queue has no worker to run what it would queue.

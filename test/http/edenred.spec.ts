@@ -351,6 +351,23 @@ describe('HTTP: Edenred wallet links and payments', () => {
       );
     });
 
+    it('a link cannot be removed while a capture through it is pending', async () => {
+      const linkId = await linkedWallet(50_000);
+      const id = await authorizedIntent(linkId);
+      edenred.failNext('createTransaction', edenredError('retry_later', 'TRY_AGAIN'), { times: 50 });
+      await requestCapture(id);
+      await waitUntil(() => edenred.createCount() > 0, { message: 'the first try' });
+      const refused = await call('DELETE', `/v1/edenred/links/${linkId}`);
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'edenred_capture_pending');
+      edenred.clearFailures();
+      await waitUntil(async () => (await intentOf(id)).status === 'captured', {
+        timeoutMs: 15_000,
+        message: 'captured',
+      });
+      assert.equal((await call('DELETE', `/v1/edenred/links/${linkId}`)).status, 200);
+    });
+
     it('a partial authorization captures what was granted; the webhook says what is owed', async () => {
       const id = await authorizedIntent(await linkedWallet(50_000));
       edenred.balances.set(USER, 2_500); // spent elsewhere during the charge: Edenred holds nothing

@@ -63,6 +63,11 @@ export class FakeEdenred implements EdenredClient {
     this.injected.set(method, queue);
   }
 
+  /** Forgets every failure injected and not yet raised. */
+  clearFailures(): void {
+    this.injected.clear();
+  }
+
   /** Every access token dies now (Edenred revoked them): the next use is refused, the refresh still works. */
   expireAccessTokens(): void {
     for (const token of this.accessTokens.values()) token.expiresAt = 0;

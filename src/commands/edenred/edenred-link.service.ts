@@ -35,6 +35,8 @@ export interface EdenredLinkServiceDeps {
   refreshMarginMs: number;
   /** A link bound to a payment intent checks that intent (the caller's, paid by Edenred). */
   loadPaymentIntent: (id: string) => Promise<PaymentIntentState>;
+  /** Captures still waiting on this link (from the read model): removing it now would fail them. */
+  pendingCaptures?: (linkId: string) => Promise<number>;
 }
 
 export type EdenredLinkResult = CommandResult<EdenredLinkState, EdenredLinkDocument>;
@@ -300,6 +302,12 @@ export const edenredLinkService = (deps: EdenredLinkServiceDeps) => {
     async remove(id: string, scope: AccessScope, context: CommandContext, expectedVersion?: number) {
       const { state } = await handler.load(id);
       reachableBy(scope, id)(state);
+      if (state.status !== 'removed' && ((await deps.pendingCaptures?.(id)) ?? 0) > 0) {
+        throw conflict(
+          'edenred_capture_pending',
+          'a capture through this link is still pending; remove it after',
+        );
+      }
       let sessionEnded = state.status !== 'linked';
       if (state.status === 'linked') {
         const { idToken } = unsealTokens(deps.secretBox, id, state.tokens);
