@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { apiKeyEventSchemas } from '../domain/api-key/api-key.events';
 import { chargeSessionEventSchemas } from '../domain/charge-session/charge-session.events';
+import { edenredLinkEventSchemas } from '../domain/edenred-link/edenred-link.events';
+import { edenredOrderRefEventSchemas } from '../domain/edenred-order-ref/edenred-order-ref';
 import { merchantAttestationPolicyEventSchemas } from '../domain/merchant-attestation-policy/merchant-attestation-policy.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
 import { tariffEventSchemas } from '../domain/tariff/tariff.events';
@@ -29,6 +31,8 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'station mapping': stationMappingEventSchemas,
   'connector status': connectorStatusEventSchemas,
   'station adapter config': stationAdapterConfigEventSchemas,
+  'Edenred link': edenredLinkEventSchemas,
+  'Edenred order_ref counter': edenredOrderRefEventSchemas,
   audit: auditEventSchemas,
 };
 

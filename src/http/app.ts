@@ -33,7 +33,10 @@ export interface AppDeps {
   authenticators: Authenticators;
   /** One router per resource group, mounted after authentication, validation, scopes and idempotency. */
   routers: readonly Router[];
-  /** Routers a partner calls (a CPMS's webhooks): they authenticate their callers themselves, before ours. */
+  /**
+   * Routers reached without our credentials (a CPMS's webhooks, a partner's login redirect): each checks
+   * its own proof, before our authentication.
+   */
   partnerRouters?: readonly Router[];
   healthChecks: readonly HealthCheck[];
   settings: {

@@ -104,6 +104,18 @@ export const configSchema = z
       }, 'must be an Ed25519 private key, PKCS8 as PEM or base64 DER')
       .optional(),
     AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt.default(3_600_000),
+    // Edenred payment flow (docs/decisions/0030-edenred-payment-flow.md); the client's own EDENRED_*
+    // settings (URLs, client ids, mid, ...) are validated in src/integrations/edenred/edenred-config.ts.
+    EDENRED_TOKEN_ENCRYPTION_KEY: z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64 encoded')
+      .optional(),
+    /** Our callback as Edenred redirects to it; default http://HOST:PORT/v1/edenred/callback. */
+    EDENRED_CALLBACK_URL: z.url().optional(),
+    EDENRED_LOGOUT_REDIRECT_URL: z.url().optional(),
+    EDENRED_REFRESH_MARGIN_SECONDS: positiveInt.default(120),
+    EDENRED_ORDER_REF_START: z.coerce.number().int().min(1).max(2_147_483_646).default(1),
+    EDENRED_CAPTURE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {

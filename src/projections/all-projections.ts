@@ -3,6 +3,7 @@ import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
 import { connectorStatusProjection } from './charging-infrastructure/connector-status.projection';
 import { stationMappingProjection } from './charging-infrastructure/station-mapping.projection';
+import { edenredLinkProjection } from './edenred/edenred-link.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
@@ -27,4 +28,5 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   chargeProjection as unknown as Projection<StoredDocument>,
   stationMappingProjection as unknown as Projection<StoredDocument>,
   connectorStatusProjection as unknown as Projection<StoredDocument>,
+  edenredLinkProjection as unknown as Projection<StoredDocument>,
 ];

@@ -38,6 +38,18 @@ export const publicPaymentIntent = (doc: PaymentIntentDocument) => ({
   voidedAt: doc.voidedAt,
   expiresAt: doc.expiresAt,
   version: doc.version,
+  // Edenred intents only: the capture's order_ref, Edenred's code or reason, and what is still owed.
+  ...(doc.edenred
+    ? {
+        edenred: {
+          linkId: doc.edenred.linkId,
+          orderRef: doc.edenred.orderRef,
+          code: doc.edenred.code,
+          failureReason: doc.edenred.failureReason,
+          amountOwed: doc.edenred.amountOwed,
+        },
+      }
+    : {}),
 });
 
 const asOfEvent = resourceAsOfEvent(paymentIntentFromStream, publicPaymentIntent);
@@ -51,4 +63,6 @@ export const paymentIntentPublicEvents: readonly PublicEventMapping[] = [
   mapping('PaymentIntentCaptured', 'payment_intent.captured'),
   mapping('PaymentIntentVoided', 'payment_intent.voided'),
   mapping('PaymentIntentExpired', 'payment_intent.expired'),
+  mapping('PaymentIntentCaptureRequested', 'payment_intent.capture_pending'),
+  mapping('PaymentIntentCaptureFailed', 'payment_intent.capture_failed'),
 ];

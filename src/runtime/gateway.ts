@@ -36,6 +36,10 @@ import {
   STATION_WEBHOOK_RECEIVERS,
   type StationWebhookReceiver,
 } from './station-adapter-factories';
+import type { PaymentIntentService } from '../commands/payment-intents/payment-intent.service';
+import type { EdenredClient } from '../integrations/edenred/edenred-port';
+import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
+import { EDENRED_QUEUES, edenredRuntime } from './edenred';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -69,6 +73,10 @@ export interface GatewayOptions {
   stationAdapterFactories?: StationAdapterFactories;
   /** The CPMS webhook receivers (STATION_WEBHOOK_RECEIVERS unless given). */
   stationWebhookReceivers?: readonly StationWebhookReceiver[];
+  /** The Edenred Direct Payment client; without it Edenred payments and wallet links are off. */
+  edenredClient?: EdenredClient;
+  /** Crash-test seams of the Edenred capture; never set in production. */
+  edenredCaptureHooks?: EdenredCaptureHooks;
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -141,12 +149,34 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
 
   const audit = auditRuntime({ config, logger, clock, eventStore });
 
+  const late: { paymentIntents?: PaymentIntentService } = {};
+  const edenred = options.edenredClient
+    ? edenredRuntime({
+        config,
+        logger,
+        clock,
+        eventStore,
+        readStore,
+        jobQueue,
+        client: options.edenredClient,
+        roles,
+        paymentIntents: () => {
+          if (!late.paymentIntents) throw new Error('payment intents are not built yet');
+          return late.paymentIntents;
+        },
+        ...(options.edenredCaptureHooks ? { hooks: options.edenredCaptureHooks } : {}),
+      })
+    : undefined;
+
   const paymentIntents = paymentIntentService({
     eventStore,
     clock,
     authorizationTtlMs: config.AUTHORIZATION_TTL_MINUTES * 60_000,
     terminalTrust: terminals.terminalTrust,
+    ...(edenred ? { edenredLinks: edenred.links } : {}),
+    ...(edenred?.onIntentChanged ? { onChanged: edenred.onIntentChanged } : {}),
   });
+  late.paymentIntents = paymentIntents;
 
   const webhooks = webhookRuntime({ config, logger, clock, eventStore, readStore, jobQueue });
 
@@ -217,6 +247,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => chargeWorkers.close());
     const connectorPoller = infrastructureGroup.startWorker();
     closers.unshift(() => connectorPoller.close());
+    const edenredWorkers = edenred?.startWorkers();
+    if (edenredWorkers) closers.unshift(() => edenredWorkers.close());
     const checkpointer = audit.startWorker();
     closers.unshift(() => checkpointer.close());
   }
@@ -279,7 +311,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     const cpmsReceivers = infrastructureGroup.startReceivers();
     closers.push(() => cpmsReceivers.close());
     const app = createApp({
-      partnerRouters: cpmsReceivers.routers,
+      partnerRouters: [...cpmsReceivers.routers, ...(edenred?.partnerRouters() ?? [])],
       logger,
       metrics,
       clock,
@@ -299,6 +331,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       routers: [
         paymentIntentRoutes({
           service: paymentIntents,
+          ...(edenred ? { edenred: edenred.authorization() } : {}),
           eventStore,
           readStore,
           freshness,
@@ -319,6 +352,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
         }),
         audit.router(),
+        ...(edenred?.routers({
+          eventStore,
+          readStore,
+          freshness,
+          readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+        }) ?? []),
         // Each resource group adds its router here.
       ],
       healthChecks,
@@ -340,7 +379,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     logger,
     ...(gateway.projector ? { projector: gateway.projector } : {}),
     ...(roles.includes('worker') ? { jobQueue } : {}),
-    queues: [EXPIRY_QUEUE, WEBHOOK_DELIVERY_QUEUE, TERMINAL_OFFLINE_QUEUE, ...CHARGE_QUEUES],
+    queues: [
+      EXPIRY_QUEUE,
+      WEBHOOK_DELIVERY_QUEUE,
+      TERMINAL_OFFLINE_QUEUE,
+      ...CHARGE_QUEUES,
+      ...EDENRED_QUEUES,
+    ],
     intervalMs: 5_000,
   });
   closers.unshift(() => sampler.close());

@@ -3,6 +3,7 @@ import type { StationAdapterFactories } from '../../src/integrations/cpms/statio
 import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpms-simulator';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
+import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { authorizeBody, createBody } from './payment-intents.fixtures';
@@ -63,12 +64,16 @@ export interface ChargingHarness {
 
 export const startChargingHarness = async (
   env: Record<string, string> = {},
-  options: { stationAdapterFactories?: StationAdapterFactories } = {},
+  options: {
+    stationAdapterFactories?: StationAdapterFactories;
+    edenredClient?: (clock: ManualClock) => EdenredClient;
+  } = {},
 ): Promise<ChargingHarness> => {
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
-    ...options,
+    ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
+    ...(options.edenredClient ? { edenredClient: options.edenredClient(clock) } : {}),
     env: {
       CHARGE_SWEEP_INTERVAL_MS: '25',
       CPMS_POLL_INTERVAL_MS: '25',

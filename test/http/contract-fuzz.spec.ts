@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { contractOperations } from '../support/openapi-operations';
 import { invalidRequests, type InvalidRequest } from '../support/invalid-requests';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
+import { FakeEdenred } from '../support/fake-edenred-client';
+import { systemClock } from '../../src/infrastructure/clock';
 
 /** Fixed, so a failure replays; FUZZ_SEED explores other runs. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_127);
@@ -37,7 +39,8 @@ describe('HTTP: every operation of the contract refuses invalid requests cleanly
   let lastEventCount: () => Promise<number>;
 
   before(async () => {
-    api = await startTestGateway();
+    // With an Edenred client (the fake of its port), so the Edenred routes are fuzzed too.
+    api = await startTestGateway({ edenredClient: new FakeEdenred(systemClock) });
     credentials = { 'x-api-key': await api.issueKey({ scopes: ['admin'] }) };
     lastEventCount = async () => (await api.allEvents()).length;
     // Warm the routes and the validator, so the time limit measures requests, not start-up.

@@ -202,7 +202,7 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
     });
   });
 
-  it('Edenred is refused until its integration exists: 400', () =>
+  it('Edenred is refused when the gateway has no Edenred client: 400', () =>
     refusedWithoutEffect(
       () => create({ ...createBody(), paymentMethodType: 'edenred' }),
       400,

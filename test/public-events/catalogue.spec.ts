@@ -42,6 +42,8 @@ describe('public event catalogue', () => {
       [
         'payment_intent.authorization_failed',
         'payment_intent.authorized',
+        'payment_intent.capture_failed',
+        'payment_intent.capture_pending',
         'payment_intent.captured',
         'payment_intent.created',
         'payment_intent.expired',

@@ -8,6 +8,7 @@ import { ManualClock, systemClock, type Clock } from '../../src/infrastructure/c
 import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { silentLogger, type Logger } from '../../src/infrastructure/logging/logger';
+import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
 import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
 import type { StationWebhookReceiver } from '../../src/runtime/station-adapter-factories';
@@ -51,6 +52,8 @@ export const startTestGateway = async (
     clock?: Clock;
     /** The randomness of attestation challenges (see GatewayOptions). */
     attestationChallengeBytes?: (size: number) => Uint8Array;
+    /** A fake of the Edenred port (test/support/fake-edenred-client.ts), or at merge the real client. */
+    edenredClient?: EdenredClient;
     /** CPMS adapters by type (see GatewayOptions.stationAdapterFactories). */
     stationAdapterFactories?: StationAdapterFactories;
     stationWebhookReceivers?: readonly StationWebhookReceiver[];
@@ -74,6 +77,7 @@ export const startTestGateway = async (
     config,
     logger: options.logger ?? silentLogger(),
     roles: ['api', 'projector', 'worker'],
+    ...(options.edenredClient ? { edenredClient: options.edenredClient } : {}),
     clock,
     validateResponses: true,
     ...(options.attestationChallengeBytes

@@ -807,6 +807,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/edenred/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start linking an Edenred wallet; send the user to authorizationUrl to log in (password and OTP)
+         * @description Bound to a payment intent (paymentIntentId) or reusable (name). The answer's authorizationUrl carries a single-use state; Edenred redirects the user to /v1/edenred/callback with it. Tokens are stored encrypted and never appear in any answer.
+         */
+        post: operations["createEdenredLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edenred/links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The link's status, a hint of the Edenred username and the access token's expiry (never a token) */
+        get: operations["getEdenredLink"];
+        put?: never;
+        post?: never;
+        /** End the Edenred session (every token of the link dies), then remove the link */
+        delete: operations["deleteEdenredLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edenred/links/{id}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new login for a link that needs one (login_required); any earlier login URL stops working */
+        post: operations["restartEdenredLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edenred/links/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wallet's balance, asked from Edenred now (refreshing the access token when it is about to expire) */
+        get: operations["getEdenredLinkBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edenred/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Edenred's redirect after the user's login (no API key; the single-use state is the proof)
+         * @description Exchanges the code for tokens and stores them encrypted. A failed exchange, or an `error` from Edenred, leaves the link login_required. A state that is unknown, already used or replaced by a newer login is refused (409) without calling Edenred.
+         */
+        get: operations["edenredLoginCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -825,6 +917,8 @@ export interface components {
             /** @enum {string} */
             paymentMethodType: "card_present" | "edenred";
             metadata?: components["schemas"]["Metadata"];
+            /** @description Required for edenred; a linked wallet link of the caller's merchant */
+            edenredLinkId?: string;
         };
         CardPresent: {
             /** @enum {string} */
@@ -834,9 +928,12 @@ export interface components {
             /** @description Retrieval reference number */
             rrn: string;
         };
+        /** @description cardPresent for a card-present intent. Without it (an edenred intent), the gateway asks Edenred's balance and estimate, and authorizes what can be spent, at most amount (decision 0030). */
         AuthorizePaymentIntentRequest: {
             amount: components["schemas"]["Amount"];
-            cardPresent: components["schemas"]["CardPresent"];
+            cardPresent?: components["schemas"]["CardPresent"];
+            /** @description An edenred intent created without its link pays through this link, started bound to it */
+            edenredLinkId?: string;
             /** @description Present when the issuer declined; the intent becomes authorization_failed. */
             decline?: {
                 code: string;
@@ -896,6 +993,7 @@ export interface components {
             voidedAt: string | null;
             /** Format: date-time */
             expiresAt: string | null;
+            edenred?: components["schemas"]["PaymentIntentEdenred"];
             version: number;
         };
         /**
@@ -1512,7 +1610,7 @@ export interface components {
             } | null;
             settlement: {
                 /** @enum {string} */
-                outcome: "captured" | "voided" | "failed";
+                outcome: "captured" | "voided" | "failed" | "capture_pending";
                 amountCaptured: number;
                 failureCode: string | null;
                 /** Format: date-time */
@@ -1883,8 +1981,92 @@ export interface components {
             /** @description Ed25519, base64 */
             signature: string;
         };
+        CreateEdenredLinkRequest: {
+            /** @description Binds the link to this Edenred payment intent */
+            paymentIntentId?: string;
+            /** @description A reusable link's name */
+            name?: string;
+        };
+        EdenredLink: {
+            id: string;
+            /** @constant */
+            object: "edenred_link";
+            /** @enum {string} */
+            status: "pending_login" | "linked" | "login_required" | "removed";
+            merchantId: string;
+            terminalId: string | null;
+            paymentIntentId: string | null;
+            name: string | null;
+            /** @description Two characters of the Edenred username, then *** */
+            usernameHint: string | null;
+            /** Format: date-time */
+            accessTokenExpiresAt: string | null;
+            lastLoginError: {
+                code: string;
+                reason: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            /**
+             * Format: uri
+             * @description Only when a login starts: Edenred's login page, with our single-use state
+             */
+            authorizationUrl?: string;
+        };
+        EdenredBalance: {
+            /** @constant */
+            object: "edenred_balance";
+            linkId: string;
+            /** @description kuruş */
+            availableAmount: number;
+            productClass: string | null;
+            /** @constant */
+            currency: "TRY";
+        };
+        /** @description An Edenred intent's capture; never a token or the Edenred username */
+        PaymentIntentEdenred: {
+            linkId: string;
+            /** @description Taken before the first call to Edenred; every retry sends it */
+            orderRef: number | null;
+            /** @description Edenred's answer (SUCCESS, PARTIAL_AUTH) or error code */
+            code: string | null;
+            failureReason: string | null;
+            /** @description What Edenred did not capture (partial or failed capture) */
+            amountOwed: number;
+        };
     };
     responses: {
+        /** @description The Edenred wallet link */
+        EdenredLink: {
+            headers: {
+                ETag?: string;
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "edl_01JD4ZB2C3D4E5F6G7H8J9K0MN",
+                 *       "object": "edenred_link",
+                 *       "status": "linked",
+                 *       "merchantId": "mer_demo",
+                 *       "terminalId": null,
+                 *       "paymentIntentId": null,
+                 *       "name": "Fleet card of D. Yılmaz",
+                 *       "usernameHint": "dr***",
+                 *       "accessTokenExpiresAt": "2026-03-02T10:00:00.000Z",
+                 *       "lastLoginError": null,
+                 *       "createdAt": "2026-03-02T09:00:00.000Z",
+                 *       "updatedAt": "2026-03-02T09:01:10.000Z",
+                 *       "version": 2
+                 *     }
+                 */
+                "application/json": components["schemas"]["EdenredLink"];
+            };
+        };
         /** @description The payment intent */
         PaymentIntent: {
             headers: {
@@ -4945,6 +5127,253 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    createEdenredLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Fleet card of D. Yılmaz"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateEdenredLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link, pending the user's login, and where to send the user */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "edl_01JD4ZB2C3D4E5F6G7H8J9K0MN",
+                     *       "object": "edenred_link",
+                     *       "status": "pending_login",
+                     *       "merchantId": "mer_demo",
+                     *       "terminalId": null,
+                     *       "paymentIntentId": null,
+                     *       "name": "Fleet card of D. Yılmaz",
+                     *       "usernameHint": null,
+                     *       "accessTokenExpiresAt": null,
+                     *       "lastLoginError": null,
+                     *       "createdAt": "2026-03-02T09:00:00.000Z",
+                     *       "updatedAt": "2026-03-02T09:00:00.000Z",
+                     *       "version": 1,
+                     *       "authorizationUrl": "https://sso.edenred.com.tr/connect/authorize?response_type=code&client_id=edgepay&state=edl_01JD4ZB2C3D4E5F6G7H8J9K0MN.q0Z3mY8pR2tV6wX9aB4cD7eF1gH5jK8L"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EdenredLink"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getEdenredLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EdenredLink"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    deleteEdenredLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The resource version (ETag) the command expects; 412 when it moved on. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EdenredLink"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            412: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    restartEdenredLogin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the first answer; same key with another body is 422; a retry while the first is in flight is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link and where to send the user */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "edl_01JD4ZB2C3D4E5F6G7H8J9K0MN",
+                     *       "object": "edenred_link",
+                     *       "status": "login_required",
+                     *       "merchantId": "mer_demo",
+                     *       "terminalId": null,
+                     *       "paymentIntentId": null,
+                     *       "name": "Fleet card of D. Yılmaz",
+                     *       "usernameHint": "dr***",
+                     *       "accessTokenExpiresAt": null,
+                     *       "lastLoginError": {
+                     *         "code": "INVALID_GRANT",
+                     *         "reason": "the refresh token expired"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:00:00.000Z",
+                     *       "updatedAt": "2026-03-09T09:00:00.000Z",
+                     *       "version": 4,
+                     *       "authorizationUrl": "https://sso.edenred.com.tr/connect/authorize?response_type=code&client_id=edgepay&state=edl_01JD4ZB2C3D4E5F6G7H8J9K0MN.Z8yX7wV6uT5sR4qP3oN2mL1kJ0hG9fE8"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EdenredLink"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getEdenredLinkBalance: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance, in kuruş */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "edenred_balance",
+                     *       "linkId": "edl_01JD4ZB2C3D4E5F6G7H8J9K0MN",
+                     *       "availableAmount": 125000,
+                     *       "productClass": "TICKET_RESTAURANT",
+                     *       "currency": "TRY"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EdenredBalance"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    edenredLoginCallback: {
+        parameters: {
+            query: {
+                /** @example edl_01JD4ZB2C3D4E5F6G7H8J9K0MN.q0Z3mY8pR2tV6wX9aB4cD7eF1gH5jK8L */
+                state: string;
+                /** @example 4A3B2C1D */
+                code?: string;
+                /** @example access_denied */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The login's outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "edenred_link_callback",
+                     *       "linkId": "edl_01JD4ZB2C3D4E5F6G7H8J9K0MN",
+                     *       "status": "linked"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        object: "edenred_link_callback";
+                        linkId: string;
+                        /** @enum {string} */
+                        status: "linked" | "login_required";
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };

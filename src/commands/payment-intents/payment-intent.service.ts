@@ -4,12 +4,13 @@ import {
   paymentIntentStreamName,
 } from '../../domain/payment-intent/payment-intent.decider';
 import {
+  type EdenredFailureClass,
   paymentIntentEventCodec,
   type PaymentMethod,
   type PaymentMethodType,
 } from '../../domain/payment-intent/payment-intent.events';
 import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
-import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { forbidden, invalid, notFound } from '../../domain/shared/domain-error';
 import { DEFAULT_CURRENCY, type Currency } from '../../domain/shared/money';
 import type { Clock } from '../../infrastructure/clock';
 import type { TerminalTrust } from '../terminals/terminal-trust';
@@ -27,6 +28,10 @@ export interface PaymentIntentServiceDeps {
   authorizationTtlMs: number;
   /** Refuses payment commands from a terminal the merchant's attestation policy does not trust. */
   terminalTrust?: TerminalTrust;
+  /** Present when Edenred is configured: an edenred intent's wallet link must be the caller's and logged in. */
+  edenredLinks?: { assertPayable(linkId: string, scope: AccessScope): Promise<void> };
+  /** Told about every command that changed an intent (the Edenred capture worker queues its work). */
+  onChanged?: (result: CommandResult<PaymentIntentState, PaymentIntentDocument>) => void;
 }
 
 export interface CreatePaymentIntentInput {
@@ -35,6 +40,7 @@ export interface CreatePaymentIntentInput {
   terminalId?: string;
   paymentMethodType: PaymentMethodType;
   metadata?: Record<string, string>;
+  edenredLinkId?: string;
 }
 
 export interface AuthorizePaymentIntentInput {
@@ -60,7 +66,15 @@ const reachableBy = (scope: AccessScope, id: string) => (state: PaymentIntentSta
 
 export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
   const now = () => deps.clock.now().toISOString();
-  const handler = commandHandlerFor(deps.eventStore, paymentIntentAggregate);
+  const commands = commandHandlerFor(deps.eventStore, paymentIntentAggregate);
+  const handler: typeof commands = {
+    ...commands,
+    handle: async (...args) => {
+      const result = await commands.handle(...args);
+      if (result.appended.length > 0) deps.onChanged?.(result);
+      return result;
+    },
+  };
   const trusted = async (scope: AccessScope): Promise<void> => {
     if (scope.terminalId && deps.terminalTrust) {
       await deps.terminalTrust.check(scope.merchantId, scope.terminalId, deps.clock.now());
@@ -98,6 +112,18 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
         await deps.terminalTrust.assertNotForeign(scope.merchantId, input.terminalId);
       }
       await trusted(scope);
+      if (input.paymentMethodType === 'edenred') {
+        if (!deps.edenredLinks) {
+          throw invalid(
+            'payment_method_unavailable',
+            'Edenred is not configured on this gateway',
+            'paymentMethodType',
+          );
+        }
+        if (input.edenredLinkId !== undefined) {
+          await deps.edenredLinks.assertPayable(input.edenredLinkId, scope);
+        }
+      }
       const paymentIntentId = context.idempotency
         ? deterministicId('pi', context.idempotency.scope, context.idempotency.key)
         : newId('pi');
@@ -113,6 +139,7 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
           currency: input.currency ?? DEFAULT_CURRENCY,
           paymentMethodType: input.paymentMethodType,
           metadata: input.metadata ?? {},
+          ...(input.edenredLinkId === undefined ? {} : { edenredLinkId: input.edenredLinkId }),
         },
         context,
       );
@@ -191,6 +218,22 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
 
     voidForCharge: (id: string, chargeId: string, reason: string, context: CommandContext) =>
       handler.handle(id, { type: 'VoidPaymentIntent', now: now(), reason, chargeId }, context),
+
+    /** For the Edenred capture worker: system commands, each a no-op when already recorded. */
+    assignEdenredOrderRef: (id: string, orderRef: number, context: CommandContext) =>
+      handler.handle(id, { type: 'AssignEdenredOrderRef', now: now(), orderRef }, context),
+
+    recordEdenredCapture: (
+      id: string,
+      outcome: { code: string; authorizationId: string; captureId: string | null; capturedAmount: number },
+      context: CommandContext,
+    ) => handler.handle(id, { type: 'RecordEdenredCapture', now: now(), ...outcome }, context),
+
+    recordEdenredCaptureFailure: (
+      id: string,
+      failure: { errorClass: EdenredFailureClass; code: string; reason: string },
+      context: CommandContext,
+    ) => handler.handle(id, { type: 'RecordEdenredCaptureFailure', now: now(), ...failure }, context),
 
     /** For the expiry sweeper: a system command, not bound to a merchant. */
     expire: (id: string, context: CommandContext) =>

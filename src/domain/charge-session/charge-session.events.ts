@@ -65,7 +65,8 @@ export const STOP_REASONS = [
 ] as const;
 export const FAILURE_REASONS = ['cpms_refused', 'start_timeout', 'cpms_failed', 'cpms_stopped'] as const;
 export const COMPLETION_REASONS = ['terminal', 'cpms_stopped', 'cpms_failed'] as const;
-export const SETTLEMENT_OUTCOMES = ['captured', 'voided', 'failed'] as const;
+/** capture_pending: handed to an asynchronous capture (Edenred); the payment intent records its outcome. */
+export const SETTLEMENT_OUTCOMES = ['captured', 'voided', 'failed', 'capture_pending'] as const;
 
 const chargeId = z.string();
 

@@ -1,5 +1,5 @@
 import type { Currency } from '../shared/money';
-import type { PaymentMethod, PaymentMethodType } from './payment-intent.events';
+import type { EdenredFailureClass, PaymentMethod, PaymentMethodType } from './payment-intent.events';
 
 /** Every command carries the time it is decided at; deciders never read a clock. */
 interface CommandBase {
@@ -15,6 +15,8 @@ export interface CreatePaymentIntent extends CommandBase {
   currency: Currency;
   paymentMethodType: PaymentMethodType;
   metadata: Record<string, string>;
+  /** Required for edenred; the service checked it is the merchant's and linked. */
+  edenredLinkId?: string;
 }
 
 export interface AuthorizePaymentIntent extends CommandBase {
@@ -54,7 +56,32 @@ export interface ExpirePaymentIntent extends CommandBase {
   type: 'ExpirePaymentIntent';
 }
 
+/** The Edenred capture worker, before its first call: the order_ref the counter gave it (a repeat keeps the first). */
+export interface AssignEdenredOrderRef extends CommandBase {
+  type: 'AssignEdenredOrderRef';
+  orderRef: number;
+}
+
+/** What Edenred answered to the capture (or to the lookup after an ambiguous answer). */
+export interface RecordEdenredCapture extends CommandBase {
+  type: 'RecordEdenredCapture';
+  code: string;
+  authorizationId: string;
+  captureId: string | null;
+  capturedAmount: number;
+}
+
+export interface RecordEdenredCaptureFailure extends CommandBase {
+  type: 'RecordEdenredCaptureFailure';
+  errorClass: EdenredFailureClass;
+  code: string;
+  reason: string;
+}
+
 export type PaymentIntentCommand =
+  | AssignEdenredOrderRef
+  | RecordEdenredCapture
+  | RecordEdenredCaptureFailure
   | CreatePaymentIntent
   | AuthorizePaymentIntent
   | CapturePaymentIntent

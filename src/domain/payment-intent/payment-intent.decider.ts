@@ -9,15 +9,14 @@ import type {
   PaymentIntentCommand,
   VoidPaymentIntent,
 } from './payment-intent.commands';
-import type { PaymentIntentEvent, PaymentMethodType } from './payment-intent.events';
+import type { PaymentIntentEvent } from './payment-intent.events';
 import {
   evolvePaymentIntent,
   initialPaymentIntentState,
   type PaymentIntentState,
 } from './payment-intent.state';
 
-/** Edenred joins when its integration lands; until then such an intent could never be authorized. */
-const AVAILABLE_METHODS: ReadonlySet<PaymentMethodType> = new Set(['card_present']);
+import { assignOrderRef, recordCapture, recordCaptureFailure } from './payment-intent.edenred';
 
 const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
@@ -29,11 +28,11 @@ const requireExisting = (state: PaymentIntentState) => {
 
 const create = (command: CreatePaymentIntent, state: PaymentIntentState): PaymentIntentEvent[] => {
   if (state.status !== 'empty') throw conflict('payment_intent_exists', 'the payment intent already exists');
-  if (!AVAILABLE_METHODS.has(command.paymentMethodType)) {
+  if (command.paymentMethodType !== 'edenred' && command.edenredLinkId !== undefined) {
     throw invalid(
-      'payment_method_unavailable',
-      `${command.paymentMethodType} payments are not available yet`,
-      'paymentMethodType',
+      'edenred_link_unexpected',
+      'only an edenred payment intent takes an edenredLinkId',
+      'edenredLinkId',
     );
   }
   return [
@@ -48,6 +47,7 @@ const create = (command: CreatePaymentIntent, state: PaymentIntentState): Paymen
         paymentMethodType: command.paymentMethodType,
         metadata: command.metadata,
         createdAt: command.now,
+        ...(command.edenredLinkId ? { edenredLinkId: command.edenredLinkId } : {}),
       },
     },
   ];
@@ -65,6 +65,19 @@ const authorize = (command: AuthorizePaymentIntent, current: PaymentIntentState)
     throw invalid(
       'payment_method_mismatch',
       `this payment intent is paid by ${state.paymentMethodType}, not ${command.paymentMethod.type}`,
+      'paymentMethod',
+    );
+  }
+  // An Edenred intent created with its link is paid by that link only; one created without it (the link
+  // was started bound to it) takes the link of its first authorization.
+  if (
+    command.paymentMethod.type === 'edenred' &&
+    state.edenredLinkId !== null &&
+    command.paymentMethod.linkId !== state.edenredLinkId
+  ) {
+    throw invalid(
+      'edenred_link_mismatch',
+      'this payment intent is paid by another Edenred link',
       'paymentMethod',
     );
   }
@@ -158,8 +171,20 @@ const link = (command: LinkPaymentIntentToCharge, current: PaymentIntentState): 
   ];
 };
 
+/** Statuses an asynchronous capture passes through: a repeat of the charge's settlement finds it done. */
+const ASYNC_CAPTURE_DONE: ReadonlySet<PaymentIntentState['status']> = new Set([
+  'capture_pending',
+  'captured',
+  'capture_failed',
+]);
+
 const capture = (command: CapturePaymentIntent, current: PaymentIntentState): PaymentIntentEvent[] => {
   const state = requireExisting(current);
+  const asynchronous = state.paymentMethodType === 'edenred';
+  if (asynchronous && command.chargeId !== undefined && ASYNC_CAPTURE_DONE.has(state.status)) {
+    chargeGate(command.chargeId, state, state.status);
+    return [];
+  }
   if (chargeGate(command.chargeId, state, 'captured') === 'already_done') return [];
   if (state.status !== 'authorized') {
     throw conflict(
@@ -176,6 +201,19 @@ const capture = (command: CapturePaymentIntent, current: PaymentIntentState): Pa
       'amount_exceeds_authorized',
       `cannot capture ${amount}, only ${state.amountAuthorized} is authorized`,
     );
+  }
+  if (asynchronous) {
+    return [
+      {
+        type: 'PaymentIntentCaptureRequested',
+        data: {
+          paymentIntentId: state.paymentIntentId,
+          amountRequested: amount,
+          requestedAt: command.now,
+          ...(command.chargeId ? { chargeId: command.chargeId } : {}),
+        },
+      },
+    ];
   }
   return [
     {
@@ -247,6 +285,12 @@ export const decidePaymentIntent = (
       return expire(command, state);
     case 'LinkPaymentIntentToCharge':
       return link(command, state);
+    case 'AssignEdenredOrderRef':
+      return assignOrderRef(command, state);
+    case 'RecordEdenredCapture':
+      return recordCapture(command, state);
+    case 'RecordEdenredCaptureFailure':
+      return recordCaptureFailure(command, state);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown payment intent command ${JSON.stringify(unreachable)}`);

@@ -17,9 +17,30 @@ export const cardPresentSchema = z.object({
 });
 export type CardPresentPaymentMethod = z.infer<typeof cardPresentSchema>;
 
-/** A union so that further methods (Edenred) slot in as new members. */
-export const paymentMethodSchema = z.discriminatedUnion('type', [cardPresentSchema]);
+/** An Edenred wallet link; `spendableAmount` is what Edenred's estimate said could be spent at authorization. */
+export const edenredMethodSchema = z.object({
+  type: z.literal('edenred'),
+  linkId: z.string(),
+  spendableAmount: minorUnitsSchema,
+});
+export type EdenredPaymentMethod = z.infer<typeof edenredMethodSchema>;
+
+export const paymentMethodSchema = z.discriminatedUnion('type', [cardPresentSchema, edenredMethodSchema]);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+
+const orderRefSchema = z.number().int().min(1).max(2_147_483_646);
+
+const edenredCaptureSchema = z.object({
+  orderRef: orderRefSchema,
+  /** SUCCESS, PARTIAL_AUTH, ... */
+  code: z.string(),
+  authorizationId: z.string(),
+  captureId: z.string().nullable(),
+  /** Requested minus captured: the driver still owes it (a partial authorization). */
+  amountOwed: minorUnitsSchema,
+});
+
+export const EDENRED_FAILURE_CLASSES = ['declined', 'configuration', 'reauthenticate'] as const;
 
 export const paymentIntentEventSchemas = {
   PaymentIntentCreated: z.object({
@@ -31,6 +52,8 @@ export const paymentIntentEventSchemas = {
     paymentMethodType: z.enum(PAYMENT_METHOD_TYPES),
     metadata: z.record(z.string(), z.string()),
     createdAt: timestamp,
+    /** The Edenred wallet link that pays (paymentMethodType edenred only). */
+    edenredLinkId: z.string().optional(),
   }),
   PaymentIntentAuthorized: z.object({
     paymentIntentId: z.string(),
@@ -53,6 +76,8 @@ export const paymentIntentEventSchemas = {
     capturedAt: timestamp,
     /** Present when a charge's settlement captured it. */
     chargeId: z.string().optional(),
+    /** Present for an Edenred capture: what Edenred answered, and what it did not grant (owed). */
+    edenred: edenredCaptureSchema.optional(),
   }),
   PaymentIntentVoided: z.object({
     paymentIntentId: z.string(),
@@ -68,12 +93,40 @@ export const paymentIntentEventSchemas = {
     chargeId: z.string(),
     linkedAt: timestamp,
   }),
+  /** An asynchronous capture (Edenred) was asked for: the worker calls the provider, then records the outcome. */
+  PaymentIntentCaptureRequested: z.object({
+    paymentIntentId: z.string(),
+    amountRequested: positiveMinorUnitsSchema,
+    requestedAt: timestamp,
+    chargeId: z.string().optional(),
+  }),
+  /** Taken from the order_ref counter before the first call to Edenred; every retry sends this one. */
+  PaymentIntentEdenredOrderRefAssigned: z.object({
+    paymentIntentId: z.string(),
+    orderRef: orderRefSchema,
+    assignedAt: timestamp,
+  }),
+  /** A final failure of the asynchronous capture: nothing was taken, the whole amount is owed. */
+  PaymentIntentCaptureFailed: z.object({
+    paymentIntentId: z.string(),
+    errorClass: z.enum(EDENRED_FAILURE_CLASSES),
+    code: z.string(),
+    reason: z.string(),
+    amountOwed: positiveMinorUnitsSchema,
+    orderRef: orderRefSchema.nullable(),
+    failedAt: timestamp,
+    chargeId: z.string().optional(),
+  }),
   PaymentIntentExpired: z.object({
     paymentIntentId: z.string(),
     amountReleased: minorUnitsSchema,
     expiredAt: timestamp,
   }),
 } as const;
+
+export type EdenredFailureClass = (typeof EDENRED_FAILURE_CLASSES)[number];
+export type EdenredCapture = z.infer<typeof edenredCaptureSchema>;
+export const MAX_ORDER_REF = 2_147_483_646;
 
 export type PaymentIntentEvent = EventsOf<typeof paymentIntentEventSchemas>;
 export type PaymentIntentEventType = PaymentIntentEvent['type'];

@@ -10,6 +10,14 @@ interface Details {
   paymentMethodType: PaymentMethodType;
   /** The charge this intent pays for, once one took it. */
   chargeId: string | null;
+  /** The Edenred wallet link that pays (edenred intents only). */
+  edenredLinkId: string | null;
+}
+
+/** An asynchronous capture in flight: what was asked, and the order_ref once taken. */
+interface PendingCapture {
+  amountRequested: number;
+  orderRef: number | null;
 }
 
 interface Authorization {
@@ -24,7 +32,9 @@ export type PaymentIntentState =
   | ({ status: 'requires_authorization' } & Details)
   | ({ status: 'authorization_failed' } & Details)
   | ({ status: 'authorized' } & Details & Authorization)
+  | ({ status: 'capture_pending' } & Details & Authorization & PendingCapture)
   | ({ status: 'captured'; amountCaptured: number } & Details & Authorization)
+  | ({ status: 'capture_failed'; amountOwed: number } & Details & Authorization & PendingCapture)
   | ({ status: 'voided' } & Details & Partial<Authorization>)
   | ({ status: 'expired' } & Details & Authorization);
 
@@ -35,14 +45,34 @@ export const initialPaymentIntentState = (): PaymentIntentState => ({ status: 'e
 const details = (state: PaymentIntentState): Details => {
   if (state.status === 'empty') throw new Error('payment intent event applied before creation');
   const { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType, chargeId } = state;
-  return { paymentIntentId, merchantId, terminalId, amount, currency, paymentMethodType, chargeId };
+  const { edenredLinkId } = state;
+  return {
+    paymentIntentId,
+    merchantId,
+    terminalId,
+    amount,
+    currency,
+    paymentMethodType,
+    chargeId,
+    edenredLinkId,
+  };
 };
 
 const authorization = (state: PaymentIntentState): Authorization => {
-  if (state.status !== 'authorized') throw new Error(`no authorization in status ${state.status}`);
+  if (state.status !== 'authorized' && state.status !== 'capture_pending') {
+    throw new Error(`no authorization in status ${state.status}`);
+  }
   const { amountAuthorized, paymentMethod, expiresAt } = state;
   return { amountAuthorized, paymentMethod, expiresAt };
 };
+
+/** The Edenred link an authorization names becomes the intent's, when it had none. */
+const linkOf = (state: PaymentIntentState, method: PaymentMethod): { edenredLinkId: string | null } => ({
+  edenredLinkId:
+    state.status !== 'empty' && state.edenredLinkId === null && method.type === 'edenred'
+      ? method.linkId
+      : details(state).edenredLinkId,
+});
 
 export const evolvePaymentIntent = (
   state: PaymentIntentState,
@@ -60,14 +90,26 @@ export const evolvePaymentIntent = (
         currency,
         paymentMethodType,
         chargeId: null,
+        edenredLinkId: event.data.edenredLinkId ?? null,
       };
     }
     case 'PaymentIntentAuthorized': {
       const { amountAuthorized, paymentMethod, expiresAt } = event.data;
-      return { status: 'authorized', ...details(state), amountAuthorized, paymentMethod, expiresAt };
+      return {
+        status: 'authorized',
+        ...details(state),
+        ...linkOf(state, paymentMethod),
+        amountAuthorized,
+        paymentMethod,
+        expiresAt,
+      };
     }
     case 'PaymentIntentAuthorizationFailed':
-      return { status: 'authorization_failed', ...details(state) };
+      return {
+        status: 'authorization_failed',
+        ...details(state),
+        ...linkOf(state, event.data.paymentMethod),
+      };
     case 'PaymentIntentCaptured':
       return {
         status: 'captured',
@@ -81,6 +123,21 @@ export const evolvePaymentIntent = (
         ...details(state),
         ...(state.status === 'authorized' ? authorization(state) : {}),
       };
+    case 'PaymentIntentCaptureRequested':
+      return {
+        status: 'capture_pending',
+        ...details(state),
+        ...authorization(state),
+        amountRequested: event.data.amountRequested,
+        orderRef: null,
+      };
+    case 'PaymentIntentEdenredOrderRefAssigned':
+      if (state.status !== 'capture_pending') throw new Error(`order_ref assigned in status ${state.status}`);
+      return { ...state, orderRef: event.data.orderRef };
+    case 'PaymentIntentCaptureFailed': {
+      if (state.status !== 'capture_pending') throw new Error(`capture failed in status ${state.status}`);
+      return { ...state, status: 'capture_failed', amountOwed: event.data.amountOwed };
+    }
     case 'PaymentIntentExpired':
       return { status: 'expired', ...details(state), ...authorization(state) };
     case 'PaymentIntentLinkedToCharge':

@@ -7,6 +7,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; type: ErrorType }
   not_found: { status: 404, type: 'not_found_error' },
   conflict: { status: 409, type: 'conflict_error' },
   forbidden: { status: 403, type: 'permission_error' },
+  unavailable: { status: 503, type: 'dependency_error' },
 };
 
 interface ValidatorError {
@@ -102,7 +103,10 @@ export const toApiError = (error: unknown): ApiError | undefined => {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError) {
     const { status, type } = DOMAIN_STATUS[error.kind];
-    return new ApiError(status, type, error.code, error.message, error.param ? { param: error.param } : {});
+    return new ApiError(status, type, error.code, error.message, {
+      ...(error.param ? { param: error.param } : {}),
+      ...(error.kind === 'unavailable' ? { headers: { 'Retry-After': '5' } } : {}),
+    });
   }
   if (error instanceof PreconditionFailedError) {
     return new ApiError(412, 'precondition_failed_error', 'version_mismatch', error.message);

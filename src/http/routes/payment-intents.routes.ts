@@ -9,6 +9,7 @@ import { paymentIntentStreamName } from '../../domain/payment-intent/payment-int
 import type { PaymentIntentDocument } from '../../projections/payment-intents/payment-intent.document';
 import type { Filter } from '../../infrastructure/read-store/read-store';
 import { ApiError } from '../errors/api-error';
+import type { EdenredAuthorization } from '../../commands/edenred/edenred-authorization';
 import { commandContext, scopeOf } from '../request-context';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
 import { freshDocument, type ReadSide } from '../read-your-writes';
@@ -16,6 +17,8 @@ import { parseIfMatch, sendResource, toResource } from '../resource';
 
 export interface PaymentIntentRoutesDeps extends ReadSide {
   service: PaymentIntentService;
+  /** Present when Edenred is configured: authorizes an edenred intent against the wallet's balance. */
+  edenred?: Pick<EdenredAuthorization, 'authorize'>;
 }
 
 const notFound = (id: string) =>
@@ -39,7 +42,10 @@ type Result = CommandResult<PaymentIntentState, PaymentIntentDocument>;
 type CommandRest = [scope: AccessScope, context: CommandContext, expectedVersion: number | undefined];
 interface AuthorizeBody {
   amount: number;
-  cardPresent: Omit<CardPresentPaymentMethod, 'type'>;
+  /** Absent for an Edenred intent: the gateway asks Edenred what can be spent. */
+  cardPresent?: Omit<CardPresentPaymentMethod, 'type'>;
+  /** An Edenred intent created without its link: the link started bound to it. */
+  edenredLinkId?: string;
   decline?: { code: string; message: string };
 }
 
@@ -86,13 +92,32 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
       sendResult(res, 200, await run(idParam(req), body, ...rest));
     });
 
-  onIntent<AuthorizeBody>('authorize', (id, { amount, cardPresent, decline }, ...rest) =>
-    service.authorize(
+  onIntent<AuthorizeBody>('authorize', (id, { amount, cardPresent, decline, edenredLinkId }, ...rest) => {
+    if (!cardPresent) {
+      if (!deps.edenred || decline) {
+        throw new ApiError(400, 'invalid_request_error', 'card_present_required', 'cardPresent is required', {
+          param: 'cardPresent',
+        });
+      }
+      return deps.edenred.authorize(id, { amount, ...(edenredLinkId ? { edenredLinkId } : {}) }, ...rest);
+    }
+    if (edenredLinkId) {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        'edenred_link_unexpected',
+        'send cardPresent or edenredLinkId, not both',
+        {
+          param: 'edenredLinkId',
+        },
+      );
+    }
+    return service.authorize(
       id,
       { amount, paymentMethod: { type: 'card_present', ...cardPresent }, ...(decline ? { decline } : {}) },
       ...rest,
-    ),
-  );
+    );
+  });
   onIntent<{ amount?: number }>('capture', (id, { amount }, ...rest) => service.capture(id, amount, ...rest));
   onIntent<{ reason?: string }>('void', (id, { reason }, ...rest) => service.void(id, reason, ...rest));
 

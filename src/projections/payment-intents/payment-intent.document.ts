@@ -5,6 +5,19 @@ export interface PaymentIntentPaymentMethodView {
   cardPresent?: { scheme: string; last4: string; authorizationCode: string; rrn: string };
 }
 
+/** An Edenred intent's capture, as the merchant sees it: never a token, never the Edenred username. */
+export interface PaymentIntentEdenredView {
+  linkId: string;
+  /** Once taken from the counter, before the first call to Edenred. */
+  orderRef: number | null;
+  /** Edenred's answer (SUCCESS, PARTIAL_AUTH) or error code (INADEQUATE_BALANCE, ...), once known. */
+  code: string | null;
+  /** The reason a merchant can show for a failed capture. */
+  failureReason: string | null;
+  /** What the driver still owes: the part Edenred did not capture (a partial or failed capture). */
+  amountOwed: number;
+}
+
 /** The payment intent read model: the API resource plus `_id`. */
 export interface PaymentIntentDocument extends StoredDocument {
   id: string;
@@ -36,5 +49,7 @@ export interface PaymentIntentDocument extends StoredDocument {
   capturedAt: string | null;
   voidedAt: string | null;
   expiresAt: string | null;
+  /** Edenred intents only. */
+  edenred?: PaymentIntentEdenredView;
   version: number;
 }

@@ -5,12 +5,30 @@ import {
 } from '../../domain/payment-intent/payment-intent.events';
 import type { RecordedEvent } from '../../infrastructure/event-store/event-store';
 import type { Projection } from '../projection';
-import type { PaymentIntentDocument, PaymentIntentPaymentMethodView } from './payment-intent.document';
+import type {
+  PaymentIntentDocument,
+  PaymentIntentEdenredView,
+  PaymentIntentPaymentMethodView,
+} from './payment-intent.document';
 
 const methodView = (method: PaymentMethod): PaymentIntentPaymentMethodView => {
+  if (method.type === 'edenred') return { type: 'edenred' };
   const { type, ...cardPresent } = method;
   return { type, cardPresent };
 };
+
+const withEdenred = (
+  doc: PaymentIntentDocument,
+  change: Partial<PaymentIntentEdenredView>,
+): PaymentIntentDocument['edenred'] => (doc.edenred ? { ...doc.edenred, ...change } : undefined);
+
+/** An Edenred intent created without its link shows the link of its authorization. */
+const edenredOnAuthorization = (doc: PaymentIntentDocument, method: PaymentMethod) =>
+  method.type === 'edenred' && !doc.edenred
+    ? {
+        edenred: { linkId: method.linkId, orderRef: null, code: null, failureReason: null, amountOwed: 0 },
+      }
+    : {};
 
 const apply = (
   doc: PaymentIntentDocument | null,
@@ -41,6 +59,17 @@ const apply = (
       capturedAt: null,
       voidedAt: null,
       expiresAt: null,
+      ...(data.edenredLinkId
+        ? {
+            edenred: {
+              linkId: data.edenredLinkId,
+              orderRef: null,
+              code: null,
+              failureReason: null,
+              amountOwed: 0,
+            },
+          }
+        : {}),
       version: 0,
     };
   }
@@ -52,6 +81,7 @@ const apply = (
         status: 'authorized',
         amountAuthorized: event.data.amountAuthorized,
         paymentMethod: methodView(event.data.paymentMethod),
+        ...edenredOnAuthorization(doc, event.data.paymentMethod),
         lastAuthorizationError: null,
         authorizedAt: event.data.authorizedAt,
         expiresAt: event.data.expiresAt,
@@ -61,6 +91,7 @@ const apply = (
         ...doc,
         status: 'authorization_failed',
         paymentMethod: methodView(event.data.paymentMethod),
+        ...edenredOnAuthorization(doc, event.data.paymentMethod),
         lastAuthorizationError: { declineCode: event.data.declineCode, message: event.data.message },
       };
     case 'PaymentIntentCaptured':
@@ -70,6 +101,29 @@ const apply = (
         amountCaptured: event.data.amountCaptured,
         amountReleased: event.data.amountReleased,
         capturedAt: event.data.capturedAt,
+        ...(event.data.edenred
+          ? {
+              edenred: withEdenred(doc, {
+                orderRef: event.data.edenred.orderRef,
+                code: event.data.edenred.code,
+                amountOwed: event.data.edenred.amountOwed,
+              }),
+            }
+          : {}),
+      };
+    case 'PaymentIntentCaptureRequested':
+      return { ...doc, status: 'capture_pending' };
+    case 'PaymentIntentEdenredOrderRefAssigned':
+      return { ...doc, edenred: withEdenred(doc, { orderRef: event.data.orderRef }) };
+    case 'PaymentIntentCaptureFailed':
+      return {
+        ...doc,
+        status: 'capture_failed',
+        edenred: withEdenred(doc, {
+          code: event.data.code,
+          failureReason: event.data.reason,
+          amountOwed: event.data.amountOwed,
+        }),
       };
     case 'PaymentIntentVoided':
       return {

@@ -3,6 +3,7 @@ import { systemContext, type CommandContext } from '../../commands/command-conte
 import type { PaymentIntentService } from '../../commands/payment-intents/payment-intent.service';
 import type { ChargeSessionState } from '../../domain/charge-session/charge-session.state';
 import { DomainError } from '../../domain/shared/domain-error';
+import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { CpmsAdapter, SessionRequest } from '../../integrations/cpms/cpms-adapter';
@@ -58,6 +59,27 @@ const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, contex
   );
 };
 
+/** An asynchronous capture (Edenred) is pending when the charge settles; the intent records how it ends. */
+const captureOutcome = (
+  intent: PaymentIntentState,
+  amountDue: number,
+): {
+  outcome: 'captured' | 'capture_pending' | 'failed';
+  amountCaptured: number;
+  failureCode: string | null;
+} => {
+  switch (intent.status) {
+    case 'capture_pending':
+      return { outcome: 'capture_pending', amountCaptured: 0, failureCode: null };
+    case 'capture_failed':
+      return { outcome: 'failed', amountCaptured: 0, failureCode: 'capture_failed' };
+    case 'captured':
+      return { outcome: 'captured', amountCaptured: intent.amountCaptured, failureCode: null };
+    default:
+      return { outcome: 'captured', amountCaptured: amountDue, failureCode: null };
+  }
+};
+
 /**
  * Captures what the charge owes or voids the intent, then records the outcome on the charge. A crash
  * between the two is safe: the intent knows which charge captured or voided it, so the retry's payment
@@ -68,14 +90,19 @@ const settle = async (deps: ChargeJobDeps, state: Finished, context: CommandCont
   const capture = state.status === 'completed' && state.paymentAction === 'capture' && state.amountDue > 0;
   await deps.hooks?.beforePaymentSettled?.(chargeId);
   let outcome: {
-    outcome: 'captured' | 'voided' | 'failed';
+    outcome: 'captured' | 'voided' | 'failed' | 'capture_pending';
     amountCaptured: number;
     failureCode: string | null;
   };
   try {
     if (capture) {
-      await deps.paymentIntents.captureForCharge(paymentIntentId, chargeId, state.amountDue, context);
-      outcome = { outcome: 'captured', amountCaptured: state.amountDue, failureCode: null };
+      const captured = await deps.paymentIntents.captureForCharge(
+        paymentIntentId,
+        chargeId,
+        state.amountDue,
+        context,
+      );
+      outcome = captureOutcome(captured.state, state.amountDue);
     } else {
       await deps.paymentIntents.voidForCharge(paymentIntentId, chargeId, voidReasonOf(state), context);
       outcome = { outcome: 'voided', amountCaptured: 0, failureCode: null };

@@ -26,10 +26,10 @@ describe('payment intent decider', () => {
     it('refuses to create twice', () =>
       given([created()]).when(create()).thenRefuses('payment_intent_exists'));
 
-    it('refuses a method whose integration is not available yet', () =>
+    it('refuses a wallet link on a card intent', () =>
       given([])
-        .when({ ...create(), paymentMethodType: 'edenred' } as never)
-        .thenRefuses('payment_method_unavailable', 'invalid'));
+        .when({ ...create(), edenredLinkId: 'edl_1' } as never)
+        .thenRefuses('edenred_link_unexpected', 'invalid'));
   });
 
   describe('authorize', () => {

@@ -1,0 +1,173 @@
+import { systemContext, type CommandContext } from '../../commands/command-context';
+import type { EdenredLinkService } from '../../commands/edenred/edenred-link.service';
+import type { EdenredOrderRefs } from '../../commands/edenred/edenred-order-refs';
+import type { PaymentIntentService } from '../../commands/payment-intents/payment-intent.service';
+import type { EdenredFailureClass } from '../../domain/payment-intent/payment-intent.events';
+import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
+import { DomainError } from '../../domain/shared/domain-error';
+import type { Clock } from '../../infrastructure/clock';
+import type { Job } from '../../infrastructure/job-queue/job-queue';
+import type { Logger } from '../../infrastructure/logging/logger';
+import {
+  EdenredError,
+  type EdenredClient,
+  type EdenredTransactionResult,
+} from '../../integrations/edenred/edenred-port';
+
+export interface EdenredCaptureJob {
+  paymentIntentId: string;
+}
+
+/** Test seams where a crash is most interesting. Never set in production. */
+export interface EdenredCaptureHooks {
+  /** After the order_ref is recorded on the intent, before Edenred is called. */
+  afterOrderRefAssigned?: (paymentIntentId: string) => void | Promise<void>;
+}
+
+export interface EdenredCaptureDeps {
+  client: EdenredClient;
+  links: EdenredLinkService;
+  paymentIntents: PaymentIntentService;
+  orderRefs: EdenredOrderRefs;
+  clock: Clock;
+  logger: Logger;
+  hooks?: EdenredCaptureHooks;
+}
+
+type Pending = Extract<PaymentIntentState, { status: 'capture_pending' }>;
+
+/** The order_ref this capture sends, every time: taken from the counter and recorded before any call. */
+const orderRefOf = async (deps: EdenredCaptureDeps, intent: Pending, context: CommandContext) => {
+  if (intent.orderRef !== null) return intent.orderRef;
+  const allocated = await deps.orderRefs.allocate(intent.paymentIntentId, context);
+  const { state } = await deps.paymentIntents.assignEdenredOrderRef(
+    intent.paymentIntentId,
+    allocated,
+    context,
+  );
+  // Another worker may have recorded its own first: the intent keeps one, and that one is sent.
+  if (state.status !== 'capture_pending' || state.orderRef === null) {
+    throw new Error(`the capture of ${intent.paymentIntentId} ended while its order_ref was taken`);
+  }
+  return state.orderRef;
+};
+
+/**
+ * One capture call. When an earlier run may have reached Edenred with this order_ref (the order_ref was
+ * already recorded when this run began), Edenred is asked first what it holds; an ambiguous answer
+ * (duplicate, repeating request) is resolved the same way. A second order_ref is never taken.
+ */
+const captureOnce = async (
+  deps: EdenredCaptureDeps,
+  intent: Pending,
+  orderRef: number,
+  maybeSent: boolean,
+  accessToken: string,
+): Promise<EdenredTransactionResult> => {
+  const find = () => deps.client.findTransaction({ accessToken, orderRef });
+  if (maybeSent) {
+    const found = await find();
+    if (found) return found;
+  }
+  try {
+    return await deps.client.createTransaction({
+      accessToken,
+      amount: intent.amountRequested,
+      orderRef,
+      at: deps.clock.now(),
+      paymentIntentId: intent.paymentIntentId,
+    });
+  } catch (error) {
+    if (!(error instanceof EdenredError) || error.errorClass !== 'ambiguous') throw error;
+    const found = await find();
+    if (found) return found;
+    throw new EdenredError(
+      'retry_later',
+      error.code,
+      `Edenred answered ${error.code} but holds no order ${orderRef} yet`,
+    );
+  }
+};
+
+/** A final failure to record, or undefined when the job should be retried (the error is rethrown). */
+const finalFailure = (
+  error: unknown,
+): { errorClass: EdenredFailureClass; code: string; reason: string } | undefined => {
+  if (error instanceof DomainError && error.code === 'edenred_login_required') {
+    return {
+      errorClass: 'reauthenticate',
+      code: 'LOGIN_REQUIRED',
+      reason: 'the Edenred user must log in again',
+    };
+  }
+  if (!(error instanceof EdenredError)) return undefined;
+  switch (error.errorClass) {
+    case 'declined':
+    case 'configuration':
+    case 'reauthenticate':
+      return { errorClass: error.errorClass, code: error.code, reason: error.message };
+    default:
+      return undefined;
+  }
+};
+
+export const edenredCaptureHandler =
+  (deps: EdenredCaptureDeps) =>
+  async (job: Job<EdenredCaptureJob>): Promise<void> => {
+    const { paymentIntentId } = job.data;
+    const context = systemContext(`job-${job.id}`);
+    const { state } = await deps.paymentIntents.load(paymentIntentId);
+    if (state.status !== 'capture_pending' || state.edenredLinkId === null) return;
+    const maybeSent = state.orderRef !== null;
+    const orderRef = await orderRefOf(deps, state, context);
+    await deps.hooks?.afterOrderRefAssigned?.(paymentIntentId);
+    let result: EdenredTransactionResult;
+    try {
+      result = await deps.links.withToken(state.edenredLinkId, context, ({ accessToken }) =>
+        captureOnce(deps, state, orderRef, maybeSent, accessToken),
+      );
+    } catch (error) {
+      const failure = finalFailure(error);
+      const code = error instanceof EdenredError || error instanceof DomainError ? error.code : undefined;
+      if (!failure) {
+        deps.logger.warn('Edenred capture will be retried', {
+          paymentIntentId,
+          orderRef,
+          code,
+          attempt: job.attempt,
+        });
+        throw error;
+      }
+      deps.logger.warn('Edenred capture failed', {
+        paymentIntentId,
+        orderRef,
+        code: failure.code,
+        errorClass: failure.errorClass,
+      });
+      await deps.paymentIntents.recordEdenredCaptureFailure(paymentIntentId, failure, context);
+      return;
+    }
+    if (result.status !== 'captured') {
+      // capture_mode auto should never leave it authorized; ask again later (the same order_ref, found first).
+      throw new Error(`Edenred left order ${orderRef} ${result.status} (${result.code})`);
+    }
+    if (result.capturedAmount <= 0) {
+      await deps.paymentIntents.recordEdenredCaptureFailure(
+        paymentIntentId,
+        { errorClass: 'declined', code: result.code, reason: 'Edenred captured nothing' },
+        context,
+      );
+      return;
+    }
+    await deps.paymentIntents.recordEdenredCapture(
+      paymentIntentId,
+      {
+        code: result.code,
+        authorizationId: result.authorizationId,
+        captureId: result.captureId,
+        capturedAmount: result.capturedAmount,
+      },
+      context,
+    );
+    deps.logger.info('Edenred capture recorded', { paymentIntentId, orderRef, code: result.code });
+  };
