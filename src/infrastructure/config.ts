@@ -101,6 +101,20 @@ export const configSchema = z
       }, 'must be an Ed25519 private key, PKCS8 as PEM or base64 DER')
       .optional(),
     AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt.default(3_600_000),
+    // OCPI roaming (docs/decisions/0031-ocpi-surface.md, 0032-ocpi-parties-and-credentials.md).
+    OCPI_PUBLIC_URL: z.url().optional(),
+    OCPI_COUNTRY_CODE: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'two capital letters')
+      .default('TR'),
+    OCPI_PARTY_ID: z
+      .string()
+      .regex(/^[A-Z0-9]{3}$/, 'three capital letters or digits')
+      .default('EDG'),
+    OCPI_BUSINESS_NAME: z.string().min(1).max(100).default('EdgePay'),
+    OCPI_TIMEOUT_MS: positiveInt.default(10_000),
+    OCPI_RETRY_ATTEMPTS: positiveInt.max(10).default(3),
+    OCPI_RETRY_BACKOFF_MS: positiveInt.default(500),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {

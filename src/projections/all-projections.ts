@@ -2,6 +2,7 @@ import type { StoredDocument } from '../infrastructure/read-store/read-store';
 import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
+import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
 import { merchantAttestationPolicyProjection } from './terminals/merchant-attestation-policy.projection';
@@ -23,4 +24,5 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   webhookDeliveryProjection as unknown as Projection<StoredDocument>,
   tariffProjection as unknown as Projection<StoredDocument>,
   chargeProjection as unknown as Projection<StoredDocument>,
+  ocpiPartyProjection as unknown as Projection<StoredDocument>,
 ];

@@ -29,6 +29,8 @@ import { CHARGE_QUEUES, startCharging } from './charging';
 import { auditRuntime } from './audit';
 import type { CpmsSimulator } from '../integrations/cpms/simulator/cpms-simulator';
 import type { ChargeProcessHooks } from '../workers/charges/charge-jobs';
+import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
+import { ocpiRuntime, type OcpiRuntime } from './ocpi';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -44,6 +46,8 @@ export interface Gateway {
   url?: string;
   /** The in-process CPMS simulator (CPMS_ADAPTER=simulator without CPMS_SIMULATOR_URL), for tests. */
   cpmsSimulator?: CpmsSimulator;
+  /** OCPI roaming: its parties and the credentials operations (register with a peer, re-roll, unregister). */
+  ocpi?: OcpiRuntime;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,8 @@ export interface GatewayOptions {
   attestationChallengeBytes?: (size: number) => Uint8Array;
   /** Crash-test seams around a charge's payment settlement; never set in production. */
   chargeHooks?: ChargeProcessHooks;
+  /** Tests see every OCPI request and answer, to check it against the official description. */
+  ocpiExchanges?: ExchangeObserver;
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -295,7 +301,19 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         validateResponses: options.validateResponses ?? false,
       },
     });
-    await serve(app);
+    const ocpi = ocpiRuntime({
+      config,
+      logger,
+      clock,
+      eventStore,
+      readStore,
+      freshness,
+      listeningUrl: () => gateway.url,
+      validateResponses: options.validateResponses ?? false,
+      ...(options.ocpiExchanges ? { onExchange: options.ocpiExchanges } : {}),
+    });
+    gateway.ocpi = ocpi;
+    await serve(ocpi.besideApi(app));
   }
 
   const sampler = startMetricsSampler({

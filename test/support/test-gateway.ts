@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/infrastructure/config';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { silentLogger } from '../../src/infrastructure/logging/logger';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
+import type { ExchangeObserver } from '../../src/ocpi/transport/ocpi-exchange';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -49,6 +50,8 @@ export const startTestGateway = async (
     clock?: Clock;
     /** The randomness of attestation challenges (see GatewayOptions). */
     attestationChallengeBytes?: (size: number) => Uint8Array;
+    /** Sees every OCPI request and answer (test/support/ocpi-conformance.ts). */
+    ocpiExchanges?: ExchangeObserver;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -72,6 +75,7 @@ export const startTestGateway = async (
     ...(options.attestationChallengeBytes
       ? { attestationChallengeBytes: options.attestationChallengeBytes }
       : {}),
+    ...(options.ocpiExchanges ? { ocpiExchanges: options.ocpiExchanges } : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

@@ -1,0 +1,328 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { newUuid } from '../../infrastructure/ids';
+import { createOcpiClient, type OcpiClient } from '../../ocpi/client/ocpi-client';
+import type { OcpiVersion } from '../../ocpi/openapi/ocpi-description';
+import { newCredentialsToken, tokensOfHeader } from '../../ocpi/transport/credentials-token';
+import { ocpiFailure, ocpiSuccess } from '../../ocpi/transport/ocpi-envelope';
+
+/** The Credentials object of the wire (credentials/schema.yaml). */
+interface Credentials {
+  token: string;
+  url: string;
+  roles: { role: string; business_details: { name: string }; party_id: string; country_code: string }[];
+}
+
+interface Endpoint {
+  identifier: string;
+  role: 'SENDER' | 'RECEIVER';
+  url: string;
+}
+
+/** What the simulator knows of its one peer (the gateway), both directions of the handshake. */
+interface PeerState {
+  /** Token A we issued and the peer has not used to register yet. */
+  registrationToken?: string;
+  /** The token the peer uses with us (C when it registered with us, its B when we registered). */
+  tokenForUs?: string;
+  /** The token we use with the peer. */
+  tokenForPeer?: string;
+  versionsUrl?: string;
+  version?: OcpiVersion;
+  endpoints: Endpoint[];
+  roles: Credentials['roles'];
+}
+
+export interface OcpiCpoSimulatorOptions {
+  countryCode?: string;
+  partyId?: string;
+  name?: string;
+  /** The versions it offers; a test takes one away to see a 3002. */
+  versions?: readonly OcpiVersion[];
+  client?: OcpiClient;
+}
+
+const readBody = async (req: IncomingMessage): Promise<unknown> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : JSON.parse(text);
+};
+
+/**
+ * A CPO platform speaking OCPI over real HTTP, for tests and `edgepay simulate ocpi-cpo`: versions and
+ * credentials (it registers with the gateway, or the gateway registers with it; re-roll; unregister).
+ * It checks tokens the 2.2.1 way (base64). The functional modules it serves are listed in its version
+ * details as they are added.
+ */
+export class OcpiCpoSimulator {
+  readonly countryCode: string;
+  readonly partyId: string;
+  private readonly name: string;
+  private readonly versions: readonly OcpiVersion[];
+  private readonly client: OcpiClient;
+  private server: Server | undefined;
+  private baseUrl = '';
+  readonly peer: PeerState = { endpoints: [], roles: [] };
+  /** Every correlation id the simulator saw, to check a flow keeps one. */
+  readonly seenCorrelationIds: string[] = [];
+
+  constructor(options: OcpiCpoSimulatorOptions = {}) {
+    this.countryCode = options.countryCode ?? 'NL';
+    this.partyId = options.partyId ?? 'CPO';
+    this.name = options.name ?? 'Simulated CPO';
+    this.versions = options.versions ?? ['2.2.1', '2.3.0'];
+    this.client = options.client ?? createOcpiClient({ timeoutMs: 5000, attempts: 2, backoffMs: 50 });
+  }
+
+  get versionsUrl(): string {
+    return `${this.baseUrl}/ocpi/cpo/versions`;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    const address = this.server.address();
+    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A token A for the gateway to register with (handed over out of band, as in credentials.asciidoc). */
+  issueRegistrationToken(): string {
+    this.peer.registrationToken = newCredentialsToken();
+    return this.peer.registrationToken;
+  }
+
+  /** We register with the gateway: its versions URL and the token A it issued us. */
+  async registerWith(versionsUrl: string, tokenA: string): Promise<void> {
+    const correlationId = newUuid();
+    const { version, endpoints } = await this.peerEndpoints(versionsUrl, tokenA, correlationId);
+    const tokenB = newCredentialsToken();
+    this.peer.tokenForUs = tokenB;
+    const answer = await this.credentialsCall(
+      'POST',
+      endpoints,
+      version,
+      tokenA,
+      correlationId,
+      this.ourCredentials(tokenB),
+    );
+    Object.assign(this.peer, {
+      tokenForPeer: answer.token,
+      versionsUrl,
+      version,
+      endpoints,
+      roles: answer.roles,
+    });
+  }
+
+  async reroll(): Promise<void> {
+    const { tokenForPeer, endpoints, version, versionsUrl } = this.registered();
+    const correlationId = newUuid();
+    const tokenB = newCredentialsToken();
+    const previous = this.peer.tokenForUs;
+    this.peer.tokenForUs = tokenB;
+    try {
+      const answer = await this.credentialsCall(
+        'PUT',
+        endpoints,
+        version,
+        tokenForPeer,
+        correlationId,
+        this.ourCredentials(tokenB),
+      );
+      this.peer.tokenForPeer = answer.token;
+      this.peer.endpoints = (
+        await this.peerEndpoints(versionsUrl, answer.token, correlationId, version)
+      ).endpoints;
+    } catch (error) {
+      this.peer.tokenForUs = previous;
+      throw error;
+    }
+  }
+
+  async unregister(): Promise<void> {
+    const { tokenForPeer, endpoints, version } = this.registered();
+    await this.credentialsCall('DELETE', endpoints, version, tokenForPeer, newUuid());
+    this.forgetPeer();
+  }
+
+  private registered() {
+    const { tokenForPeer, endpoints, version, versionsUrl } = this.peer;
+    if (!tokenForPeer || !version || !versionsUrl)
+      throw new Error('the simulator is not registered with its peer');
+    return { tokenForPeer, endpoints, version, versionsUrl };
+  }
+
+  private forgetPeer() {
+    Object.assign(this.peer, {
+      tokenForUs: undefined,
+      tokenForPeer: undefined,
+      version: undefined,
+      endpoints: [],
+      roles: [],
+    });
+  }
+
+  private ourCredentials(token: string): Credentials {
+    return {
+      token,
+      url: this.versionsUrl,
+      roles: [
+        {
+          role: 'CPO',
+          business_details: { name: this.name },
+          party_id: this.partyId,
+          country_code: this.countryCode,
+        },
+      ],
+    };
+  }
+
+  private ourEndpoints(version: OcpiVersion): Endpoint[] {
+    const credentials = `${this.baseUrl}/ocpi/cpo/${version}/credentials`;
+    return [
+      { identifier: 'credentials', role: 'SENDER', url: credentials },
+      { identifier: 'credentials', role: 'RECEIVER', url: credentials },
+    ];
+  }
+
+  private async peerEndpoints(
+    versionsUrl: string,
+    token: string,
+    correlationId: string,
+    wanted?: OcpiVersion,
+  ) {
+    const common = { token, unencodedToken: false, correlationId };
+    const list = await this.client.call<{ version: string; url: string }[]>({
+      ...common,
+      method: 'GET',
+      url: versionsUrl,
+      described: { version: '2.2.1', file: 'versions/interface', path: '/versions' },
+    });
+    const offered = list.envelope.data ?? [];
+    const version = (wanted ? [wanted] : [...this.versions].reverse()).find((candidate) =>
+      offered.some((entry) => entry.version === candidate),
+    );
+    const url = offered.find((entry) => entry.version === version)?.url;
+    if (!version || !url) throw new Error('no common OCPI version');
+    const details = await this.client.call<{ endpoints: Endpoint[] }>({
+      ...common,
+      method: 'GET',
+      url,
+      described: { version, file: 'versions/interface', path: `/versions/${version}` },
+    });
+    return { version, endpoints: details.envelope.data?.endpoints ?? [] };
+  }
+
+  private async credentialsCall(
+    method: 'POST' | 'PUT' | 'DELETE',
+    endpoints: readonly Endpoint[],
+    version: OcpiVersion,
+    token: string,
+    correlationId: string,
+    body?: Credentials,
+  ): Promise<Credentials> {
+    const url = endpoints.find((endpoint) => endpoint.identifier === 'credentials')?.url;
+    if (!url) throw new Error('the peer has no credentials endpoint');
+    const reply = await this.client.call<Credentials>({
+      method,
+      url,
+      token,
+      unencodedToken: false,
+      correlationId,
+      ...(body ? { body } : {}),
+      described: { version, file: 'credentials/interface', path: '/credentials' },
+    });
+    return reply.envelope.data as Credentials;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const correlationId = req.headers['x-correlation-id'];
+    if (typeof correlationId === 'string') this.seenCorrelationIds.push(correlationId);
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'X-Request-ID': String(req.headers['x-request-id'] ?? newUuid()),
+        'X-Correlation-ID': String(correlationId ?? newUuid()),
+      });
+      res.end(JSON.stringify(body));
+    };
+    const now = new Date();
+    try {
+      const token = tokensOfHeader(req.headers.authorization)?.decoded;
+      const registration = token !== undefined && token === this.peer.registrationToken;
+      const registered = token !== undefined && token === this.peer.tokenForUs;
+      if (!registration && !registered) return answer(401, ocpiFailure(2000, 'Unauthorized', now));
+      const path = new URL(req.url ?? '/', this.baseUrl).pathname.replace(/\/$/, '');
+      if (path === '/ocpi/cpo/versions' && req.method === 'GET') {
+        const data = this.versions.map((version) => ({
+          version,
+          url: `${this.baseUrl}/ocpi/cpo/versions/${version}`,
+        }));
+        return answer(200, ocpiSuccess(data, now));
+      }
+      const details = /^\/ocpi\/cpo\/versions\/(2\.2\.1|2\.3\.0)$/.exec(path);
+      if (details && req.method === 'GET' && this.versions.includes(details[1] as OcpiVersion)) {
+        const version = details[1] as OcpiVersion;
+        return answer(200, ocpiSuccess({ version, endpoints: this.ourEndpoints(version) }, now));
+      }
+      const credentials = /^\/ocpi\/cpo\/(2\.2\.1|2\.3\.0)\/credentials$/.exec(path);
+      if (credentials)
+        return await this.credentials(
+          req,
+          answer,
+          credentials[1] as OcpiVersion,
+          registered,
+          token as string,
+          correlationId,
+        );
+      return answer(404, ocpiFailure(2000, 'Unknown endpoint', now));
+    } catch (error) {
+      answer(200, ocpiFailure(3001, error instanceof Error ? error.message : 'failed', now));
+    }
+  }
+
+  /** The gateway registers with us (POST with token A), re-rolls (PUT) or unregisters (DELETE). */
+  private async credentials(
+    req: IncomingMessage,
+    answer: (status: number, body: unknown) => void,
+    version: OcpiVersion,
+    registered: boolean,
+    token: string,
+    correlationId: string | string[] | undefined,
+  ): Promise<void> {
+    const now = new Date();
+    if (req.method === 'GET') return answer(200, ocpiSuccess(this.ourCredentials(token), now));
+    if (req.method === 'DELETE') {
+      if (!registered) return answer(405, ocpiFailure(2000, 'not registered', now));
+      this.forgetPeer();
+      return answer(200, ocpiSuccess(undefined, now));
+    }
+    if (req.method !== 'POST' && req.method !== 'PUT')
+      return answer(405, ocpiFailure(2000, 'method not allowed', now));
+    if ((req.method === 'POST') === registered) {
+      return answer(405, ocpiFailure(2000, registered ? 'already registered' : 'not registered', now));
+    }
+    const body = (await readBody(req)) as Credentials;
+    const flow = typeof correlationId === 'string' ? correlationId : newUuid();
+    const { endpoints } = await this.peerEndpoints(body.url, body.token, flow, version);
+    const tokenC = newCredentialsToken();
+    Object.assign(this.peer, {
+      registrationToken: undefined,
+      tokenForUs: tokenC,
+      tokenForPeer: body.token,
+      versionsUrl: body.url,
+      version,
+      endpoints,
+      roles: body.roles,
+    });
+    answer(200, ocpiSuccess(this.ourCredentials(tokenC), now));
+  }
+}

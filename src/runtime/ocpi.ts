@@ -1,0 +1,90 @@
+import path from 'node:path';
+import type { RequestListener } from 'node:http';
+import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
+import type { Clock } from '../infrastructure/clock';
+import type { Config } from '../infrastructure/config';
+import type { EventStore } from '../infrastructure/event-store/event-store';
+import type { Logger } from '../infrastructure/logging/logger';
+import type { ReadStore } from '../infrastructure/read-store/read-store';
+import { createOcpiClient } from '../ocpi/client/ocpi-client';
+import { credentialsClient, credentialsHandlers } from '../ocpi/credentials/credentials-flows';
+import { createOcpiApp } from '../ocpi/http/ocpi-app';
+import { OcpiDescription } from '../ocpi/openapi/ocpi-description';
+import type { OurPlatform } from '../ocpi/our-platform';
+import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
+import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import { createSecretBox } from '../webhooks/secret-box';
+
+/** The unaltered official description the OCPI surface validates against (openapi/ocpi/NOTICE). */
+export const OCPI_DESCRIPTION_DIR = path.resolve(__dirname, '../../openapi/ocpi');
+
+export interface OcpiRuntimeDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  eventStore: EventStore;
+  readStore: ReadStore;
+  freshness: ReadModelFreshness;
+  /** Where the gateway listens, known once it does; OCPI_PUBLIC_URL wins. */
+  listeningUrl: () => string | undefined;
+  validateResponses: boolean;
+  onExchange?: ExchangeObserver;
+}
+
+/** OCPI's surface (`/ocpi`), its client, and the admin operations on peers (register with, re-roll, unregister). */
+export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
+  const { config } = deps;
+  const description = new OcpiDescription(OCPI_DESCRIPTION_DIR);
+  const us: OurPlatform = {
+    countryCode: config.OCPI_COUNTRY_CODE,
+    partyId: config.OCPI_PARTY_ID,
+    businessName: config.OCPI_BUSINESS_NAME,
+    baseUrl: () =>
+      (config.OCPI_PUBLIC_URL ?? deps.listeningUrl() ?? `http://127.0.0.1:${config.PORT}`).replace(/\/$/, ''),
+  };
+  const client = createOcpiClient({
+    timeoutMs: config.OCPI_TIMEOUT_MS,
+    attempts: config.OCPI_RETRY_ATTEMPTS,
+    backoffMs: config.OCPI_RETRY_BACKOFF_MS,
+    ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
+  });
+  const parties = ocpiPartyService({ eventStore: deps.eventStore, clock: deps.clock });
+  const credentialsDeps = {
+    parties,
+    client,
+    secretBox: createSecretBox(config.WEBHOOK_SECRET_ENCRYPTION_KEY),
+    us,
+  };
+  const app = createOcpiApp({
+    description,
+    handlers: { ...credentialsHandlers(credentialsDeps) },
+    us,
+    clock: deps.clock,
+    logger: deps.logger,
+    readStore: deps.readStore,
+    catchUp: async () => {
+      const head = await deps.eventStore.headPosition();
+      if (head !== undefined) await deps.freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
+    },
+    validateResponses: deps.validateResponses,
+    ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
+  });
+  return {
+    us,
+    parties,
+    credentials: credentialsClient(credentialsDeps),
+    /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
+    besideApi:
+      (api: RequestListener): RequestListener =>
+      (req, res) => {
+        const url = req.url ?? '/';
+        if (url === '/ocpi' || url.startsWith('/ocpi/') || url.startsWith('/ocpi?')) {
+          app(req as Parameters<typeof app>[0], res as Parameters<typeof app>[1]);
+          return;
+        }
+        api(req, res);
+      },
+  };
+};
+
+export type OcpiRuntime = ReturnType<typeof ocpiRuntime>;
