@@ -4,6 +4,7 @@ import { cpmsSimulatorCommand } from './commands/cpms-simulator';
 import { keysCreateCommand } from './commands/keys-create';
 import { keysListCommand } from './commands/keys-list';
 import { keysRevokeCommand } from './commands/keys-revoke';
+import { ocpiCommands } from './commands/ocpi';
 import { roleCommands } from './commands/roles';
 import { webhooksListenCommand } from './commands/webhooks-listen';
 
@@ -15,5 +16,6 @@ export const COMMANDS: readonly CliCommand[] = [
   keysRevokeCommand,
   webhooksListenCommand,
   cpmsSimulatorCommand,
+  ...ocpiCommands,
   ...auditCommands,
 ];

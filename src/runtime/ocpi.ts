@@ -31,23 +31,28 @@ export interface OcpiRuntimeDeps {
   onExchange?: ExchangeObserver;
 }
 
+export const ourPlatformFrom = (config: Config, listeningUrl: () => string | undefined): OurPlatform => ({
+  countryCode: config.OCPI_COUNTRY_CODE,
+  partyId: config.OCPI_PARTY_ID,
+  businessName: config.OCPI_BUSINESS_NAME,
+  baseUrl: () =>
+    (config.OCPI_PUBLIC_URL ?? listeningUrl() ?? `http://127.0.0.1:${config.PORT}`).replace(/\/$/, ''),
+});
+
+export const ocpiClientFrom = (config: Config, onExchange?: ExchangeObserver) =>
+  createOcpiClient({
+    timeoutMs: config.OCPI_TIMEOUT_MS,
+    attempts: config.OCPI_RETRY_ATTEMPTS,
+    backoffMs: config.OCPI_RETRY_BACKOFF_MS,
+    ...(onExchange ? { onExchange } : {}),
+  });
+
 /** OCPI's surface (`/ocpi`), its client, and the admin operations on peers (register with, re-roll, unregister). */
 export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   const { config } = deps;
   const description = new OcpiDescription(OCPI_DESCRIPTION_DIR);
-  const us: OurPlatform = {
-    countryCode: config.OCPI_COUNTRY_CODE,
-    partyId: config.OCPI_PARTY_ID,
-    businessName: config.OCPI_BUSINESS_NAME,
-    baseUrl: () =>
-      (config.OCPI_PUBLIC_URL ?? deps.listeningUrl() ?? `http://127.0.0.1:${config.PORT}`).replace(/\/$/, ''),
-  };
-  const client = createOcpiClient({
-    timeoutMs: config.OCPI_TIMEOUT_MS,
-    attempts: config.OCPI_RETRY_ATTEMPTS,
-    backoffMs: config.OCPI_RETRY_BACKOFF_MS,
-    ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
-  });
+  const us = ourPlatformFrom(config, deps.listeningUrl);
+  const client = ocpiClientFrom(config, deps.onExchange);
   const parties = ocpiPartyService({ eventStore: deps.eventStore, clock: deps.clock });
   const credentialsDeps = {
     parties,
@@ -66,6 +71,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       const head = await deps.eventStore.headPosition();
       if (head !== undefined) await deps.freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
     },
+    loadParty: (partyRef) => parties.load(partyRef),
     validateResponses: deps.validateResponses,
     ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
   });
