@@ -1,6 +1,6 @@
 import type { OcpiVersion } from './openapi/ocpi-description';
 import { OCPI_VERSIONS } from './openapi/ocpi-description';
-import { credentialsPath, versionDetailsPath, versionsPath } from './http/ocpi-paths';
+import { credentialsPath, modulePath, versionDetailsPath, versionsPath } from './http/ocpi-paths';
 
 /**
  * Who we are to OCPI peers. The 2.3.0 description's Role enum has no PTP (the Payments module's text
@@ -37,4 +37,14 @@ export const ourVersions = (us: OurPlatform) =>
 export const ourEndpoints = (us: OurPlatform, version: OcpiVersion) => [
   { identifier: 'credentials', role: 'SENDER', url: `${us.baseUrl()}${credentialsPath(version)}` },
   { identifier: 'credentials', role: 'RECEIVER', url: `${us.baseUrl()}${credentialsPath(version)}` },
+  {
+    identifier: 'locations',
+    role: 'RECEIVER',
+    url: `${us.baseUrl()}${modulePath(version, 'receiver', 'locations')}`,
+  },
+  {
+    identifier: 'tariffs',
+    role: 'RECEIVER',
+    url: `${us.baseUrl()}${modulePath(version, 'receiver', 'tariffs')}`,
+  },
 ];

@@ -2,6 +2,7 @@ import type { StoredDocument } from '../infrastructure/read-store/read-store';
 import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
+import { ocpiLocationProjection } from './ocpi/ocpi-location.projection';
 import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
@@ -25,4 +26,5 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   tariffProjection as unknown as Projection<StoredDocument>,
   chargeProjection as unknown as Projection<StoredDocument>,
   ocpiPartyProjection as unknown as Projection<StoredDocument>,
+  ocpiLocationProjection as unknown as Projection<StoredDocument>,
 ];

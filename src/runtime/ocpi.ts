@@ -1,6 +1,11 @@
 import path from 'node:path';
 import type { RequestListener } from 'node:http';
+import { ocpiLocationService } from '../commands/ocpi/ocpi-location.service';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
+import { tariffService } from '../commands/tariffs/tariff.service';
+import { locationsReceiver } from '../ocpi/modules/locations-receiver';
+import { senderPulls } from '../ocpi/modules/sender-pulls';
+import { tariffsReceiver } from '../ocpi/modules/tariffs-receiver';
 import type { Clock } from '../infrastructure/clock';
 import type { Config } from '../infrastructure/config';
 import type { EventStore } from '../infrastructure/event-store/event-store';
@@ -54,6 +59,8 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   const us = ourPlatformFrom(config, deps.listeningUrl);
   const client = ocpiClientFrom(config, deps.onExchange);
   const parties = ocpiPartyService({ eventStore: deps.eventStore, clock: deps.clock });
+  const locations = ocpiLocationService({ eventStore: deps.eventStore });
+  const tariffs = tariffService({ eventStore: deps.eventStore, clock: deps.clock });
   const credentialsDeps = {
     parties,
     client,
@@ -62,7 +69,11 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   };
   const app = createOcpiApp({
     description,
-    handlers: { ...credentialsHandlers(credentialsDeps) },
+    handlers: {
+      ...credentialsHandlers(credentialsDeps),
+      ...locationsReceiver(locations),
+      ...tariffsReceiver(tariffs),
+    },
     us,
     clock: deps.clock,
     logger: deps.logger,
@@ -79,6 +90,9 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     us,
     parties,
     credentials: credentialsClient(credentialsDeps),
+    locations,
+    tariffs,
+    pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:
       (api: RequestListener): RequestListener =>

@@ -1,9 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { newUuid } from '../../infrastructure/ids';
 import { createOcpiClient, type OcpiClient } from '../../ocpi/client/ocpi-client';
 import type { OcpiVersion } from '../../ocpi/openapi/ocpi-description';
 import { newCredentialsToken, tokensOfHeader } from '../../ocpi/transport/credentials-token';
+import { routingHeadersTo } from '../../ocpi/http/routing-headers';
 import { ocpiFailure, ocpiSuccess } from '../../ocpi/transport/ocpi-envelope';
+import { OcpiError } from '../../ocpi/transport/ocpi-errors';
+import { pageOf, pagingFor } from '../../ocpi/transport/paging';
+import {
+  simulatedLocations,
+  simulatedTariffs,
+  type SimulatedLocation,
+  type SimulatedTariff,
+} from './ocpi-cpo-data';
 
 /** The Credentials object of the wire (credentials/schema.yaml). */
 interface Credentials {
@@ -39,6 +49,8 @@ export interface OcpiCpoSimulatorOptions {
   /** The versions it offers; a test takes one away to see a 3002. */
   versions?: readonly OcpiVersion[];
   client?: OcpiClient;
+  /** X-Limit of its sender interfaces: small in tests, so lists take several pages. */
+  pageLimit?: number;
 }
 
 const readBody = async (req: IncomingMessage): Promise<unknown> => {
@@ -65,6 +77,9 @@ export class OcpiCpoSimulator {
   readonly peer: PeerState = { endpoints: [], roles: [] };
   /** Every correlation id the simulator saw, to check a flow keeps one. */
   readonly seenCorrelationIds: string[] = [];
+  readonly locations: SimulatedLocation[];
+  readonly tariffs: SimulatedTariff[];
+  private readonly paging: ReturnType<typeof pagingFor>;
 
   constructor(options: OcpiCpoSimulatorOptions = {}) {
     this.countryCode = options.countryCode ?? 'NL';
@@ -72,6 +87,9 @@ export class OcpiCpoSimulator {
     this.name = options.name ?? 'Simulated CPO';
     this.versions = options.versions ?? ['2.2.1', '2.3.0'];
     this.client = options.client ?? createOcpiClient({ timeoutMs: 5000, attempts: 2, backoffMs: 50 });
+    this.locations = simulatedLocations(this.countryCode, this.partyId);
+    this.tariffs = simulatedTariffs(this.countryCode, this.partyId);
+    this.paging = pagingFor({ secret: randomBytes(32), maxLimit: options.pageLimit ?? 50 });
   }
 
   get versionsUrl(): string {
@@ -186,11 +204,102 @@ export class OcpiCpoSimulator {
   }
 
   private ourEndpoints(version: OcpiVersion): Endpoint[] {
-    const credentials = `${this.baseUrl}/ocpi/cpo/${version}/credentials`;
+    const base = `${this.baseUrl}/ocpi/cpo/${version}`;
     return [
-      { identifier: 'credentials', role: 'SENDER', url: credentials },
-      { identifier: 'credentials', role: 'RECEIVER', url: credentials },
+      { identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` },
+      { identifier: 'credentials', role: 'RECEIVER', url: `${base}/credentials` },
+      { identifier: 'locations', role: 'SENDER', url: `${base}/locations` },
+      { identifier: 'tariffs', role: 'SENDER', url: `${base}/tariffs` },
     ];
+  }
+
+  /** PUT of a whole Location to the peer's Locations receiver; answers the HTTP status (200 or 201). */
+  async pushLocation(location: SimulatedLocation): Promise<number> {
+    return this.push(
+      'PUT',
+      'locations',
+      `/${location.country_code}/${location.party_id}/${location.id}`,
+      location,
+    );
+  }
+
+  /** PATCH of one EVSE's status, as a CPO does when a car plugs in. */
+  async pushEvseStatus(locationId: string, evseUid: string, status: string): Promise<number> {
+    const lastUpdated = new Date().toISOString();
+    const location = this.locations.find((candidate) => candidate.id === locationId);
+    const evse = location?.evses.find((candidate) => candidate.uid === evseUid);
+    if (location && evse) Object.assign(evse, { status, last_updated: lastUpdated });
+    if (location) location.last_updated = lastUpdated;
+    return this.push('PATCH', 'locations', `/${this.countryCode}/${this.partyId}/${locationId}/${evseUid}`, {
+      status,
+      last_updated: lastUpdated,
+    });
+  }
+
+  async pushTariff(tariff: SimulatedTariff): Promise<number> {
+    return this.push('PUT', 'tariffs', `/${tariff.country_code}/${tariff.party_id}/${tariff.id}`, tariff);
+  }
+
+  /** A push to one of the peer's receiver interfaces, with the routing headers. */
+  private async push(
+    method: 'PUT' | 'PATCH',
+    module: string,
+    suffix: string,
+    body: unknown,
+  ): Promise<number> {
+    const { tokenForPeer, endpoints, version } = this.registered();
+    const endpoint = endpoints.find(
+      (candidate) => candidate.identifier === module && candidate.role === 'RECEIVER',
+    );
+    if (!endpoint) throw new Error(`the peer has no ${module} receiver`);
+    const peer = this.peer.roles[0];
+    const reply = await this.client.call({
+      method,
+      url: `${endpoint.url}${suffix}`,
+      token: tokenForPeer,
+      unencodedToken: false,
+      correlationId: newUuid(),
+      body,
+      described: { version, file: `${module}/receiver-interface`, path: `/${module}${suffix}` },
+      ...(peer
+        ? {
+            headers: routingHeadersTo(
+              { countryCode: peer.country_code, partyId: peer.party_id },
+              { countryCode: this.countryCode, partyId: this.partyId },
+            ),
+          }
+        : {}),
+    });
+    return reply.httpStatus;
+  }
+
+  /** The sender interfaces: paginated lists (limit, offset, date_from, date_to, a signed Link) and one object. */
+  private senderGet(path: string, query: Record<string, string | undefined>) {
+    const now = new Date();
+    const match = /^\/ocpi\/cpo\/[^/]+\/(locations|tariffs)(?:\/([^/]+))?$/.exec(path);
+    if (!match) return { status: 404, body: ocpiFailure(2000, 'Unknown endpoint', now) };
+    const all: { id: string; last_updated: string }[] =
+      match[1] === 'locations' ? this.locations : this.tariffs;
+    const id = match[2];
+    if (id !== undefined) {
+      const found = all.find((item) => item.id.toLowerCase() === decodeURIComponent(id).toLowerCase());
+      return found
+        ? { status: 200, body: ocpiSuccess(found, now) }
+        : { status: 404, body: ocpiFailure(2003, 'Unknown location', now) };
+    }
+    try {
+      const page = this.paging.read(path, query);
+      const { total, items } = pageOf(all, page);
+      return {
+        status: 200,
+        body: ocpiSuccess(items, now),
+        headers: this.paging.headers(this.baseUrl, path, page, total),
+      };
+    } catch (error) {
+      if (error instanceof OcpiError)
+        return { status: error.httpStatus, body: ocpiFailure(error.statusCode, error.message, now) };
+      throw error;
+    }
   }
 
   private async peerEndpoints(
@@ -246,8 +355,9 @@ export class OcpiCpoSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const correlationId = req.headers['x-correlation-id'];
     if (typeof correlationId === 'string') this.seenCorrelationIds.push(correlationId);
-    const answer = (status: number, body: unknown) => {
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, {
+        ...headers,
         'Content-Type': 'application/json',
         'X-Request-ID': String(req.headers['x-request-id'] ?? newUuid()),
         'X-Correlation-ID': String(correlationId ?? newUuid()),
@@ -283,6 +393,13 @@ export class OcpiCpoSimulator {
           token as string,
           correlationId,
         );
+      if (req.method === 'GET' && registered) {
+        const served = this.senderGet(
+          path,
+          Object.fromEntries(new URL(req.url ?? '/', this.baseUrl).searchParams),
+        );
+        return answer(served.status, served.body, served.headers);
+      }
       return answer(404, ocpiFailure(2000, 'Unknown endpoint', now));
     } catch (error) {
       answer(200, ocpiFailure(3001, error instanceof Error ? error.message : 'failed', now));

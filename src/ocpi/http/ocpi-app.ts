@@ -98,7 +98,11 @@ export const createOcpiApp = (deps: OcpiAppDeps) => {
           violations,
         });
         status = 500;
-        answer = ocpiFailure(3000, 'the answer did not match the OCPI description', deps.clock.now());
+        answer = ocpiFailure(
+          3000,
+          `the answer did not match the OCPI description: ${violations.map((violation) => `${violation.where} ${violation.message}`).join('; ')}`,
+          deps.clock.now(),
+        );
       }
     }
     res.status(status).set(extraHeaders).json(answer);

@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/shared/domain-error';
 import type { Logger } from '../../infrastructure/logging/logger';
+import { LOCATION_NOT_FOUND } from '../../domain/ocpi-location/ocpi-location.decider';
 import { ALREADY_REGISTERED, NOT_REGISTERED } from '../../domain/ocpi-party/ocpi-party.decider';
 import { OcpiError, OcpiPeerError } from '../transport/ocpi-errors';
 
@@ -16,6 +17,7 @@ export const ocpiErrorOf = (error: unknown, logger: Logger): OcpiError => {
   if (error instanceof DomainError) {
     if (error.code === ALREADY_REGISTERED || error.code === NOT_REGISTERED)
       return new OcpiError(405, 2000, error.message);
+    if (error.code === LOCATION_NOT_FOUND) return new OcpiError(404, 2003, error.message);
     if (error.kind === 'not_found') return new OcpiError(404, 2000, error.message);
     if (error.kind === 'invalid') return new OcpiError(400, 2001, error.message);
     return new OcpiError(400, 2000, error.message);
