@@ -47,4 +47,5 @@ export const ourEndpoints = (us: OurPlatform, version: OcpiVersion) => [
     role: 'RECEIVER',
     url: `${us.baseUrl()}${modulePath(version, 'receiver', 'tariffs')}`,
   },
+  { identifier: 'cdrs', role: 'RECEIVER', url: `${us.baseUrl()}${modulePath(version, 'receiver', 'cdrs')}` },
 ];

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import type { RequestListener } from 'node:http';
+import { commandHandlerFor } from '../commands/command-handler';
+import { ocpiCdrService } from '../commands/ocpi/ocpi-cdr.service';
 import { ocpiLocationService } from '../commands/ocpi/ocpi-location.service';
+import { paymentIntentAggregate } from '../commands/payment-intents/payment-intent.service';
+import { cdrsReceiver } from '../ocpi/modules/cdrs-receiver';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
 import { tariffService } from '../commands/tariffs/tariff.service';
 import { locationsReceiver } from '../ocpi/modules/locations-receiver';
@@ -61,6 +65,8 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   const parties = ocpiPartyService({ eventStore: deps.eventStore, clock: deps.clock });
   const locations = ocpiLocationService({ eventStore: deps.eventStore });
   const tariffs = tariffService({ eventStore: deps.eventStore, clock: deps.clock });
+  const cdrs = ocpiCdrService({ eventStore: deps.eventStore });
+  const intents = commandHandlerFor(deps.eventStore, paymentIntentAggregate);
   const credentialsDeps = {
     parties,
     client,
@@ -73,6 +79,16 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       ...credentialsHandlers(credentialsDeps),
       ...locationsReceiver(locations),
       ...tariffsReceiver(tariffs),
+      ...cdrsReceiver({
+        cdrs,
+        tariffs,
+        us,
+        pricing: { vatRatePercent: config.VAT_RATE_PERCENT, timeZone: config.TARIFF_TIME_ZONE },
+        merchantOfIntent: async (paymentIntentId) => {
+          const { state } = await intents.load(paymentIntentId);
+          return state.status === 'empty' ? undefined : state.merchantId;
+        },
+      }),
     },
     us,
     clock: deps.clock,
@@ -92,6 +108,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     credentials: credentialsClient(credentialsDeps),
     locations,
     tariffs,
+    cdrs,
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:

@@ -114,3 +114,79 @@ export const simulatedTariffs = (countryCode: string, partyId: string): Simulate
     last_updated: at(2),
   },
 ];
+
+/** A CDR of one charge at a simulated EVSE, priced by the CPO as it states (its own arithmetic). */
+export const simulatedCdr = (input: {
+  countryCode: string;
+  partyId: string;
+  id: string;
+  location: SimulatedLocation;
+  tariffId: string;
+  startAt: Date;
+  minutes: number;
+  kwh: number;
+  totalCost: { excl_vat: number; incl_vat: number };
+  authorizationReference?: string;
+  /** 2.3.0 writes prices as before_taxes and taxes. */
+  version?: '2.2.1' | '2.3.0';
+}) => {
+  const evse = input.location.evses[0] as SimulatedEvse;
+  const connector = evse.connectors[0] as SimulatedConnector;
+  const end = new Date(input.startAt.getTime() + input.minutes * 60_000);
+  return {
+    country_code: input.countryCode,
+    party_id: input.partyId,
+    id: input.id,
+    start_date_time: input.startAt.toISOString(),
+    end_date_time: end.toISOString(),
+    session_id: `SES-${input.id}`,
+    cdr_token: {
+      country_code: 'TR',
+      party_id: 'EDG',
+      uid: 'PTP-TERMINAL',
+      type: 'AD_HOC_USER',
+      contract_id: 'PTP',
+    },
+    auth_method: 'COMMAND',
+    ...(input.authorizationReference ? { authorization_reference: input.authorizationReference } : {}),
+    cdr_location: {
+      id: input.location.id,
+      address: input.location.address,
+      city: input.location.city,
+      country: input.location.country,
+      coordinates: input.location.coordinates,
+      evse_uid: evse.uid,
+      evse_id: evse.evse_id ?? evse.uid,
+      connector_id: connector.id,
+      connector_standard: connector.standard,
+      connector_format: connector.format,
+      connector_power_type: connector.power_type,
+    },
+    currency: 'TRY',
+    charging_periods: [
+      {
+        start_date_time: input.startAt.toISOString(),
+        dimensions: [
+          { type: 'ENERGY', volume: input.kwh },
+          { type: 'TIME', volume: input.minutes / 60 },
+        ],
+        tariff_id: input.tariffId,
+      },
+    ],
+    total_cost:
+      input.version === '2.2.1'
+        ? input.totalCost
+        : {
+            before_taxes: input.totalCost.excl_vat,
+            taxes: [
+              {
+                name: 'KDV',
+                amount: Math.round((input.totalCost.incl_vat - input.totalCost.excl_vat) * 100) / 100,
+              },
+            ],
+          },
+    total_energy: input.kwh,
+    total_time: input.minutes / 60,
+    last_updated: end.toISOString(),
+  };
+};

@@ -240,6 +240,25 @@ export class OcpiCpoSimulator {
     return this.push('PUT', 'tariffs', `/${tariff.country_code}/${tariff.party_id}/${tariff.id}`, tariff);
   }
 
+  /** POST of a CDR to the peer's CDRs receiver; answers where the peer keeps it (the Location header). */
+  async pushCdr(cdr: { id: string }): Promise<string | null> {
+    const { tokenForPeer, endpoints, version } = this.registered();
+    const endpoint = endpoints.find(
+      (candidate) => candidate.identifier === 'cdrs' && candidate.role === 'RECEIVER',
+    );
+    if (!endpoint) throw new Error('the peer has no cdrs receiver');
+    const reply = await this.client.call({
+      method: 'POST',
+      url: endpoint.url,
+      token: tokenForPeer,
+      unencodedToken: false,
+      correlationId: newUuid(),
+      body: cdr,
+      described: { version, file: 'cdrs/receiver-interface', path: '/cdrs' },
+    });
+    return reply.headers.get('location');
+  }
+
   /** A push to one of the peer's receiver interfaces, with the routing headers. */
   private async push(
     method: 'PUT' | 'PATCH',
