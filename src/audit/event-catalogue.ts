@@ -3,6 +3,7 @@ import { apiKeyEventSchemas } from '../domain/api-key/api-key.events';
 import { chargeSessionEventSchemas } from '../domain/charge-session/charge-session.events';
 import { merchantAttestationPolicyEventSchemas } from '../domain/merchant-attestation-policy/merchant-attestation-policy.events';
 import { ocpiCdrEventSchemas } from '../domain/ocpi-cdr/ocpi-cdr.events';
+import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
 import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
 import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
@@ -29,6 +30,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'OCPI party': ocpiPartyEventSchemas,
   'OCPI location': ocpiLocationEventSchemas,
   'OCPI CDR': ocpiCdrEventSchemas,
+  'OCPI command': ocpiCommandEventSchemas,
   audit: auditEventSchemas,
 };
 

@@ -48,4 +48,9 @@ export const ourEndpoints = (us: OurPlatform, version: OcpiVersion) => [
     url: `${us.baseUrl()}${modulePath(version, 'receiver', 'tariffs')}`,
   },
   { identifier: 'cdrs', role: 'RECEIVER', url: `${us.baseUrl()}${modulePath(version, 'receiver', 'cdrs')}` },
+  {
+    identifier: 'commands',
+    role: 'SENDER',
+    url: `${us.baseUrl()}${modulePath(version, 'sender', 'commands')}`,
+  },
 ];

@@ -5,6 +5,7 @@ import { ocpiCdrService } from '../commands/ocpi/ocpi-cdr.service';
 import { ocpiLocationService } from '../commands/ocpi/ocpi-location.service';
 import { paymentIntentAggregate } from '../commands/payment-intents/payment-intent.service';
 import { cdrsReceiver } from '../ocpi/modules/cdrs-receiver';
+import { ocpiCommands } from '../ocpi/modules/commands-sender';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
 import { tariffService } from '../commands/tariffs/tariff.service';
 import { locationsReceiver } from '../ocpi/modules/locations-receiver';
@@ -73,12 +74,14 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     secretBox: createSecretBox(config.WEBHOOK_SECRET_ENCRYPTION_KEY),
     us,
   };
+  const commands = ocpiCommands({ ...credentialsDeps, eventStore: deps.eventStore });
   const app = createOcpiApp({
     description,
     handlers: {
       ...credentialsHandlers(credentialsDeps),
       ...locationsReceiver(locations),
       ...tariffsReceiver(tariffs),
+      ...commands.handlers,
       ...cdrsReceiver({
         cdrs,
         tariffs,
@@ -109,6 +112,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     locations,
     tariffs,
     cdrs,
+    commands,
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:

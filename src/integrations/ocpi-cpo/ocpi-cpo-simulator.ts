@@ -80,6 +80,13 @@ export class OcpiCpoSimulator {
   readonly locations: SimulatedLocation[];
   readonly tariffs: SimulatedTariff[];
   private readonly paging: ReturnType<typeof pagingFor>;
+  /** Commands received (START_SESSION, STOP_SESSION), with their bodies. */
+  readonly commandsReceived: { command: string; body: Record<string, unknown> }[] = [];
+  /** What it answers at once (CommandResponse) and later posts to the response_url (CommandResult). */
+  commandAnswer = 'ACCEPTED';
+  commandResult = 'ACCEPTED';
+  /** The CommandResult posts in flight, so a test can wait for them. */
+  readonly resultsPosted: Promise<void>[] = [];
 
   constructor(options: OcpiCpoSimulatorOptions = {}) {
     this.countryCode = options.countryCode ?? 'NL';
@@ -210,6 +217,7 @@ export class OcpiCpoSimulator {
       { identifier: 'credentials', role: 'RECEIVER', url: `${base}/credentials` },
       { identifier: 'locations', role: 'SENDER', url: `${base}/locations` },
       { identifier: 'tariffs', role: 'SENDER', url: `${base}/tariffs` },
+      { identifier: 'commands', role: 'RECEIVER', url: `${base}/commands` },
     ];
   }
 
@@ -257,6 +265,22 @@ export class OcpiCpoSimulator {
       described: { version, file: 'cdrs/receiver-interface', path: '/cdrs' },
     });
     return reply.headers.get('location');
+  }
+
+  /** The asynchronous CommandResult, posted to the response_url the command gave. */
+  private async postCommandResult(version: OcpiVersion, responseUrl: string): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const { tokenForPeer } = this.registered();
+    const path = new URL(responseUrl).pathname;
+    await this.client.call({
+      method: 'POST',
+      url: responseUrl,
+      token: tokenForPeer,
+      unencodedToken: false,
+      correlationId: newUuid(),
+      body: { result: this.commandResult },
+      described: { version, file: 'commands/sender-interface', path: path.slice(path.indexOf('/commands/')) },
+    });
   }
 
   /** A push to one of the peer's receiver interfaces, with the routing headers. */
@@ -412,6 +436,18 @@ export class OcpiCpoSimulator {
           token as string,
           correlationId,
         );
+      const command = /^\/ocpi\/cpo\/(2\.2\.1|2\.3\.0)\/commands\/(START_SESSION|STOP_SESSION)$/.exec(path);
+      if (command && req.method === 'POST' && registered) {
+        const body = (await readBody(req)) as Record<string, unknown>;
+        this.commandsReceived.push({ command: command[2] as string, body });
+        answer(200, ocpiSuccess({ result: this.commandAnswer, timeout: 30 }, now));
+        if (this.commandAnswer === 'ACCEPTED') {
+          this.resultsPosted.push(
+            this.postCommandResult(command[1] as OcpiVersion, String(body.response_url)),
+          );
+        }
+        return;
+      }
       if (req.method === 'GET' && registered) {
         const served = this.senderGet(
           path,
