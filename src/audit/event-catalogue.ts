@@ -4,6 +4,7 @@ import { chargeSessionEventSchemas } from '../domain/charge-session/charge-sessi
 import { merchantAttestationPolicyEventSchemas } from '../domain/merchant-attestation-policy/merchant-attestation-policy.events';
 import { ocpiCdrEventSchemas } from '../domain/ocpi-cdr/ocpi-cdr.events';
 import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
+import { ocpiSessionEventSchemas } from '../domain/ocpi-session/ocpi-session';
 import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
 import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
@@ -31,6 +32,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'OCPI location': ocpiLocationEventSchemas,
   'OCPI CDR': ocpiCdrEventSchemas,
   'OCPI command': ocpiCommandEventSchemas,
+  'OCPI session': ocpiSessionEventSchemas,
   audit: auditEventSchemas,
 };
 

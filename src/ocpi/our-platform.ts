@@ -49,6 +49,11 @@ export const ourEndpoints = (us: OurPlatform, version: OcpiVersion) => [
   },
   { identifier: 'cdrs', role: 'RECEIVER', url: `${us.baseUrl()}${modulePath(version, 'receiver', 'cdrs')}` },
   {
+    identifier: 'sessions',
+    role: 'RECEIVER',
+    url: `${us.baseUrl()}${modulePath(version, 'receiver', 'sessions')}`,
+  },
+  {
     identifier: 'commands',
     role: 'SENDER',
     url: `${us.baseUrl()}${modulePath(version, 'sender', 'commands')}`,

@@ -6,6 +6,7 @@ import { ocpiLocationService } from '../commands/ocpi/ocpi-location.service';
 import { paymentIntentAggregate } from '../commands/payment-intents/payment-intent.service';
 import { cdrsReceiver } from '../ocpi/modules/cdrs-receiver';
 import { ocpiCommands } from '../ocpi/modules/commands-sender';
+import { ocpiSessions } from '../ocpi/modules/sessions-receiver';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
 import { tariffService } from '../commands/tariffs/tariff.service';
 import { locationsReceiver } from '../ocpi/modules/locations-receiver';
@@ -75,6 +76,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     us,
   };
   const commands = ocpiCommands({ ...credentialsDeps, eventStore: deps.eventStore });
+  const sessions = ocpiSessions({ eventStore: deps.eventStore });
   const app = createOcpiApp({
     description,
     handlers: {
@@ -82,6 +84,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       ...locationsReceiver(locations),
       ...tariffsReceiver(tariffs),
       ...commands.handlers,
+      ...sessions.handlers,
       ...cdrsReceiver({
         cdrs,
         tariffs,
@@ -113,6 +116,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     tariffs,
     cdrs,
     commands,
+    sessions,
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:

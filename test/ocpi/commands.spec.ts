@@ -3,6 +3,7 @@ import { systemContext } from '../../src/commands/command-context';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import { authorizationHeader } from '../../src/ocpi/transport/credentials-token';
 import type { OcpiRuntime } from '../../src/runtime/ocpi';
+import { ocpiSessionRef } from '../../src/ocpi/modules/sessions-receiver';
 import { authorizedIntent } from '../http/webhooks.fixtures';
 import { ocpiConformance } from '../support/ocpi-conformance';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -66,6 +67,32 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
       assert.ok(state.status === 'requested' && state.answer === 'ACCEPTED' && state.result === 'ACCEPTED');
     });
   }
+
+  it('the CPO pushes the session START_SESSION became (PUT, then PATCH of kwh and status); STOP_SESSION names it', async () => {
+    const { cpo, partyRef } = await registeredCpo(['2.3.0']);
+    const key = await api.issueKey({ merchantId: 'mer_cmd' });
+    const intentId = await authorizedIntent(api, key, 40_000);
+    await ocpi.commands.startSession(
+      { partyRef, paymentIntentId: intentId, locationId: 'LOC-IST-1' },
+      systemContext(crypto.randomUUID()),
+    );
+    assert.equal(await cpo.pushSession(0, { kwh: 0, status: 'PENDING' }), 201);
+    assert.equal(await cpo.pushSession(0, { kwh: 12.5, status: 'ACTIVE' }), 200);
+    const { state } = await ocpi.sessions.load(ocpiSessionRef('TR', 'CPO', 'SES-1'));
+    assert.ok(state.status === 'stored');
+    assert.deepEqual(
+      [state.session.kwh, state.session.status, state.session.authorization_reference],
+      [12.5, 'ACTIVE', intentId],
+    );
+    const stored = (await api.allEvents()).filter((event) => event.type === 'OcpiSessionStored');
+    assert.equal(stored.length, 2);
+    const stop = await ocpi.commands.stopSession(
+      { partyRef, sessionId: 'SES-1' },
+      systemContext(crypto.randomUUID()),
+    );
+    assert.equal(stop.result, 'ACCEPTED');
+    assert.equal(cpo.commandsReceived[1]?.body.session_id, 'SES-1');
+  });
 
   it('a STOP_SESSION the CPO rejects has an answer and no result', async () => {
     const { cpo, partyRef } = await registeredCpo(['2.3.0']);

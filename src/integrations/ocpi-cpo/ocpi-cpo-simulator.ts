@@ -87,6 +87,7 @@ export class OcpiCpoSimulator {
   commandResult = 'ACCEPTED';
   /** The CommandResult posts in flight, so a test can wait for them. */
   readonly resultsPosted: Promise<void>[] = [];
+  private readonly sessionsPushed = new Set<string>();
 
   constructor(options: OcpiCpoSimulatorOptions = {}) {
     this.countryCode = options.countryCode ?? 'NL';
@@ -265,6 +266,52 @@ export class OcpiCpoSimulator {
       described: { version, file: 'cdrs/receiver-interface', path: '/cdrs' },
     });
     return reply.headers.get('location');
+  }
+
+  /**
+   * The Session a START_SESSION it accepted became, pushed with PUT (the first time) or its progress with
+   * PATCH (kwh, status): what the PTP follows to stop at its pre-authorization limit.
+   */
+  async pushSession(commandIndex: number, progress: { kwh: number; status: string }): Promise<number> {
+    const received = this.commandsReceived[commandIndex];
+    if (!received || received.command !== 'START_SESSION') throw new Error('no such START_SESSION');
+    const body = received.body as {
+      token: { country_code: string; party_id: string; uid: string; type: string; contract_id: string };
+      location_id: string;
+      evse_uid?: string;
+      connector_id?: string;
+      authorization_reference?: string;
+    };
+    const id = `SES-${commandIndex + 1}`;
+    const lastUpdated = new Date().toISOString();
+    const suffix = `/${this.countryCode}/${this.partyId}/${id}`;
+    if (this.sessionsPushed.has(id)) {
+      return this.push('PATCH', 'sessions', suffix, { ...progress, last_updated: lastUpdated });
+    }
+    this.sessionsPushed.add(id);
+    const { token } = body;
+    return this.push('PUT', 'sessions', suffix, {
+      country_code: this.countryCode,
+      party_id: this.partyId,
+      id,
+      start_date_time: lastUpdated,
+      kwh: progress.kwh,
+      cdr_token: {
+        country_code: token.country_code,
+        party_id: token.party_id,
+        uid: token.uid,
+        type: token.type,
+        contract_id: token.contract_id,
+      },
+      auth_method: 'COMMAND',
+      ...(body.authorization_reference ? { authorization_reference: body.authorization_reference } : {}),
+      location_id: body.location_id,
+      evse_uid: body.evse_uid ?? `${body.location_id}-EVSE-1`,
+      connector_id: body.connector_id ?? '1',
+      currency: 'TRY',
+      status: progress.status,
+      last_updated: lastUpdated,
+    });
   }
 
   /** The asynchronous CommandResult, posted to the response_url the command gave. */
