@@ -5,6 +5,7 @@ import { merchantAttestationPolicyEventSchemas } from '../domain/merchant-attest
 import { ocpiCdrEventSchemas } from '../domain/ocpi-cdr/ocpi-cdr.events';
 import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
 import { ocpiSessionEventSchemas } from '../domain/ocpi-session/ocpi-session';
+import { ocpiTerminalEventSchemas } from '../domain/ocpi-terminal/ocpi-terminal';
 import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
 import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
@@ -33,6 +34,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'OCPI CDR': ocpiCdrEventSchemas,
   'OCPI command': ocpiCommandEventSchemas,
   'OCPI session': ocpiSessionEventSchemas,
+  'OCPI terminal': ocpiTerminalEventSchemas,
   audit: auditEventSchemas,
 };
 

@@ -115,6 +115,7 @@ export const configSchema = z
     OCPI_TIMEOUT_MS: positiveInt.default(10_000),
     OCPI_RETRY_ATTEMPTS: positiveInt.max(10).default(3),
     OCPI_RETRY_BACKOFF_MS: positiveInt.default(500),
+    OCPI_PAGE_LIMIT: positiveInt.max(1000).default(100),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {

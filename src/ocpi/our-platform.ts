@@ -48,6 +48,15 @@ export const ourEndpoints = (us: OurPlatform, version: OcpiVersion) => [
     url: `${us.baseUrl()}${modulePath(version, 'receiver', 'tariffs')}`,
   },
   { identifier: 'cdrs', role: 'RECEIVER', url: `${us.baseUrl()}${modulePath(version, 'receiver', 'cdrs')}` },
+  ...(version === '2.3.0'
+    ? [
+        {
+          identifier: 'payments',
+          role: 'SENDER',
+          url: `${us.baseUrl()}${modulePath(version, 'sender', 'payments')}`,
+        },
+      ]
+    : []),
   {
     identifier: 'sessions',
     role: 'RECEIVER',

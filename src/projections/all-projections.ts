@@ -4,6 +4,7 @@ import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import { ocpiLocationProjection } from './ocpi/ocpi-location.projection';
 import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
+import { ocpiTerminalProjection } from './ocpi/ocpi-terminal.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
 import { merchantAttestationPolicyProjection } from './terminals/merchant-attestation-policy.projection';
@@ -27,4 +28,5 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   chargeProjection as unknown as Projection<StoredDocument>,
   ocpiPartyProjection as unknown as Projection<StoredDocument>,
   ocpiLocationProjection as unknown as Projection<StoredDocument>,
+  ocpiTerminalProjection as unknown as Projection<StoredDocument>,
 ];

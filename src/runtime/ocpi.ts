@@ -7,6 +7,9 @@ import { paymentIntentAggregate } from '../commands/payment-intents/payment-inte
 import { cdrsReceiver } from '../ocpi/modules/cdrs-receiver';
 import { ocpiCommands } from '../ocpi/modules/commands-sender';
 import { ocpiSessions } from '../ocpi/modules/sessions-receiver';
+import { ocpiTerminals } from '../ocpi/modules/terminals-sender';
+import { pagingFor } from '../ocpi/transport/paging';
+import { createHash } from 'node:crypto';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
 import { tariffService } from '../commands/tariffs/tariff.service';
 import { locationsReceiver } from '../ocpi/modules/locations-receiver';
@@ -58,6 +61,12 @@ export const ocpiClientFrom = (config: Config, onExchange?: ExchangeObserver) =>
     ...(onExchange ? { onExchange } : {}),
   });
 
+const pageLinkSecret = (config: Config): Buffer =>
+  createHash('sha256')
+    .update('edgepay ocpi page links\u0000')
+    .update(config.WEBHOOK_SECRET_ENCRYPTION_KEY ?? 'development')
+    .digest();
+
 /** OCPI's surface (`/ocpi`), its client, and the admin operations on peers (register with, re-roll, unregister). */
 export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   const { config } = deps;
@@ -77,6 +86,18 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   };
   const commands = ocpiCommands({ ...credentialsDeps, eventStore: deps.eventStore });
   const sessions = ocpiSessions({ eventStore: deps.eventStore });
+  const catchUp = async () => {
+    const head = await deps.eventStore.headPosition();
+    if (head !== undefined) await deps.freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
+  };
+  const terminals = ocpiTerminals({
+    eventStore: deps.eventStore,
+    readStore: deps.readStore,
+    us,
+    // The same on every replica, so a Link one hands out verifies on another; derived, never sent.
+    paging: pagingFor({ secret: pageLinkSecret(config), maxLimit: config.OCPI_PAGE_LIMIT }),
+    catchUp,
+  });
   const app = createOcpiApp({
     description,
     handlers: {
@@ -85,6 +106,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       ...tariffsReceiver(tariffs),
       ...commands.handlers,
       ...sessions.handlers,
+      ...terminals.handlers,
       ...cdrsReceiver({
         cdrs,
         tariffs,
@@ -100,10 +122,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     clock: deps.clock,
     logger: deps.logger,
     readStore: deps.readStore,
-    catchUp: async () => {
-      const head = await deps.eventStore.headPosition();
-      if (head !== undefined) await deps.freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
-    },
+    catchUp,
     loadParty: (partyRef) => parties.load(partyRef),
     validateResponses: deps.validateResponses,
     ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
@@ -117,6 +136,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     cdrs,
     commands,
     sessions,
+    terminals,
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:

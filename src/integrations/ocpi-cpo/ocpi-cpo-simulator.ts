@@ -314,6 +314,56 @@ export class OcpiCpoSimulator {
     });
   }
 
+  /** A call to the peer's Payments sender interface (2.3.0): the PTP owns the terminals. */
+  private async payments<T>(method: 'GET' | 'POST' | 'PATCH', suffix: string, body?: unknown) {
+    const { tokenForPeer, endpoints } = this.registered();
+    const endpoint = endpoints.find(
+      (candidate) => candidate.identifier === 'payments' && candidate.role === 'SENDER',
+    );
+    if (!endpoint) throw new Error('the peer has no payments sender');
+    const path = `/payments${suffix.replace(/\?.*$/, '')}`;
+    return this.client.call<T>({
+      method,
+      url: `${endpoint.url}${suffix}`,
+      token: tokenForPeer,
+      unencodedToken: false,
+      correlationId: newUuid(),
+      ...(body === undefined ? {} : { body }),
+      described: { version: '2.3.0', file: 'payments/sender-interface', path },
+    });
+  }
+
+  /** Activates a PTP terminal with the reference its OEM gave (for EdgePay: its terminal id). */
+  async activateTerminal(reference: string) {
+    return (
+      await this.payments<Record<string, unknown>>('POST', '/terminals/activate', {
+        reference,
+        last_updated: new Date().toISOString(),
+      })
+    ).envelope.data;
+  }
+
+  async assignTerminal(terminalId: string, locationIds: string[], evseUids: string[]) {
+    const patch = { location_ids: locationIds, evse_uids: evseUids, last_updated: new Date().toISOString() };
+    return (await this.payments<Record<string, unknown>>('PATCH', `/terminals/${terminalId}`, patch)).envelope
+      .data;
+  }
+
+  async deactivateTerminal(terminalId: string): Promise<void> {
+    await this.payments('POST', `/terminals/${terminalId}/deactivate`);
+  }
+
+  /** One page of the terminal list, with its headers (X-Total-Count, X-Limit, Link). */
+  async terminalsPage(query = '') {
+    const reply = await this.payments<Record<string, unknown>[]>('GET', `/terminals${query}`);
+    return {
+      data: reply.envelope.data ?? [],
+      link: reply.headers.get('link'),
+      total: reply.headers.get('x-total-count'),
+      limit: reply.headers.get('x-limit'),
+    };
+  }
+
   /** The asynchronous CommandResult, posted to the response_url the command gave. */
   private async postCommandResult(version: OcpiVersion, responseUrl: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
