@@ -6,6 +6,7 @@ import { ocpiCdrEventSchemas } from '../domain/ocpi-cdr/ocpi-cdr.events';
 import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
 import { ocpiSessionEventSchemas } from '../domain/ocpi-session/ocpi-session';
 import { ocpiTerminalEventSchemas } from '../domain/ocpi-terminal/ocpi-terminal';
+import { ocpiFinancialAdviceEventSchemas } from '../domain/ocpi-payment/financial-advice';
 import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
 import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
@@ -35,6 +36,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'OCPI command': ocpiCommandEventSchemas,
   'OCPI session': ocpiSessionEventSchemas,
   'OCPI terminal': ocpiTerminalEventSchemas,
+  'OCPI financial advice': ocpiFinancialAdviceEventSchemas,
   audit: auditEventSchemas,
 };
 

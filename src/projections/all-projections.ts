@@ -4,6 +4,7 @@ import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import { ocpiLocationProjection } from './ocpi/ocpi-location.projection';
 import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
+import { ocpiCdrProjection, ocpiFinancialAdviceProjection } from './ocpi/ocpi-payment.projections';
 import { ocpiTerminalProjection } from './ocpi/ocpi-terminal.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
@@ -29,4 +30,6 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   ocpiPartyProjection as unknown as Projection<StoredDocument>,
   ocpiLocationProjection as unknown as Projection<StoredDocument>,
   ocpiTerminalProjection as unknown as Projection<StoredDocument>,
+  ocpiCdrProjection as unknown as Projection<StoredDocument>,
+  ocpiFinancialAdviceProjection as unknown as Projection<StoredDocument>,
 ];

@@ -8,6 +8,7 @@ import { cdrsReceiver } from '../ocpi/modules/cdrs-receiver';
 import { ocpiCommands } from '../ocpi/modules/commands-sender';
 import { ocpiSessions } from '../ocpi/modules/sessions-receiver';
 import { ocpiTerminals } from '../ocpi/modules/terminals-sender';
+import { financialAdvice } from '../ocpi/modules/financial-advice';
 import { pagingFor } from '../ocpi/transport/paging';
 import { createHash } from 'node:crypto';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
@@ -90,12 +91,20 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     const head = await deps.eventStore.headPosition();
     if (head !== undefined) await deps.freshness.waitFor(head, config.READ_YOUR_WRITES_TIMEOUT_MS);
   };
+  // The same on every replica, so a Link one hands out verifies on another; derived, never sent.
+  const paging = pagingFor({ secret: pageLinkSecret(config), maxLimit: config.OCPI_PAGE_LIMIT });
   const terminals = ocpiTerminals({
     eventStore: deps.eventStore,
     readStore: deps.readStore,
     us,
-    // The same on every replica, so a Link one hands out verifies on another; derived, never sent.
-    paging: pagingFor({ secret: pageLinkSecret(config), maxLimit: config.OCPI_PAGE_LIMIT }),
+    paging,
+    catchUp,
+  });
+  const advice = financialAdvice({
+    ...credentialsDeps,
+    eventStore: deps.eventStore,
+    readStore: deps.readStore,
+    paging,
     catchUp,
   });
   const app = createOcpiApp({
@@ -107,6 +116,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       ...commands.handlers,
       ...sessions.handlers,
       ...terminals.handlers,
+      ...advice.handlers,
       ...cdrsReceiver({
         cdrs,
         tariffs,
@@ -137,6 +147,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     commands,
     sessions,
     terminals,
+    financialAdvice: advice,
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:

@@ -87,6 +87,8 @@ export class OcpiCpoSimulator {
   commandResult = 'ACCEPTED';
   /** The CommandResult posts in flight, so a test can wait for them. */
   readonly resultsPosted: Promise<void>[] = [];
+  /** Financial Advice Confirmations the PTP pushed. */
+  readonly financialAdviceReceived: Record<string, unknown>[] = [];
   private readonly sessionsPushed = new Set<string>();
 
   constructor(options: OcpiCpoSimulatorOptions = {}) {
@@ -219,6 +221,9 @@ export class OcpiCpoSimulator {
       { identifier: 'locations', role: 'SENDER', url: `${base}/locations` },
       { identifier: 'tariffs', role: 'SENDER', url: `${base}/tariffs` },
       { identifier: 'commands', role: 'RECEIVER', url: `${base}/commands` },
+      ...(version === '2.3.0'
+        ? [{ identifier: 'payments', role: 'RECEIVER' as const, url: `${base}/payments` }]
+        : []),
     ];
   }
 
@@ -544,6 +549,14 @@ export class OcpiCpoSimulator {
           );
         }
         return;
+      }
+      if (
+        path === '/ocpi/cpo/2.3.0/payments/financial-advice-confirmations' &&
+        req.method === 'POST' &&
+        registered
+      ) {
+        this.financialAdviceReceived.push((await readBody(req)) as Record<string, unknown>);
+        return answer(201, ocpiSuccess(undefined, now));
       }
       if (req.method === 'GET' && registered) {
         const served = this.senderGet(
