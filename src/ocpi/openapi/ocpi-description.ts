@@ -160,8 +160,7 @@ export class OcpiDescription {
           violations.push({ where: `${parameter.in} ${parameter.name}`, message: 'is required' });
         continue;
       }
-      const holder = { value: source };
-      if (!parameter.validate(holder.value)) {
+      if (!parameter.validate(source)) {
         violations.push(...errorsOf(parameter.validate, `${parameter.in} ${parameter.name}`));
       }
     }
