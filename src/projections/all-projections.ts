@@ -3,6 +3,7 @@ import { apiKeyProjection } from './api-keys/api-key.projection';
 import { chargeProjection } from './charges/charge.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
 import { ocpiLocationProjection } from './ocpi/ocpi-location.projection';
+import { ocpiCommandProjection, ocpiSessionProjection } from './ocpi/ocpi-flow.projections';
 import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
 import { ocpiCdrProjection, ocpiFinancialAdviceProjection } from './ocpi/ocpi-payment.projections';
 import { ocpiTerminalProjection } from './ocpi/ocpi-terminal.projection';
@@ -32,4 +33,6 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   ocpiTerminalProjection as unknown as Projection<StoredDocument>,
   ocpiCdrProjection as unknown as Projection<StoredDocument>,
   ocpiFinancialAdviceProjection as unknown as Projection<StoredDocument>,
+  ocpiSessionProjection as unknown as Projection<StoredDocument>,
+  ocpiCommandProjection as unknown as Projection<StoredDocument>,
 ];

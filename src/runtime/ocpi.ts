@@ -9,6 +9,8 @@ import { ocpiCommands } from '../ocpi/modules/commands-sender';
 import { ocpiSessions } from '../ocpi/modules/sessions-receiver';
 import { ocpiTerminals } from '../ocpi/modules/terminals-sender';
 import { financialAdvice } from '../ocpi/modules/financial-advice';
+import { ocpiCpmsAdapter } from '../ocpi/modules/ocpi-cpms-adapter';
+import { chargeSessionAggregate } from '../commands/charges/charge.service';
 import { pagingFor } from '../ocpi/transport/paging';
 import { createHash } from 'node:crypto';
 import { ocpiPartyService } from '../commands/ocpi/ocpi-party.service';
@@ -148,6 +150,24 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     sessions,
     terminals,
     financialAdvice: advice,
+    /**
+     * An OCPI CPO as a CPMS adapter for charges (stations `ocpi:<partyRef>:<locationId>`). Not selected by
+     * src/runtime/charging.ts yet: the station router of the charging-infrastructure group picks it.
+     */
+    cpmsAdapter: (paymentIntentOfCharge?: (chargeId: string) => Promise<string | undefined>) => {
+      const charges = commandHandlerFor(deps.eventStore, chargeSessionAggregate);
+      return ocpiCpmsAdapter({
+        commands,
+        readStore: deps.readStore,
+        catchUp,
+        paymentIntentOfCharge:
+          paymentIntentOfCharge ??
+          (async (chargeId) => {
+            const { state } = await charges.load(chargeId);
+            return state.status === 'empty' ? undefined : state.paymentIntentId;
+          }),
+      });
+    },
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:
