@@ -4,6 +4,13 @@ import { chargeSessionEventSchemas } from '../domain/charge-session/charge-sessi
 import { edenredLinkEventSchemas } from '../domain/edenred-link/edenred-link.events';
 import { edenredOrderRefEventSchemas } from '../domain/edenred-order-ref/edenred-order-ref';
 import { merchantAttestationPolicyEventSchemas } from '../domain/merchant-attestation-policy/merchant-attestation-policy.events';
+import { ocpiCdrEventSchemas } from '../domain/ocpi-cdr/ocpi-cdr.events';
+import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
+import { ocpiSessionEventSchemas } from '../domain/ocpi-session/ocpi-session';
+import { ocpiTerminalEventSchemas } from '../domain/ocpi-terminal/ocpi-terminal';
+import { ocpiFinancialAdviceEventSchemas } from '../domain/ocpi-payment/financial-advice';
+import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
+import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
 import { tariffEventSchemas } from '../domain/tariff/tariff.events';
 import { terminalAttestationEventSchemas } from '../domain/terminal-attestation/terminal-attestation.events';
@@ -33,6 +40,13 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'station adapter config': stationAdapterConfigEventSchemas,
   'Edenred link': edenredLinkEventSchemas,
   'Edenred order_ref counter': edenredOrderRefEventSchemas,
+  'OCPI party': ocpiPartyEventSchemas,
+  'OCPI location': ocpiLocationEventSchemas,
+  'OCPI CDR': ocpiCdrEventSchemas,
+  'OCPI command': ocpiCommandEventSchemas,
+  'OCPI session': ocpiSessionEventSchemas,
+  'OCPI terminal': ocpiTerminalEventSchemas,
+  'OCPI financial advice': ocpiFinancialAdviceEventSchemas,
   audit: auditEventSchemas,
 };
 

@@ -4,6 +4,7 @@ import { cpmsSimulatorCommand } from './commands/cpms-simulator';
 import { keysCreateCommand } from './commands/keys-create';
 import { keysListCommand } from './commands/keys-list';
 import { keysRevokeCommand } from './commands/keys-revoke';
+import { ocpiCommands } from './commands/ocpi';
 import { roleCommands } from './commands/roles';
 import { simulateEdenredCommand } from './commands/simulate-edenred';
 import { simulateCommands } from './commands/simulate';
@@ -19,5 +20,6 @@ export const COMMANDS: readonly CliCommand[] = [
   cpmsSimulatorCommand,
   simulateEdenredCommand,
   ...simulateCommands,
+  ...ocpiCommands,
   ...auditCommands,
 ];

@@ -116,6 +116,21 @@ export const configSchema = z
     EDENRED_REFRESH_MARGIN_SECONDS: positiveInt.default(120),
     EDENRED_ORDER_REF_START: z.coerce.number().int().min(1).max(2_147_483_646).default(1),
     EDENRED_CAPTURE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+    // OCPI roaming (docs/decisions/0031-ocpi-surface.md, 0032-ocpi-parties-and-credentials.md).
+    OCPI_PUBLIC_URL: z.url().optional(),
+    OCPI_COUNTRY_CODE: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'two capital letters')
+      .default('TR'),
+    OCPI_PARTY_ID: z
+      .string()
+      .regex(/^[A-Z0-9]{3}$/, 'three capital letters or digits')
+      .default('EDG'),
+    OCPI_BUSINESS_NAME: z.string().min(1).max(100).default('EdgePay'),
+    OCPI_TIMEOUT_MS: positiveInt.default(10_000),
+    OCPI_RETRY_ATTEMPTS: positiveInt.max(10).default(3),
+    OCPI_RETRY_BACKOFF_MS: positiveInt.default(500),
+    OCPI_PAGE_LIMIT: positiveInt.max(1000).default(100),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {

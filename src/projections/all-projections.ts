@@ -5,6 +5,11 @@ import { connectorStatusProjection } from './charging-infrastructure/connector-s
 import { stationMappingProjection } from './charging-infrastructure/station-mapping.projection';
 import { edenredLinkProjection } from './edenred/edenred-link.projection';
 import { paymentIntentProjection } from './payment-intents/payment-intent.projection';
+import { ocpiLocationProjection } from './ocpi/ocpi-location.projection';
+import { ocpiCommandProjection, ocpiSessionProjection } from './ocpi/ocpi-flow.projections';
+import { ocpiPartyProjection } from './ocpi/ocpi-party.projection';
+import { ocpiCdrProjection, ocpiFinancialAdviceProjection } from './ocpi/ocpi-payment.projections';
+import { ocpiTerminalProjection } from './ocpi/ocpi-terminal.projection';
 import type { Projection } from './projection';
 import { tariffProjection } from './tariffs/tariff.projection';
 import { merchantAttestationPolicyProjection } from './terminals/merchant-attestation-policy.projection';
@@ -29,4 +34,11 @@ export const allProjections: readonly Projection<StoredDocument>[] = [
   stationMappingProjection as unknown as Projection<StoredDocument>,
   connectorStatusProjection as unknown as Projection<StoredDocument>,
   edenredLinkProjection as unknown as Projection<StoredDocument>,
+  ocpiPartyProjection as unknown as Projection<StoredDocument>,
+  ocpiLocationProjection as unknown as Projection<StoredDocument>,
+  ocpiTerminalProjection as unknown as Projection<StoredDocument>,
+  ocpiCdrProjection as unknown as Projection<StoredDocument>,
+  ocpiFinancialAdviceProjection as unknown as Projection<StoredDocument>,
+  ocpiSessionProjection as unknown as Projection<StoredDocument>,
+  ocpiCommandProjection as unknown as Projection<StoredDocument>,
 ];

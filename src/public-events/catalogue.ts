@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../infrastructure/event-store/event-store';
 import { deterministicId } from '../infrastructure/ids';
 import { chargePublicEvents } from './charge.public-events';
+import { ocpiPublicEvents } from './ocpi.public-events';
 import { paymentIntentPublicEvents } from './payment-intent.public-events';
 import type { PublicEvent, PublicEventMapping } from './public-event';
 import { terminalAttestationPublicEvents, terminalPublicEvents } from './terminal.public-events';
@@ -62,4 +63,5 @@ export const publicEventCatalogue: PublicEventCatalogue = createCatalogue([
   ...terminalPublicEvents,
   ...terminalAttestationPublicEvents,
   ...webhookPublicEvents,
+  ...ocpiPublicEvents,
 ]);

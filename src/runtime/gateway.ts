@@ -40,6 +40,8 @@ import type { PaymentIntentService } from '../commands/payment-intents/payment-i
 import type { EdenredClient } from '../integrations/edenred/edenred-port';
 import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
 import { EDENRED_QUEUES, edenredRuntime } from './edenred';
+import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
+import { ocpiRuntime, type OcpiRuntime } from './ocpi';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -55,6 +57,8 @@ export interface Gateway {
   url?: string;
   /** The in-process CPMS simulator (CPMS_ADAPTER=simulator without CPMS_SIMULATOR_URL), for tests. */
   cpmsSimulator?: CpmsSimulator;
+  /** OCPI roaming: its parties and the credentials operations (register with a peer, re-roll, unregister). */
+  ocpi?: OcpiRuntime;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,8 @@ export interface GatewayOptions {
   edenredClient?: EdenredClient;
   /** Crash-test seams of the Edenred capture; never set in production. */
   edenredCaptureHooks?: EdenredCaptureHooks;
+  /** Tests see every OCPI request and answer, to check it against the official description. */
+  ocpiExchanges?: ExchangeObserver;
 }
 
 const jwtVerifierFor = async (config: Config, clock: Clock) =>
@@ -371,7 +377,19 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         validateResponses: options.validateResponses ?? false,
       },
     });
-    await serve(app);
+    const ocpi = ocpiRuntime({
+      config,
+      logger,
+      clock,
+      eventStore,
+      readStore,
+      freshness,
+      listeningUrl: () => gateway.url,
+      validateResponses: options.validateResponses ?? false,
+      ...(options.ocpiExchanges ? { onExchange: options.ocpiExchanges } : {}),
+    });
+    gateway.ocpi = ocpi;
+    await serve(ocpi.besideApi(app));
   }
 
   const sampler = startMetricsSampler({

@@ -12,6 +12,7 @@ import type { EdenredClient } from '../../src/integrations/edenred/edenred-port'
 import type { StationAdapterFactories } from '../../src/integrations/cpms/station-adapter-registry';
 import { startGateway, type Gateway } from '../../src/runtime/gateway';
 import type { StationWebhookReceiver } from '../../src/runtime/station-adapter-factories';
+import type { ExchangeObserver } from '../../src/ocpi/transport/ocpi-exchange';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -59,6 +60,8 @@ export const startTestGateway = async (
     stationWebhookReceivers?: readonly StationWebhookReceiver[];
     /** Silent unless given (tests that scan log lines record them). */
     logger?: Logger;
+    /** Sees every OCPI request and answer (test/support/ocpi-conformance.ts). */
+    ocpiExchanges?: ExchangeObserver;
   } = {},
 ): Promise<TestGateway> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edgepay-test-'));
@@ -85,6 +88,7 @@ export const startTestGateway = async (
       : {}),
     ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
     ...(options.stationWebhookReceivers ? { stationWebhookReceivers: options.stationWebhookReceivers } : {}),
+    ...(options.ocpiExchanges ? { ocpiExchanges: options.ocpiExchanges } : {}),
   });
   const url = gateway.url as string;
   const { eventStore } = gateway.infrastructure;

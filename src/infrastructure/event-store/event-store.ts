@@ -3,7 +3,7 @@
  * Every adapter passes test/infrastructure/event-store.contract.ts.
  */
 
-export type ActorKind = 'api_key' | 'jwt' | 'system';
+export type ActorKind = 'api_key' | 'jwt' | 'system' | 'ocpi_party';
 
 export interface EventMetadata {
   correlationId: string;
