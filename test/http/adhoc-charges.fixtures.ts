@@ -3,6 +3,7 @@ import type { StationAdapterFactories } from '../../src/integrations/cpms/statio
 import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpms-simulator';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
+import type { Logger } from '../../src/infrastructure/logging/logger';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { authorizeBody, createBody } from './payment-intents.fixtures';
@@ -63,9 +64,9 @@ export interface ChargingHarness {
 
 export const startChargingHarness = async (
   env: Record<string, string> = {},
-  options: { stationAdapterFactories?: StationAdapterFactories } = {},
+  options: { stationAdapterFactories?: StationAdapterFactories; logger?: Logger; clock?: ManualClock } = {},
 ): Promise<ChargingHarness> => {
-  const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+  const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
     ...options,

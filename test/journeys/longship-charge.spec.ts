@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { idTagFor } from '../../src/integrations/cpms/id-tag';
+import { types } from '../http/adhoc-charges.fixtures';
+import { eventually } from '../support/eventually';
+import { configureLongship, startJourney, type Journey } from './journey-harness';
+
+const CAPTURED = 'PaymentIntentCaptured';
+
+describe('Journey: a charge through the Longship adapter and its simulator, over HTTP', function () {
+  this.timeout(60_000);
+  let j: Journey;
+
+  before(async () => {
+    j = await startJourney();
+    await j.h.putTariff('standard');
+    await configureLongship(j);
+    for (const chargePoint of ['LS-CP-1', 'LS-CP-2', 'LS-CP-3', 'LS-CP-4', 'LS-CP-5'])
+      j.longship.addChargePoint(chargePoint, 2);
+    for (const [station, chargePoint] of [
+      ['IST-LS-1', 'LS-CP-1'],
+      ['IST-LS-2', 'LS-CP-2'],
+      ['IST-LS-3', 'LS-CP-3'],
+      ['IST-LS-4', 'LS-CP-4'],
+      ['IST-LS-5', 'LS-CP-5'],
+    ])
+      await j.map({
+        stationId: station,
+        adapterType: 'longship',
+        chargePointId: chargePoint,
+        connectors: [
+          { connectorId: 'A', connectorNumber: 1 },
+          { connectorId: 'B', connectorNumber: 2 },
+        ],
+      });
+  });
+  after(() => j.close());
+
+  const startCharge = async (stationId: string, connectorId: string, amount = 50_000) => {
+    const intentId = await j.h.authorizedIntent(amount);
+    const charge = await j.h.start({
+      paymentIntentId: intentId,
+      tariffId: 'standard',
+      stationId,
+      connectorId,
+    });
+    return { intentId, charge };
+  };
+
+  const capturesOf = async (intentId: string) =>
+    (await j.h.intentEvents(intentId)).filter((event) => event.type === CAPTURED).length;
+
+  const runToCapture = async (chargeId: string, intentId: string) => {
+    const active = await j.h.waitForCharge(chargeId, (charge) => charge.status === 'active');
+    assert.equal((await j.h.reading(active, 10, 4_000)).status, 200);
+    const end = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
+    j.clock.set(end);
+    const completed = await j.h.complete(chargeId, {
+      reading: { meterWh: 8_000, measuredAt: end.toISOString() },
+    });
+    assert.equal(completed.status, 200, JSON.stringify(completed.body));
+    const settled = await j.h.waitForCharge(chargeId, (charge) => charge.settlement !== null);
+    assert.deepEqual(
+      [settled.settlement.outcome, settled.settlement.amountCaptured],
+      ['captured', completed.body.amountDue],
+    );
+    assert.equal(await capturesOf(intentId), 1);
+    return { active, settled };
+  };
+
+  it('starts on the mapped charge point, meters, stops and captures exactly once', async () => {
+    const { intentId, charge } = await startCharge('IST-LS-1', 'B');
+    const { active } = await runToCapture(charge.id, intentId);
+    const [session] = j.longship.sessionsOf(idTagFor(charge.id));
+    assert.ok(session, 'the simulator ran a session for the charge idTag');
+    assert.deepEqual([session.chargePointId, session.connectorNumber], ['LS-CP-1', 2]);
+    assert.equal(active.cpms.sessionId, session.id);
+    await eventually(async () => assert.equal(j.longship.session(session.id)?.status, 'COMPLETED'));
+    assert.deepEqual(j.longship.requests(/remotest/), [
+      'POST /v1/chargepoints/LS-CP-1/remotestart',
+      'POST /v1/chargepoints/LS-CP-1/remotestop',
+    ]);
+  });
+
+  it('voids the intent when the charge point refuses a busy connector', async () => {
+    const first = await startCharge('IST-LS-2', 'A');
+    await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
+    const second = await startCharge('IST-LS-2', 'A', 20_000);
+    const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
+    assert.deepEqual(
+      [failed.status, failed.failure.reason, failed.settlement.outcome],
+      ['failed', 'cpms_refused', 'voided'],
+    );
+    assert.match(failed.failure.message, /start_rejected/);
+    assert.equal(types(await j.h.intentEvents(second.intentId)).at(-1), 'PaymentIntentVoided');
+    assert.equal(await capturesOf(second.intentId), 0);
+    // The first driver is not disturbed by the refusal.
+    await runToCapture(first.charge.id, first.intentId);
+  });
+
+  it('voids the intent when the charge point never confirms the start', async () => {
+    j.longship.configure({ startConfirm: 'never' });
+    try {
+      const { intentId, charge } = await startCharge('IST-LS-3', 'A', 20_000);
+      await eventually(async () => assert.equal(j.longship.requests(/LS-CP-3\/remotestart/).length, 1));
+      j.clock.advance(31_000);
+      const failed = await j.h.waitForCharge(charge.id, (c) => c.settlement !== null);
+      assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
+      assert.match(failed.failure.message, /start_not_confirmed/);
+      assert.equal(await capturesOf(intentId), 0);
+      assert.equal(j.longship.requests(/LS-CP-3\/remotestart/).length, 1, 'a start POST is never repeated');
+    } finally {
+      j.longship.configure({ startConfirm: 'accept' });
+    }
+  });
+
+  it('voids the intent when the start times out or answers 5xx until the start deadline', async () => {
+    j.longship.faults.failNext(1, { kind: 'hang', ms: 2_000 }, /LS-CP-4\/remotestart/);
+    j.longship.faults.failNext(1_000, { kind: 'status', status: 503 }, /LS-CP-4\/remotestart/);
+    try {
+      const { intentId, charge } = await startCharge('IST-LS-4', 'A', 20_000);
+      await eventually(async () =>
+        assert.ok(j.longship.requests(/LS-CP-4\/remotestart/).length >= 2, 'the job retried the start'),
+      );
+      j.clock.advance(121_000);
+      const failed = await j.h.waitForCharge(charge.id, (c) => c.settlement !== null);
+      assert.deepEqual(
+        [failed.status, failed.failure.reason, failed.settlement.outcome],
+        ['failed', 'start_timeout', 'voided'],
+      );
+      assert.equal(await capturesOf(intentId), 0);
+      assert.deepEqual(j.longship.sessionsOf(idTagFor(charge.id)), []);
+    } finally {
+      j.longship.faults.clear();
+    }
+  });
+
+  it('captures exactly once when the stop meets a 5xx and is retried', async () => {
+    const { intentId, charge } = await startCharge('IST-LS-5', 'A');
+    j.longship.faults.failNext(2, { kind: 'status', status: 500 }, /LS-CP-5\/remotestop/);
+    await runToCapture(charge.id, intentId);
+    const [session] = j.longship.sessionsOf(idTagFor(charge.id));
+    await eventually(async () => assert.equal(j.longship.session(session!.id)?.status, 'COMPLETED'));
+    assert.equal(j.longship.requests(/LS-CP-5\/remotestop/).length, 3, 'two refused by 500, the third stops');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await capturesOf(intentId), 1, 'still captured once after the retries settle');
+  });
+});
