@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { types } from '../http/adhoc-charges.fixtures';
 import { eventually } from '../support/eventually';
-import { configureCorpay, startJourney, type Journey } from './journey-harness';
+import {
+  capturesOf,
+  configureCorpay,
+  runToCapture,
+  startCharge,
+  startJourney,
+  type Journey,
+} from './journey-harness';
 
 const STATIONS = ['ANK-CP-1', 'ANK-CP-2', 'ANK-CP-3', 'ANK-CP-4', 'ANK-CP-5'];
 const corpayConnectorOf = (station: string, connector: 'A' | 'B') => `${station}-CONN-${connector}`;
@@ -30,42 +37,9 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
   });
   after(() => j.close());
 
-  const startCharge = async (stationId: string, connectorId: string, amount = 50_000) => {
-    const intentId = await j.h.authorizedIntent(amount);
-    const charge = await j.h.start({
-      paymentIntentId: intentId,
-      tariffId: 'standard',
-      stationId,
-      connectorId,
-    });
-    return { intentId, charge };
-  };
-
-  const capturesOf = async (intentId: string) =>
-    (await j.h.intentEvents(intentId)).filter((event) => event.type === 'PaymentIntentCaptured').length;
-
-  const runToCapture = async (chargeId: string, intentId: string, beforeStop?: () => Promise<void>) => {
-    const active = await j.h.waitForCharge(chargeId, (charge) => charge.status === 'active');
-    assert.equal((await j.h.reading(active, 10, 4_000)).status, 200);
-    await beforeStop?.();
-    const end = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
-    j.clock.set(end);
-    const completed = await j.h.complete(chargeId, {
-      reading: { meterWh: 8_000, measuredAt: end.toISOString() },
-    });
-    assert.equal(completed.status, 200, JSON.stringify(completed.body));
-    const settled = await j.h.waitForCharge(chargeId, (charge) => charge.settlement !== null);
-    assert.deepEqual(
-      [settled.settlement.outcome, settled.settlement.amountCaptured],
-      ['captured', completed.body.amountDue],
-    );
-    assert.equal(await capturesOf(intentId), 1);
-    return active;
-  };
-
   it("starts on the mapping's Corpay connector, meters, stops and captures exactly once", async () => {
-    const { intentId, charge } = await startCharge('ANK-CP-1', 'B');
-    const active = await runToCapture(charge.id, intentId);
+    const { intentId, charge } = await startCharge(j, 'ANK-CP-1', 'B');
+    const active = await runToCapture(j, charge.id, intentId);
     const sessionId: string = active.cpms.sessionId;
     assert.equal(j.corpay.session(sessionId)?.session.connector?.connectorId, 'ANK-CP-1-CONN-B');
     await eventually(async () =>
@@ -78,9 +52,9 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
   });
 
   it('voids the intent when Corpay refuses a busy connector', async () => {
-    const first = await startCharge('ANK-CP-2', 'A');
+    const first = await startCharge(j, 'ANK-CP-2', 'A');
     await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
-    const second = await startCharge('ANK-CP-2', 'A', 20_000);
+    const second = await startCharge(j, 'ANK-CP-2', 'A', 20_000);
     const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
     assert.deepEqual(
       [failed.status, failed.failure.reason, failed.settlement.outcome],
@@ -88,22 +62,22 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
     );
     assert.match(failed.failure.message, /connector_busy/);
     assert.equal(types(await j.h.intentEvents(second.intentId)).at(-1), 'PaymentIntentVoided');
-    await runToCapture(first.charge.id, first.intentId);
+    await runToCapture(j, first.charge.id, first.intentId);
   });
 
   it('retries a start that timed out before Corpay acted, and runs one session', async () => {
     j.corpay.faults.failNext(1, { kind: 'hang', ms: 2_000 }, /^\/sessions\/start$/);
     const startsBefore = j.corpay.requests(/POST \/sessions\/start/).length;
-    const { intentId, charge } = await startCharge('ANK-CP-4', 'A');
-    const active = await runToCapture(charge.id, intentId);
+    const { intentId, charge } = await startCharge(j, 'ANK-CP-4', 'A');
+    const active = await runToCapture(j, charge.id, intentId);
     assert.equal(j.corpay.requests(/POST \/sessions\/start/).length - startsBefore, 2);
     assert.equal(j.corpay.session(active.cpms.sessionId)?.session.connector?.connectorId, 'ANK-CP-4-CONN-A');
   });
 
   it('refreshes the token once when it is revoked mid-session, and completes the journey', async () => {
-    const { intentId, charge } = await startCharge('ANK-CP-5', 'A');
+    const { intentId, charge } = await startCharge(j, 'ANK-CP-5', 'A');
     const at = { issued: 0, refused: 0 };
-    await runToCapture(charge.id, intentId, async () => {
+    await runToCapture(j, charge.id, intentId, async () => {
       // Let a status poll run on the current clock (a token refreshed before its expiry), then revoke it.
       const gets = j.corpay.requests(/^GET /).length;
       await eventually(async () => assert.ok(j.corpay.requests(/^GET /).length > gets + 1));
@@ -125,7 +99,7 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
     const startsBefore = j.corpay.requests(/POST \/sessions\/start/).length;
     j.corpay.faults.failNext(1_000, { kind: 'status', status: 502 }, /^\/sessions\/start$/);
     try {
-      const { intentId, charge } = await startCharge('ANK-CP-3', 'A', 20_000);
+      const { intentId, charge } = await startCharge(j, 'ANK-CP-3', 'A', 20_000);
       await eventually(async () =>
         assert.ok(
           j.corpay.requests(/POST \/sessions\/start/).length - startsBefore >= 3,
@@ -138,7 +112,7 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
         [failed.status, failed.failure.reason, failed.settlement.outcome],
         ['failed', 'start_timeout', 'voided'],
       );
-      assert.equal(await capturesOf(intentId), 0);
+      assert.equal(await capturesOf(j, intentId), 0);
     } finally {
       j.corpay.faults.clear();
     }

@@ -134,3 +134,40 @@ export const configureCorpay = async (journey: Journey, extra: Record<string, un
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return response.body;
 };
+
+export const startCharge = async (j: Journey, stationId: string, connectorId: string, amount = 50_000) => {
+  const intentId = await j.h.authorizedIntent(amount);
+  const charge = await j.h.start({ paymentIntentId: intentId, tariffId: 'standard', stationId, connectorId });
+  return { intentId, charge };
+};
+
+export const capturesOf = async (j: Journey, intentId: string) =>
+  (await j.h.intentEvents(intentId)).filter((event) => event.type === 'PaymentIntentCaptured').length;
+
+/**
+ * The rest of a started charge: active, a progress reading at 10 minutes, stop at 20 minutes with the
+ * final reading, settled; the intent captured exactly the amount due, once. `beforeStop` runs between.
+ */
+export const runToCapture = async (
+  j: Journey,
+  chargeId: string,
+  intentId: string,
+  beforeStop?: () => Promise<void>,
+) => {
+  const active = await j.h.waitForCharge(chargeId, (charge) => charge.status === 'active');
+  assert.equal((await j.h.reading(active, 10, 4_000)).status, 200);
+  await beforeStop?.();
+  const end = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
+  j.clock.set(end);
+  const completed = await j.h.complete(chargeId, {
+    reading: { meterWh: 8_000, measuredAt: end.toISOString() },
+  });
+  assert.equal(completed.status, 200, JSON.stringify(completed.body));
+  const settled = await j.h.waitForCharge(chargeId, (charge) => charge.settlement !== null);
+  assert.deepEqual(
+    [settled.settlement.outcome, settled.settlement.amountCaptured],
+    ['captured', completed.body.amountDue],
+  );
+  assert.equal(await capturesOf(j, intentId), 1);
+  return active;
+};

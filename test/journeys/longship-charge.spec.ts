@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { idTagFor } from '../../src/integrations/cpms/id-tag';
 import { types } from '../http/adhoc-charges.fixtures';
 import { eventually } from '../support/eventually';
-import { configureLongship, startJourney, type Journey } from './journey-harness';
-
-const CAPTURED = 'PaymentIntentCaptured';
+import {
+  capturesOf,
+  configureLongship,
+  runToCapture,
+  startCharge,
+  startJourney,
+  type Journey,
+} from './journey-harness';
 
 describe('Journey: a charge through the Longship adapter and its simulator, over HTTP', function () {
   this.timeout(60_000);
@@ -35,46 +40,22 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
   });
   after(() => j.close());
 
-  const startCharge = async (stationId: string, connectorId: string, amount = 50_000) => {
-    const intentId = await j.h.authorizedIntent(amount);
-    const charge = await j.h.start({
-      paymentIntentId: intentId,
-      tariffId: 'standard',
-      stationId,
-      connectorId,
-    });
-    return { intentId, charge };
-  };
-
-  const capturesOf = async (intentId: string) =>
-    (await j.h.intentEvents(intentId)).filter((event) => event.type === CAPTURED).length;
-
-  const runToCapture = async (chargeId: string, intentId: string) => {
-    const active = await j.h.waitForCharge(chargeId, (charge) => charge.status === 'active');
-    assert.equal((await j.h.reading(active, 10, 4_000)).status, 200);
-    const end = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
-    j.clock.set(end);
-    const completed = await j.h.complete(chargeId, {
-      reading: { meterWh: 8_000, measuredAt: end.toISOString() },
-    });
-    assert.equal(completed.status, 200, JSON.stringify(completed.body));
-    const settled = await j.h.waitForCharge(chargeId, (charge) => charge.settlement !== null);
-    assert.deepEqual(
-      [settled.settlement.outcome, settled.settlement.amountCaptured],
-      ['captured', completed.body.amountDue],
-    );
-    assert.equal(await capturesOf(intentId), 1);
-    return { active, settled };
-  };
-
   it('starts on the mapped charge point, meters, stops and captures exactly once', async () => {
-    const { intentId, charge } = await startCharge('IST-LS-1', 'B');
-    const { active } = await runToCapture(charge.id, intentId);
+    const { intentId, charge } = await startCharge(j, 'IST-LS-1', 'B');
+    const active = await runToCapture(j, charge.id, intentId);
     const [session] = j.longship.sessionsOf(idTagFor(charge.id));
     assert.ok(session, 'the simulator ran a session for the charge idTag');
     assert.deepEqual([session.chargePointId, session.connectorNumber], ['LS-CP-1', 2]);
     assert.equal(active.cpms.sessionId, session.id);
     await eventually(async () => assert.equal(j.longship.session(session.id)?.status, 'COMPLETED'));
+    await j.longship.settlePushes();
+    const pushed = j.longship.pushes().map((push) => [push.event.type, push.answer]);
+    for (const type of ['SessionStart', 'SessionStop', 'CdrCreated'])
+      assert.deepEqual(
+        pushed.filter(([pushedType]) => pushedType === type),
+        [[type, 204]],
+        `the receiver took the ${type} push`,
+      );
     assert.deepEqual(j.longship.requests(/remotest/), [
       'POST /v1/chargepoints/LS-CP-1/remotestart',
       'POST /v1/chargepoints/LS-CP-1/remotestop',
@@ -82,9 +63,9 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
   });
 
   it('voids the intent when the charge point refuses a busy connector', async () => {
-    const first = await startCharge('IST-LS-2', 'A');
+    const first = await startCharge(j, 'IST-LS-2', 'A');
     await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
-    const second = await startCharge('IST-LS-2', 'A', 20_000);
+    const second = await startCharge(j, 'IST-LS-2', 'A', 20_000);
     const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
     assert.deepEqual(
       [failed.status, failed.failure.reason, failed.settlement.outcome],
@@ -92,21 +73,21 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
     );
     assert.match(failed.failure.message, /start_rejected/);
     assert.equal(types(await j.h.intentEvents(second.intentId)).at(-1), 'PaymentIntentVoided');
-    assert.equal(await capturesOf(second.intentId), 0);
+    assert.equal(await capturesOf(j, second.intentId), 0);
     // The first driver is not disturbed by the refusal.
-    await runToCapture(first.charge.id, first.intentId);
+    await runToCapture(j, first.charge.id, first.intentId);
   });
 
   it('voids the intent when the charge point never confirms the start', async () => {
     j.longship.configure({ startConfirm: 'never' });
     try {
-      const { intentId, charge } = await startCharge('IST-LS-3', 'A', 20_000);
+      const { intentId, charge } = await startCharge(j, 'IST-LS-3', 'A', 20_000);
       await eventually(async () => assert.equal(j.longship.requests(/LS-CP-3\/remotestart/).length, 1));
       j.clock.advance(31_000);
       const failed = await j.h.waitForCharge(charge.id, (c) => c.settlement !== null);
       assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
       assert.match(failed.failure.message, /start_not_confirmed/);
-      assert.equal(await capturesOf(intentId), 0);
+      assert.equal(await capturesOf(j, intentId), 0);
       assert.equal(j.longship.requests(/LS-CP-3\/remotestart/).length, 1, 'a start POST is never repeated');
     } finally {
       j.longship.configure({ startConfirm: 'accept' });
@@ -117,7 +98,7 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
     j.longship.faults.failNext(1, { kind: 'hang', ms: 2_000 }, /LS-CP-4\/remotestart/);
     j.longship.faults.failNext(1_000, { kind: 'status', status: 503 }, /LS-CP-4\/remotestart/);
     try {
-      const { intentId, charge } = await startCharge('IST-LS-4', 'A', 20_000);
+      const { intentId, charge } = await startCharge(j, 'IST-LS-4', 'A', 20_000);
       await eventually(async () =>
         assert.ok(j.longship.requests(/LS-CP-4\/remotestart/).length >= 2, 'the job retried the start'),
       );
@@ -127,7 +108,7 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
         [failed.status, failed.failure.reason, failed.settlement.outcome],
         ['failed', 'start_timeout', 'voided'],
       );
-      assert.equal(await capturesOf(intentId), 0);
+      assert.equal(await capturesOf(j, intentId), 0);
       assert.deepEqual(j.longship.sessionsOf(idTagFor(charge.id)), []);
     } finally {
       j.longship.faults.clear();
@@ -135,13 +116,13 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
   });
 
   it('captures exactly once when the stop meets a 5xx and is retried', async () => {
-    const { intentId, charge } = await startCharge('IST-LS-5', 'A');
+    const { intentId, charge } = await startCharge(j, 'IST-LS-5', 'A');
     j.longship.faults.failNext(2, { kind: 'status', status: 500 }, /LS-CP-5\/remotestop/);
-    await runToCapture(charge.id, intentId);
+    await runToCapture(j, charge.id, intentId);
     const [session] = j.longship.sessionsOf(idTagFor(charge.id));
     await eventually(async () => assert.equal(j.longship.session(session!.id)?.status, 'COMPLETED'));
     assert.equal(j.longship.requests(/LS-CP-5\/remotestop/).length, 3, 'two refused by 500, the third stops');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(await capturesOf(intentId), 1, 'still captured once after the retries settle');
+    assert.equal(await capturesOf(j, intentId), 1, 'still captured once after the retries settle');
   });
 });
