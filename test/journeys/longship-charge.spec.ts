@@ -5,6 +5,7 @@ import { eventually } from '../support/eventually';
 import {
   capturesOf,
   configureLongship,
+  INFRA,
   runToCapture,
   startCharge,
   startJourney,
@@ -19,7 +20,7 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
     j = await startJourney();
     await j.h.putTariff('standard');
     await configureLongship(j);
-    for (const chargePoint of ['LS-CP-1', 'LS-CP-2', 'LS-CP-3', 'LS-CP-4', 'LS-CP-5'])
+    for (const chargePoint of ['LS-CP-1', 'LS-CP-2', 'LS-CP-3', 'LS-CP-4', 'LS-CP-5', 'LS-CP-6', 'LS-CP-7'])
       j.longship.addChargePoint(chargePoint, 2);
     for (const [station, chargePoint] of [
       ['IST-LS-1', 'LS-CP-1'],
@@ -27,6 +28,7 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
       ['IST-LS-3', 'LS-CP-3'],
       ['IST-LS-4', 'LS-CP-4'],
       ['IST-LS-5', 'LS-CP-5'],
+      ['IST-LS-6', 'LS-CP-6'],
     ])
       await j.map({
         stationId: station,
@@ -124,5 +126,35 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
     assert.equal(j.longship.requests(/LS-CP-5\/remotestop/).length, 3, 'two refused by 500, the third stops');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(await capturesOf(j, intentId), 1, 'still captured once after the retries settle');
+  });
+
+  it('keeps a running session on the CPMS and charge point its start was accepted on when the station is re-mapped', async () => {
+    const { intentId, charge } = await startCharge(j, 'IST-LS-6', 'A');
+    await j.h.waitForCharge(charge.id, (c) => c.status === 'active');
+    // The SessionStart push may activate the charge before the start's own answer is recorded with its route.
+    await j.h.waitForCharge(charge.id, (c) => c.cpms.startAccepted === true);
+    const mappings = await j.call('GET', `${INFRA}/mappings?stationId=IST-LS-6`, j.infraKey);
+    // Re-pointed to another CPMS altogether (Corpay, not even configured here): the session stays on Longship.
+    const remapped = await j.call('PATCH', `${INFRA}/mappings/${mappings.body.data[0].id}`, j.infraKey, {
+      adapterType: 'corpay',
+      chargePointId: 'LS-CP-7',
+      connectors: [{ connectorId: 'A', connectorNumber: 1, cpmsConnectorId: 'CORPAY-A' }],
+    });
+    assert.equal(remapped.status, 200, JSON.stringify(remapped.body));
+    await runToCapture(j, charge.id, intentId);
+    await eventually(async () =>
+      assert.deepEqual(j.longship.requests(/LS-CP-[67]\/remotest/), [
+        'POST /v1/chargepoints/LS-CP-6/remotestart',
+        'POST /v1/chargepoints/LS-CP-6/remotestop',
+      ]),
+    );
+    const accepted = (await j.h.streamEvents(`charge_session-${charge.id}`)).find(
+      (event) => event.type === 'ChargeSessionCpmsStartAccepted',
+    );
+    assert.deepEqual(accepted?.data.cpmsRoute, {
+      adapterType: 'longship',
+      chargePointId: 'LS-CP-6',
+      connectorNumber: 1,
+    });
   });
 });
