@@ -10,7 +10,7 @@ import {
   type Journey,
 } from './journey-harness';
 
-const STATIONS = ['ANK-CP-1', 'ANK-CP-2', 'ANK-CP-3', 'ANK-CP-4', 'ANK-CP-5'];
+const STATIONS = ['ANK-CP-1', 'ANK-CP-2', 'ANK-CP-3', 'ANK-CP-4', 'ANK-CP-5', 'ANK-CP-6'];
 const corpayConnectorOf = (station: string, connector: 'A' | 'B') => `${station}-CONN-${connector}`;
 
 describe('Journey: a charge through the Corpay adapter and its simulator, over HTTP', function () {
@@ -92,6 +92,24 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
     // the new token's 300 s, and it is refreshed before it expires rather than after a refusal.
     assert.equal(j.corpay.unauthorizedCalls - at.refused, 1);
     assert.equal(j.corpay.issuedTokens - at.issued, 2);
+  });
+
+  it('voids the intent at the start deadline when Corpay never leaves WAITING_TO_START', async () => {
+    j.corpay.configure({ start: 'never' });
+    try {
+      const { intentId, charge } = await startCharge(j, 'ANK-CP-6', 'A', 20_000);
+      const accepted = await j.h.waitForCharge(charge.id, (c) => c.cpms.startAccepted === true);
+      assert.equal(j.corpay.session(accepted.cpms.sessionId)?.session.sessionStatus, 'WAITING_TO_START');
+      j.clock.advance(121_000);
+      const failed = await j.h.waitForCharge(charge.id, (c) => c.settlement !== null);
+      assert.deepEqual(
+        [failed.status, failed.failure.reason, failed.settlement.outcome],
+        ['failed', 'start_timeout', 'voided'],
+      );
+      assert.equal(await capturesOf(j, intentId), 0);
+    } finally {
+      j.corpay.configure({ start: 'accept' });
+    }
   });
 
   // Last: its failed starts open the circuit breaker, whose reset runs on the journey's manual clock.
