@@ -4,6 +4,7 @@ import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpm
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
 import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
+import type { Logger } from '../../src/infrastructure/logging/logger';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { authorizeBody, createBody } from './payment-intents.fixtures';
@@ -67,13 +68,16 @@ export const startChargingHarness = async (
   options: {
     stationAdapterFactories?: StationAdapterFactories;
     edenredClient?: (clock: ManualClock) => EdenredClient;
+    logger?: Logger;
+    clock?: ManualClock;
   } = {},
 ): Promise<ChargingHarness> => {
-  const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+  const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
     ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
     ...(options.edenredClient ? { edenredClient: options.edenredClient(clock) } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     env: {
       CHARGE_SWEEP_INTERVAL_MS: '25',
       CPMS_POLL_INTERVAL_MS: '25',

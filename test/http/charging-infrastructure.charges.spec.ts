@@ -32,7 +32,13 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
         key: infra,
         body: mappingBody(stationId!, {
           adapterType,
-          connectors: [{ connectorId: 'A', connectorNumber: 3 }],
+          connectors: [
+            {
+              connectorId: 'A',
+              connectorNumber: 3,
+              ...(adapterType === 'corpay' ? { cpmsConnectorId: `${stationId}-A` } : {}),
+            },
+          ],
         }),
       });
       assert.equal(mapped.status, 201, JSON.stringify(mapped.body));

@@ -44,10 +44,27 @@ describe('HTTP: station-CPMS mappings', function () {
     assert.equal(stale.status, 412, JSON.stringify(stale.body));
     assert.equal(stale.body.error.code, 'version_mismatch');
 
-    const changed = await h.api.request('PATCH', `${MAPPINGS}/${created.body.id}`, {
+    const withoutCorpayIds = await h.api.request('PATCH', `${MAPPINGS}/${created.body.id}`, {
       key: h.key,
       headers: { 'If-Match': '"1"' },
       body: { adapterType: 'corpay', chargePointId: 'CP-NEW', locationId: 'LOC-1' },
+    });
+    assert.equal(withoutCorpayIds.status, 400, JSON.stringify(withoutCorpayIds.body));
+    assert.equal(withoutCorpayIds.body.error.code, 'cpms_connector_id_required');
+    const corpayConnectors = created.body.connectors.map((connector: any, index: number) => ({
+      connectorId: connector.connectorId,
+      connectorNumber: connector.connectorNumber,
+      cpmsConnectorId: `CORPAY-${index + 1}`,
+    }));
+    const changed = await h.api.request('PATCH', `${MAPPINGS}/${created.body.id}`, {
+      key: h.key,
+      headers: { 'If-Match': '"1"' },
+      body: {
+        adapterType: 'corpay',
+        chargePointId: 'CP-NEW',
+        locationId: 'LOC-1',
+        connectors: corpayConnectors,
+      },
     });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
     assert.deepEqual(
@@ -131,7 +148,12 @@ describe('HTTP: station-CPMS mappings', function () {
       ['L-2', 'corpay'],
       ['L-3', 'longship'],
     ] as const) {
-      ids.push((await h.createMapping(mappingBody(station, { adapterType }), merchant)).id);
+      const connectors = [{ connectorId: '1', connectorNumber: 1, cpmsConnectorId: `${station}-1` }];
+      const body = mappingBody(
+        station,
+        adapterType === 'corpay' ? { adapterType, connectors } : { adapterType },
+      );
+      ids.push((await h.createMapping(body, merchant)).id);
     }
     const pages = await eventually(async () => {
       const first = await h.api.request('GET', `${MAPPINGS}?limit=2`, { key: merchant });

@@ -747,6 +747,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integrations/longship/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Longship's webhook pushes (CloudEvents 1.0), authenticated by the adapter's header secret
+         * @description Where Longship's webhook configuration points. No API key: the caller proves itself with `x-longship-webhook-secret`, the `webhookSecret` configured through `PATCH /v1/charging-infrastructure/config/longship` (401 when missing or wrong, and while none is configured). One event (structured mode) or a batch of 1 to 100; the whole body is validated before anything is applied (one bad event refuses the batch). `OperationalStatusChanged` and `ConnectivityStatusChanged` update connector statuses (the event's `time` decides: an older push never overwrites a newer status); `SessionStart`, `SessionUpdate`, `SessionStop` and `CdrCreated` report the session's status to its charge. Other types are accepted and ignored. Longship does not retry: 503 means the push could not be recorded in full (recording is idempotent by source time).
+         */
+        post: operations["receiveLongshipEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/streams/{stream}/events": {
         parameters: {
             query?: never;
@@ -1859,6 +1879,19 @@ export interface components {
                 status: "configured" | "not_configured" | "unavailable";
                 health: components["schemas"]["AdapterHealth"] | null;
             }[];
+        };
+        /** @description A CloudEvents 1.0 event as Longship sends it. `time` (the CPMS's source time) is required for the types the gateway uses; `data` is validated per type. */
+        LongshipCloudEvent: {
+            /** @enum {string} */
+            specversion: "1.0";
+            id: string;
+            source: string;
+            type: string;
+            /** Format: date-time */
+            time?: string;
+            subject?: string;
+            datacontenttype?: string;
+            data?: Record<string, never>;
         };
         ErrorEnvelope: {
             error: {
@@ -5034,6 +5067,88 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    receiveLongshipEvents: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The Longship adapter's configured webhook secret.
+                 * @example lsh-webhook-secret-example
+                 */
+                "x-longship-webhook-secret": string;
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "specversion": "1.0",
+                 *       "id": "8a1f0c7e-2b44-4e0f-9d1b-5c3e7a9b2d10",
+                 *       "source": "https://api.longship.io/v1",
+                 *       "type": "OperationalStatusChanged",
+                 *       "time": "2026-11-27T07:41:10.000Z",
+                 *       "subject": "CP-IST-0042",
+                 *       "datacontenttype": "application/json",
+                 *       "data": {
+                 *         "chargePointId": "CP-IST-0042",
+                 *         "connectorNumber": 1,
+                 *         "status": "Charging"
+                 *       }
+                 *     }
+                 */
+                "application/cloudevents+json": components["schemas"]["LongshipCloudEvent"];
+                /**
+                 * @example [
+                 *       {
+                 *         "specversion": "1.0",
+                 *         "id": "3c9d2e41-7a55-4b8e-a0f2-6d1e8b4c9a21",
+                 *         "source": "https://api.longship.io/v1",
+                 *         "type": "SessionStop",
+                 *         "time": "2026-11-27T08:02:00.000Z",
+                 *         "data": {
+                 *           "sessionId": "6f2a9c1e-0b7d-4e3a-8c5f-2d9e1a7b4c60",
+                 *           "chargePointId": "CP-IST-0042",
+                 *           "connectorNumber": 1,
+                 *           "totalEnergyInKwh": 12.4
+                 *         }
+                 *       }
+                 *     ]
+                 */
+                "application/cloudevents-batch+json": components["schemas"]["LongshipCloudEvent"][];
+                /**
+                 * @example {
+                 *       "specversion": "1.0",
+                 *       "id": "5b7e1d93-4c2a-4f6e-b8d0-9a3c7e2f1b84",
+                 *       "source": "https://api.longship.io/v1",
+                 *       "type": "ConnectivityStatusChanged",
+                 *       "time": "2026-11-27T07:40:00.000Z",
+                 *       "data": {
+                 *         "chargePointId": "CP-IST-0042",
+                 *         "status": "OFFLINE"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["LongshipCloudEvent"];
+            };
+        };
+        responses: {
+            /** @description Accepted (and applied, or ignored for a type the gateway does not use) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };

@@ -1,3 +1,4 @@
+import type { ChargeCpmsRoute } from '../../domain/charge-session/charge-session.events';
 import type { ChargeSessionCommand } from '../../domain/charge-session/charge-session.commands';
 import {
   chargeSessionDecider,
@@ -182,8 +183,12 @@ export const chargeService = (deps: ChargeServiceDeps) => {
 
     // System commands, from the process managers and the CPMS: idempotent, not bound to a merchant.
 
-    acceptCpmsStart: (chargeId: string, cpmsSessionId: string | null, context: CommandContext) =>
-      run(chargeId, { type: 'AcceptCpmsStart', now: now(), cpmsSessionId }, context),
+    acceptCpmsStart: (
+      chargeId: string,
+      cpmsSessionId: string | null,
+      context: CommandContext,
+      cpmsRoute: ChargeCpmsRoute | null = null,
+    ) => run(chargeId, { type: 'AcceptCpmsStart', now: now(), cpmsSessionId, cpmsRoute }, context),
 
     refuseCpmsStart: (chargeId: string, reason: string, context: CommandContext) =>
       run(chargeId, { type: 'RefuseCpmsStart', now: now(), reason }, context),

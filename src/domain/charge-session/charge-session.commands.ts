@@ -1,4 +1,9 @@
-import type { CpmsSessionStatus, MeterReading, SettlementOutcome } from './charge-session.events';
+import type {
+  ChargeCpmsRoute,
+  CpmsSessionStatus,
+  MeterReading,
+  SettlementOutcome,
+} from './charge-session.events';
 import type { ChargeTerms } from './charge-session.state';
 
 /** Every command carries the time it is decided at; deciders never read a clock. */
@@ -16,6 +21,8 @@ export interface StartChargeSession extends CommandBase, ChargeTerms {
 export interface AcceptCpmsStart extends CommandBase {
   type: 'AcceptCpmsStart';
   cpmsSessionId: string | null;
+  /** A mapped station's adapter and ids, which the session's later calls keep using. */
+  cpmsRoute?: ChargeCpmsRoute | null;
 }
 
 export interface RefuseCpmsStart extends CommandBase {

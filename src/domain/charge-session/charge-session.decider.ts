@@ -68,12 +68,25 @@ const failed = (
   data: { chargeId, reason, message, failedAt: now },
 });
 
+/**
+ * Recorded once, also when a pushed STARTED activated the charge before the start's answer was recorded:
+ * the acceptance carries the route the session's later calls use.
+ */
 const acceptStart = (command: AcceptCpmsStart, state: ChargeSessionState): ChargeSessionEvent[] =>
-  state.status === 'pending' && !state.cpmsStartAccepted
+  (state.status === 'pending' ||
+    state.status === 'active' ||
+    state.status === 'stopping' ||
+    state.status === 'stop_failed') &&
+  !state.cpmsStartAccepted
     ? [
         {
           type: 'ChargeSessionCpmsStartAccepted',
-          data: { chargeId: state.chargeId, cpmsSessionId: command.cpmsSessionId, acceptedAt: command.now },
+          data: {
+            chargeId: state.chargeId,
+            cpmsSessionId: command.cpmsSessionId,
+            ...(command.cpmsRoute ? { cpmsRoute: command.cpmsRoute } : {}),
+            acceptedAt: command.now,
+          },
         },
       ]
     : [];

@@ -20,6 +20,20 @@ export const CPMS_SESSION_STATUSES = [
 ] as const;
 export type CpmsSessionStatus = (typeof CPMS_SESSION_STATUSES)[number];
 
+/**
+ * Where a mapped station's CPMS accepted the start: the adapter type and the CPMS's ids of the connector.
+ * The session's later calls (polls, stop) go there, even if the station's mapping changes meanwhile.
+ */
+export const cpmsRouteSchema = z.object({
+  adapterType: z.string().min(1).max(40),
+  chargePointId: z.string().min(1).max(200),
+  connectorNumber: z.number().int().nonnegative(),
+  cpmsConnectorId: z.string().min(1).max(200).optional(),
+  locationId: z.string().min(1).max(200).optional(),
+  evseUid: z.string().min(1).max(200).optional(),
+});
+export type ChargeCpmsRoute = z.infer<typeof cpmsRouteSchema>;
+
 export const meterReadingSchema = z.object({
   measuredAt: timestamp,
   /** Cumulative energy delivered in this session, Wh (the session meter starts at 0). */
@@ -95,6 +109,8 @@ export const chargeSessionEventSchemas = {
   ChargeSessionCpmsStartAccepted: z.object({
     chargeId,
     cpmsSessionId: z.string().nullable(),
+    /** Absent in events recorded before routes were kept, and for the default CPMS. */
+    cpmsRoute: cpmsRouteSchema.nullable().optional(),
     acceptedAt: timestamp,
   }),
   /** The CPMS confirmed the session is running (status active). */

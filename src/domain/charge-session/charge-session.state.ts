@@ -2,6 +2,7 @@ import type { Currency } from '../shared/money';
 import { emptyMeter, meterPeriods, type SessionMeter } from '../tariff/price-session';
 import type { TariffDefinition } from '../tariff/tariff.model';
 import type {
+  ChargeCpmsRoute,
   ChargeSessionEvent,
   ChargingPeriod,
   CompletionReason,
@@ -33,6 +34,8 @@ export interface ChargeDetails extends ChargeTerms {
   startDeadline: string;
   cpmsSessionId: string | null;
   cpmsStartAccepted: boolean;
+  /** Set when a mapped station's CPMS accepted the start; null for the default CPMS (and older charges). */
+  cpmsRoute: ChargeCpmsRoute | null;
 }
 
 export interface Metering {
@@ -118,7 +121,13 @@ export const evolveChargeSession = (
   switch (event.type) {
     case 'ChargeSessionStarted': {
       const { startedAt: _startedAt, metadata: _metadata, ...details } = event.data;
-      return { status: 'pending', ...details, cpmsSessionId: null, cpmsStartAccepted: false };
+      return {
+        status: 'pending',
+        ...details,
+        cpmsSessionId: null,
+        cpmsStartAccepted: false,
+        cpmsRoute: null,
+      };
     }
     case 'ChargeSessionCpmsStartAccepted': {
       const current = existing(state);
@@ -126,6 +135,7 @@ export const evolveChargeSession = (
         ...current,
         cpmsStartAccepted: true,
         cpmsSessionId: current.cpmsSessionId ?? event.data.cpmsSessionId,
+        cpmsRoute: event.data.cpmsRoute ?? null,
       } as ChargeSessionState;
     }
     case 'ChargeSessionActivated': {
@@ -238,4 +248,5 @@ const details = (state: Exclude<ChargeSessionState, { status: 'empty' }>): Charg
   startDeadline: state.startDeadline,
   cpmsSessionId: state.cpmsSessionId,
   cpmsStartAccepted: state.cpmsStartAccepted,
+  cpmsRoute: state.cpmsRoute,
 });

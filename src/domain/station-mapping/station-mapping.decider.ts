@@ -17,7 +17,10 @@ import {
 const duplicateOf = (values: readonly (string | number)[]): string | number | undefined =>
   values.find((value, index) => values.indexOf(value) !== index);
 
-/** What the schema cannot say: a connector is named once, by our id and by its number on the charge point. */
+/**
+ * What the schema cannot say: a connector is named once, by our id and by its number on the charge point,
+ * and a Corpay connector carries Corpay's connector id.
+ */
 const checkConnectors = (definition: StationMappingDefinition): StationMappingDefinition => {
   const connectorId = duplicateOf(definition.connectors.map((connector) => connector.connectorId));
   if (connectorId !== undefined)
@@ -31,6 +34,14 @@ const checkConnectors = (definition: StationMappingDefinition): StationMappingDe
     throw invalid(
       'duplicate_connector',
       `connectors: connectorNumber ${number} is mapped twice`,
+      'connectors',
+    );
+  // Corpay starts a session by its own connector id: without it every start would be refused at the CPMS.
+  const unnamed = definition.connectors.find((connector) => !connector.cpmsConnectorId);
+  if (definition.adapterType === 'corpay' && unnamed)
+    throw invalid(
+      'cpms_connector_id_required',
+      `connectors: a corpay mapping needs cpmsConnectorId for every connector (${unnamed.connectorId} has none)`,
       'connectors',
     );
   return definition;

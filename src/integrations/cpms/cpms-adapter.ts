@@ -1,4 +1,4 @@
-import type { CpmsSessionStatus } from '../../domain/charge-session/charge-session.events';
+import type { ChargeCpmsRoute, CpmsSessionStatus } from '../../domain/charge-session/charge-session.events';
 
 /**
  * The CPMS port: what the gateway needs from a charge point management system. Adapters: the HTTP
@@ -18,7 +18,13 @@ export interface StartSessionRequest {
 }
 
 export type StartSessionResult =
-  { outcome: 'accepted'; cpmsSessionId: string | null } | { outcome: 'refused'; reason: string };
+  | {
+      outcome: 'accepted';
+      cpmsSessionId: string | null;
+      /** Set by station routing: the mapped adapter and ids the session runs on, for its later calls. */
+      route?: ChargeCpmsRoute;
+    }
+  | { outcome: 'refused'; reason: string };
 
 /** A call about a session already started: what routing needs (where) and what the CPMS needs (which). */
 export interface SessionRequest {
@@ -27,6 +33,8 @@ export interface SessionRequest {
   stationId: string;
   connectorId: string;
   cpmsSessionId: string | null;
+  /** The route the start was accepted on; when set, it wins over the station's current mapping. */
+  route?: ChargeCpmsRoute | null;
 }
 
 export type StopSessionRequest = SessionRequest;

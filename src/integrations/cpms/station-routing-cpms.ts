@@ -5,7 +5,12 @@ import {
   type StartSessionResult,
   type StopSessionResult,
 } from './cpms-adapter';
-import type { StationAdapter, CpmsTarget, StationAdapterType } from './station-adapter';
+import {
+  STATION_ADAPTER_TYPES,
+  type CpmsTarget,
+  type StationAdapter,
+  type StationAdapterType,
+} from './station-adapter';
 import type { AdapterLookup } from './station-adapter-registry';
 
 /** Where a charge's calls go: the adapter type and the CPMS's ids, or why they cannot go anywhere. */
@@ -24,8 +29,16 @@ export interface StationRoutingDeps {
 
 type Resolved =
   | { kind: 'fallback' }
-  | { kind: 'adapter'; adapter: StationAdapter; target: CpmsTarget }
+  | { kind: 'adapter'; adapter: StationAdapter; target: CpmsTarget; adapterType?: StationAdapterType }
   | { kind: 'refused'; reason: string };
+
+const isStationAdapterType = (value: string): value is StationAdapterType =>
+  (STATION_ADAPTER_TYPES as readonly string[]).includes(value);
+
+const refusalOf = (adapterType: string, kind: 'not_configured' | 'unavailable') =>
+  kind === 'not_configured'
+    ? `cpms_adapter_not_configured: the ${adapterType} adapter has no configuration`
+    : `cpms_adapter_unavailable: this gateway has no ${adapterType} adapter`;
 
 /**
  * The charges' CPMS port, routed by station: a mapped station's calls go to the StationAdapter of its
@@ -42,17 +55,29 @@ export const stationRoutingCpms = (deps: StationRoutingDeps): CpmsAdapter => {
         reason: `connector_not_mapped: station ${stationId} maps no connector ${connectorId}`,
       };
     const found = await deps.lookup(route.adapterType);
-    if (found.kind === 'ready') return { kind: 'adapter', adapter: found.adapter, target: route.target };
-    return {
-      kind: 'refused',
-      reason:
-        found.kind === 'not_configured'
-          ? `cpms_adapter_not_configured: the ${route.adapterType} adapter has no configuration`
-          : `cpms_adapter_unavailable: this gateway has no ${route.adapterType} adapter`,
-    };
+    if (found.kind === 'ready')
+      return {
+        kind: 'adapter',
+        adapter: found.adapter,
+        target: route.target,
+        adapterType: route.adapterType,
+      };
+    return { kind: 'refused', reason: refusalOf(route.adapterType, found.kind) };
   };
-  const resolveSession = (request: SessionRequest) =>
-    resolve(request.merchantId, request.stationId, request.connectorId);
+  /** Where the session's start was accepted, when it was routed; else where the mapping says now. */
+  const resolveSession = async (request: SessionRequest): Promise<Resolved> => {
+    const route = request.route;
+    if (!route) return resolve(request.merchantId, request.stationId, request.connectorId);
+    const { adapterType, ...target } = route;
+    if (!isStationAdapterType(adapterType))
+      return {
+        kind: 'refused',
+        reason: `cpms_adapter_unavailable: this gateway has no ${adapterType} adapter`,
+      };
+    const found = await deps.lookup(adapterType);
+    if (found.kind === 'ready') return { kind: 'adapter', adapter: found.adapter, target };
+    return { kind: 'refused', reason: refusalOf(adapterType, found.kind) };
+  };
 
   return {
     name: 'station-routing',
@@ -61,7 +86,12 @@ export const stationRoutingCpms = (deps: StationRoutingDeps): CpmsAdapter => {
       const resolved = await resolve(request.merchantId, request.stationId, request.connectorId);
       if (resolved.kind === 'fallback') return deps.fallback.startSession(request);
       if (resolved.kind === 'refused') return { outcome: 'refused', reason: resolved.reason };
-      return resolved.adapter.startSession({ chargeId: request.chargeId, target: resolved.target });
+      const result = await resolved.adapter.startSession({
+        chargeId: request.chargeId,
+        target: resolved.target,
+      });
+      if (result.outcome !== 'accepted' || !resolved.adapterType) return result;
+      return { ...result, route: { adapterType: resolved.adapterType, ...resolved.target } };
     },
 
     async stopSession(request): Promise<StopSessionResult> {

@@ -31,6 +31,7 @@ const sessionRequestOf = (state: Exclude<ChargeSessionState, { status: 'empty' }
   stationId: state.stationId,
   connectorId: state.connectorId,
   cpmsSessionId: state.cpmsSessionId,
+  route: state.cpmsRoute,
 });
 
 type Finished = Extract<ChargeSessionState, { status: 'completed' | 'failed' }>;
@@ -45,7 +46,7 @@ const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, conte
     evseId: state.evseId,
   });
   if (result.outcome === 'accepted')
-    await deps.charges.acceptCpmsStart(state.chargeId, result.cpmsSessionId, context);
+    await deps.charges.acceptCpmsStart(state.chargeId, result.cpmsSessionId, context, result.route ?? null);
   else await deps.charges.refuseCpmsStart(state.chargeId, result.reason, context);
 };
 

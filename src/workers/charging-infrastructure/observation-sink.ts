@@ -71,11 +71,21 @@ export const observationSink = (deps: ObservationSinkDeps): ObservationSink => (
       const connector = mapping.connectors.find(
         (candidate) => candidate.connectorNumber === observation.connectorNumber,
       );
+      // Lists and summaries count mapped connectors only: a connector the mapping does not name (or OCPP's
+      // connector 0, the charge point itself) would be listed without an id of ours and counted as one more.
+      if (!connector) {
+        deps.logger.debug('connector status for a connector no mapping names', {
+          adapterType: observation.adapterType,
+          chargePointId: observation.chargePointId,
+          connectorNumber: observation.connectorNumber,
+        });
+        continue;
+      }
       await deps.connectorStatuses.record(
         {
           merchantId: mapping.merchantId,
           stationId: mapping.stationId,
-          connectorId: connector?.connectorId ?? null,
+          connectorId: connector.connectorId,
           adapterType: observation.adapterType,
           chargePointId: observation.chargePointId,
           connectorNumber: observation.connectorNumber,

@@ -79,6 +79,13 @@ describe('charge session decider', () => {
         .then([]);
     });
 
+    it("keeps the mapped station's CPMS route the start was accepted on", () => {
+      const cpmsRoute = { adapterType: 'longship', chargePointId: 'CP-9', connectorNumber: 2 };
+      given([started])
+        .when(command('AcceptCpmsStart', T0, { cpmsSessionId: 'cpms_1', cpmsRoute }))
+        .then([{ ...accepted, data: { ...accepted.data, cpmsRoute } } as typeof accepted]);
+    });
+
     it('activates on STARTED, and ignores it when already active', () => {
       given([started, accepted])
         .when(command('ReportCpmsStatus', at(0), { status: 'STARTED', cpmsSessionId: 'cpms_1' }))

@@ -52,6 +52,21 @@ describe('station mapping decider', () => {
       .thenRefuses('duplicate_connector', 'invalid');
   });
 
+  it("refuses a corpay mapping, created or changed to, without Corpay's connector id", () => {
+    const corpay = { ...definition, adapterType: 'corpay' as const };
+    given([]).when(create(corpay)).thenRefuses('cpms_connector_id_required', 'invalid');
+    given([created])
+      .when({ type: 'UpdateStationMapping', now: T1, changes: { adapterType: 'corpay' } })
+      .thenRefuses('cpms_connector_id_required', 'invalid');
+    const named = {
+      ...corpay,
+      connectors: [{ ...definition.connectors[0]!, cpmsConnectorId: 'CORPAY-CONN-1' }],
+    };
+    given([])
+      .when(create(named))
+      .then([{ ...created, data: { ...created.data, definition: named } }] as never);
+  });
+
   it('records a change as the whole new definition, and nothing for no change', () => {
     given([created])
       .when({ type: 'UpdateStationMapping', now: T1, changes: { chargePointId: 'CP-2' } })

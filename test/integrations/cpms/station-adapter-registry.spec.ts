@@ -106,6 +106,7 @@ describe('station adapter registry and station routing', () => {
     assert.deepEqual(await routed.startSession(request('ch_1', 'MAPPED')), {
       outcome: 'accepted',
       cpmsSessionId: 'fake-ch_1',
+      route: { adapterType: 'corpay', chargePointId: 'CP', connectorNumber: 2 },
     });
     assert.deepEqual(cpms.callsOf('start')[0]?.target, { chargePointId: 'CP', connectorNumber: 2 });
     await routed.startSession(request('ch_2', 'UNMAPPED'));
@@ -123,6 +124,19 @@ describe('station adapter registry and station routing', () => {
     assert.equal((await routed.getSession(session))?.status, 'STARTED');
     assert.deepEqual(await routed.stopSession(session), { outcome: 'accepted' });
     assert.equal(cpms.callsOf('stop')[0]?.cpmsSessionId, 'fake-ch_1');
+    // A session that recorded its route is called there, whatever the station's mapping says now.
+    const pinned = {
+      ...session,
+      stationId: 'UNMAPPED',
+      route: { adapterType: 'corpay', chargePointId: 'CP-OLD', connectorNumber: 7 },
+    };
+    assert.deepEqual(await routed.stopSession(pinned), { outcome: 'accepted' });
+    assert.deepEqual(cpms.callsOf('stop')[1]?.target, { chargePointId: 'CP-OLD', connectorNumber: 7 });
+    const unknownType = await routed.stopSession({
+      ...pinned,
+      route: { ...pinned.route, adapterType: 'ocpi' },
+    });
+    assert.match(unknownType.outcome === 'refused' ? unknownType.reason : '', /^cpms_adapter_unavailable/);
     await registry.close();
   });
 });
