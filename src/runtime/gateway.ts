@@ -40,6 +40,8 @@ import type { PaymentIntentService } from '../commands/payment-intents/payment-i
 import type { EdenredClient } from '../integrations/edenred/edenred-port';
 import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
 import { EDENRED_QUEUES, edenredRuntime } from './edenred';
+import { openEdenredClient } from './edenred-client';
+import type { EdenredSimulator } from '../integrations/edenred/simulator/edenred-simulator';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -55,6 +57,8 @@ export interface Gateway {
   url?: string;
   /** The in-process CPMS simulator (CPMS_ADAPTER=simulator without CPMS_SIMULATOR_URL), for tests. */
   cpmsSimulator?: CpmsSimulator;
+  /** The in-process Edenred simulator (embedded default, nothing EDENRED_* configured). */
+  edenredSimulator?: EdenredSimulator;
   close(): Promise<void>;
 }
 
@@ -150,7 +154,15 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const audit = auditRuntime({ config, logger, clock, eventStore });
 
   const late: { paymentIntents?: PaymentIntentService } = {};
-  const edenred = options.edenredClient
+  const edenredClient = options.edenredClient
+    ? { client: options.edenredClient }
+    : await openEdenredClient({ config, logger, clock, roles });
+  if (edenredClient.simulator) {
+    const simulator = edenredClient.simulator;
+    gateway.edenredSimulator = simulator;
+    closers.push(() => simulator.close());
+  }
+  const edenred = edenredClient.client
     ? edenredRuntime({
         config,
         logger,
@@ -158,7 +170,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         eventStore,
         readStore,
         jobQueue,
-        client: options.edenredClient,
+        client: edenredClient.client,
         roles,
         paymentIntents: () => {
           if (!late.paymentIntents) throw new Error('payment intents are not built yet');
