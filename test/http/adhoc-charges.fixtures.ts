@@ -4,6 +4,7 @@ import type { StationBehaviour } from '../../src/integrations/cpms/simulator/cpm
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { ManualClock } from '../../src/infrastructure/clock';
 import type { EdenredClient } from '../../src/integrations/edenred/edenred-port';
+import type { Logger } from '../../src/infrastructure/logging/logger';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { authorizeBody, createBody } from './payment-intents.fixtures';
@@ -67,11 +68,15 @@ export const startChargingHarness = async (
   options: {
     stationAdapterFactories?: StationAdapterFactories;
     edenredClient?: (clock: ManualClock) => EdenredClient;
+    /** The gateway's clock, when a simulator of the test must share it. */
+    clock?: ManualClock;
+    logger?: Logger;
   } = {},
 ): Promise<ChargingHarness> => {
-  const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+  const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
     ...(options.edenredClient ? { edenredClient: options.edenredClient(clock) } : {}),
     env: {

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { RedisServer } from '../support/redis-server';
+import { waitUntil } from '../support/wait-until';
+import { energyTariff } from '../http/adhoc-charges.fixtures';
+import { leakedSecrets, startEdenredJourney, type EdenredJourney } from './edenred-journey.fixtures';
+
+const QUEUES = ['embedded (in-process queue)', 'BullMQ (real Redis)'] as const;
+
+for (const queue of QUEUES) {
+  describe(`Journey: a charge paid with Edenred, real client against the simulator over HTTP, ${queue}`, function () {
+    this.timeout(60_000);
+    let j: EdenredJourney;
+    let redis: RedisServer | undefined;
+    const logins: string[] = [];
+
+    before(async () => {
+      if (queue.startsWith('BullMQ')) redis = await RedisServer.start();
+      j = await startEdenredJourney(redis ? { REDIS_URL: redis.url } : {});
+      await j.h.putTariff('energy', energyTariff);
+    });
+    after(async () => {
+      await j?.close();
+      await redis?.stop();
+    });
+
+    const wallet = async (balance: number) => {
+      const linked = await j.linkedWallet(balance);
+      logins.push(linked.login);
+      return linked;
+    };
+    const capture = async (id: string, amount: number) => {
+      const response = await j.call('POST', `/v1/payment-intents/${id}/capture`, { amount });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+    };
+    const requestsFor = (orderRef: number) =>
+      j.simulator.transactionRequests().filter((body) => Number(body.order_ref) === orderRef);
+
+    it('link -> intent -> capped authorization -> charge start, progress, stop -> captured once', async () => {
+      const { linkId, login } = await wallet(30_000);
+      const intent = await j.authorizedIntent(linkId, 50_000);
+      assert.equal(intent.amountAuthorized, 30_000, 'capped to what Edenred says can be spent');
+      const started = await j.h.start({
+        paymentIntentId: intent.id,
+        tariffId: 'energy',
+        stationId: `IST-EDENRED-${queue.length}`,
+        connectorId: '1',
+      });
+      assert.equal(started.amountAuthorized, 30_000);
+      const active = await j.h.waitForCharge(started.id, (charge) => charge.status === 'active');
+      const progress = await j.h.reading(active, 10, 1_000);
+      assert.equal(progress.status, 200, JSON.stringify(progress.body));
+      const at = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
+      j.h.clock.set(at);
+      // 2.000 kWh x 7.50 = 15.00 TRY, 18.00 TRY with VAT.
+      const completed = await j.h.complete(started.id, {
+        reading: { meterWh: 2_000, measuredAt: at.toISOString() },
+      });
+      assert.equal(completed.status, 200, JSON.stringify(completed.body));
+      assert.equal(completed.body.amountDue, 1_800);
+
+      const captured = await j.waitForIntent(intent.id, 'captured');
+      assert.deepEqual(
+        [captured.amountCaptured, captured.edenred.code, captured.edenred.amountOwed, captured.chargeId],
+        [1_800, 'SUCCESS', 0, started.id],
+      );
+      const webhook = await j.waitForWebhook(intent.id, 'payment_intent.captured');
+      assert.equal(webhook.data.amountCaptured, 1_800);
+      assert.ok(j.webhooksOf(intent.id).some((payload) => payload.type === 'payment_intent.capture_pending'));
+      const settled = await j.h.waitForCharge(started.id, (charge) => charge.settlement !== null);
+      assert.equal(settled.settlement.outcome, 'capture_pending', 'the intent holds the outcome');
+
+      const orderRef = captured.edenred.orderRef as number;
+      assert.equal(requestsFor(orderRef).length, 1, 'one POST /v2/transactions');
+      const atEdenred = j.simulator.transactions().filter((t) => t.orderRef === orderRef);
+      assert.deepEqual(
+        atEdenred.map((t) => [t.status, t.capturedAmount]),
+        [['captured', 1_800]],
+      );
+      assert.equal(j.simulator.user(login)?.balance, 30_000 - 1_800);
+    });
+
+    it('the capture call times out after Edenred recorded it: found by its order_ref, captured once', async () => {
+      const { linkId, login } = await wallet(20_000);
+      const intent = await j.authorizedIntent(linkId, 10_000);
+      j.simulator.recordThenHangNext();
+      await capture(intent.id, 7_000);
+      const captured = await j.waitForIntent(intent.id, 'captured');
+      assert.equal(captured.amountCaptured, 7_000);
+      assert.equal(requestsFor(captured.edenred.orderRef).length, 1, 'never sent again');
+      assert.equal(j.simulator.user(login)?.balance, 13_000);
+      await j.waitForWebhook(intent.id, 'payment_intent.captured');
+    });
+
+    const failures = [
+      { errorClass: 'retry_later', httpStatus: 400, code: 'TRY_AGAIN', count: 2, status: 'captured' },
+      { errorClass: 'retry_later', httpStatus: 503, code: undefined, count: 1, status: 'captured' },
+      {
+        errorClass: 'declined',
+        httpStatus: 400,
+        code: 'INADEQUATE_BALANCE',
+        count: 1,
+        status: 'capture_failed',
+      },
+      {
+        errorClass: 'declined',
+        httpStatus: 400,
+        code: 'CARD_TEMPORARY_BLOCKED',
+        count: 1,
+        status: 'capture_failed',
+      },
+      {
+        errorClass: 'configuration',
+        httpStatus: 400,
+        code: 'INVALID_MERCHANT',
+        count: 1,
+        status: 'capture_failed',
+      },
+      // Refused, refreshed, refused again: the link needs a new login, the intent a final answer.
+      {
+        errorClass: 'reauthenticate',
+        httpStatus: 401,
+        code: 'USER_INACTIVE',
+        count: 2,
+        status: 'capture_failed',
+      },
+    ] as const;
+    for (const failure of failures) {
+      it(`${failure.errorClass} (${failure.code ?? `HTTP ${failure.httpStatus}`}) ends ${failure.status} with its webhook`, async () => {
+        const { linkId, login } = await wallet(20_000);
+        const intent = await j.authorizedIntent(linkId, 10_000);
+        j.simulator.failNext({
+          operation: 'transaction',
+          httpStatus: failure.httpStatus,
+          ...(failure.code ? { code: failure.code } : {}),
+          count: failure.count,
+        });
+        await capture(intent.id, 6_000);
+        const ended = await j.waitForIntent(intent.id, failure.status);
+        if (failure.status === 'captured') {
+          assert.deepEqual([ended.amountCaptured, ended.edenred.amountOwed], [6_000, 0]);
+          assert.equal(j.simulator.user(login)?.balance, 14_000);
+          await j.waitForWebhook(intent.id, 'payment_intent.captured');
+          return;
+        }
+        assert.deepEqual(
+          [ended.amountCaptured, ended.edenred.code, ended.edenred.amountOwed],
+          [0, failure.code, 6_000],
+        );
+        assert.equal(j.simulator.user(login)?.balance, 20_000, 'nothing taken');
+        const webhook = await j.waitForWebhook(intent.id, 'payment_intent.capture_failed');
+        assert.deepEqual([webhook.data.edenred.code, webhook.data.edenred.amountOwed], [failure.code, 6_000]);
+        if (failure.errorClass === 'reauthenticate') {
+          const link = await j.call('GET', `/v1/edenred/links/${linkId}`);
+          assert.equal(link.body.status, 'login_required');
+        }
+      });
+    }
+
+    it('PARTIAL_AUTH: captures what was granted and records the difference as owed', async () => {
+      const { linkId, login } = await wallet(20_000);
+      const intent = await j.authorizedIntent(linkId, 10_000);
+      // Spent elsewhere during the charge (Edenred holds nothing); this card grants what is left.
+      j.simulator.updateUser(login, { balance: 2_500, partialAuthorization: true });
+      await capture(intent.id, 6_000);
+      const captured = await j.waitForIntent(intent.id, 'captured');
+      assert.deepEqual(
+        [captured.amountCaptured, captured.edenred.code, captured.edenred.amountOwed],
+        [2_500, 'PARTIAL_AUTH', 3_500],
+      );
+      const webhook = await j.waitForWebhook(intent.id, 'payment_intent.captured');
+      assert.deepEqual([webhook.data.amountCaptured, webhook.data.edenred.amountOwed], [2_500, 3_500]);
+      assert.equal(j.simulator.user(login)?.balance, 0);
+    });
+
+    it('order_refs sent strictly increase and none is reused for another payment', async () => {
+      const sent = j.simulator.transactionRequests().map((body) => Number(body.order_ref));
+      assert.ok(sent.length >= 5);
+      const distinct = [...new Set(sent)];
+      for (let i = 1; i < distinct.length; i += 1) {
+        assert.ok(distinct[i]! > distinct[i - 1]!, `order_ref ${distinct[i]} after ${distinct[i - 1]}`);
+      }
+      const byOrderRef = new Map<number, Set<string>>();
+      for (const event of await j.h.api.allEvents()) {
+        if (event.type !== 'EdenredOrderRefAllocated') continue;
+        const { orderRef, paymentIntentId } = event.data as { orderRef: number; paymentIntentId: string };
+        byOrderRef.set(orderRef, (byOrderRef.get(orderRef) ?? new Set()).add(paymentIntentId));
+      }
+      for (const [orderRef, intents] of byOrderRef) assert.equal(intents.size, 1, `order_ref ${orderRef}`);
+    });
+
+    it('no token, code, secret or Edenred login in any response, webhook or log line of the journey', async () => {
+      await waitUntil(() => j.logLines.length > 20, { message: 'the gateway logged' });
+      const haystack = [
+        JSON.stringify(j.responses.map((response) => response.body)),
+        j.receiver.received.map((webhook) => webhook.body).join('\n'),
+        j.logLines.join('\n'),
+      ].join('\n');
+      assert.ok(j.logLines.some((line) => line.includes('Edenred capture recorded')));
+      assert.deepEqual(leakedSecrets(haystack, j.simulator, logins), []);
+    });
+  });
+}
