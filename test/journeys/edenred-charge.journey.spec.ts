@@ -172,12 +172,41 @@ for (const queue of QUEUES) {
       assert.equal(j.simulator.user(login)?.balance, 0);
     });
 
-    it('order_refs sent strictly increase and none is reused for another payment', async () => {
-      const sent = j.simulator.transactionRequests().map((body) => Number(body.order_ref));
-      assert.ok(sent.length >= 5);
-      const distinct = [...new Set(sent)];
-      for (let i = 1; i < distinct.length; i += 1) {
-        assert.ok(distinct[i]! > distinct[i - 1]!, `order_ref ${distinct[i]} after ${distinct[i - 1]}`);
+    it('captures sent out of allocation order: the refused lower order_ref is replaced, captured once', async () => {
+      const a = await wallet(20_000);
+      const b = await wallet(20_000);
+      const first = await j.authorizedIntent(a.linkId, 10_000);
+      const second = await j.authorizedIntent(b.linkId, 10_000);
+      // The first capture's call is held unprocessed until the client gives up; the second overtakes it.
+      j.simulator.hangNext({ operation: 'transaction' });
+      const calls = j.simulator.calls('transaction');
+      await capture(first.id, 5_000);
+      await waitUntil(() => j.simulator.calls('transaction') === calls + 1, { message: 'the held call' });
+      await capture(second.id, 4_000);
+      const overtaking = await j.waitForIntent(second.id, 'captured');
+      const replaced = await j.waitForIntent(first.id, 'captured');
+      assert.equal(replaced.amountCaptured, 5_000);
+      const assigned = (await j.h.intentEvents(first.id))
+        .filter((event) => event.type === 'PaymentIntentEdenredOrderRefAssigned')
+        .map((event) => event.data as { orderRef: number; replacedOrderRef?: number });
+      assert.equal(assigned.length, 2);
+      assert.ok(assigned[0]!.orderRef < overtaking.edenred.orderRef, 'allocated first, sent after');
+      assert.equal(assigned[1]!.replacedOrderRef, assigned[0]!.orderRef);
+      assert.equal(replaced.edenred.orderRef, assigned[1]!.orderRef);
+      assert.ok(replaced.edenred.orderRef > overtaking.edenred.orderRef);
+      const ofA = j.simulator.transactions().filter((t) => t.userId === j.simulator.user(a.login)?.id);
+      assert.deepEqual(
+        ofA.map((t) => [t.orderRef, t.status, t.capturedAmount]),
+        [[replaced.edenred.orderRef, 'captured', 5_000]],
+      );
+      assert.equal(j.simulator.user(a.login)?.balance, 15_000);
+    });
+
+    it('order_refs Edenred processed strictly increase and none is reused for another payment', async () => {
+      const processed = j.simulator.transactions().map((t) => t.orderRef);
+      assert.ok(processed.length >= 5);
+      for (let i = 1; i < processed.length; i += 1) {
+        assert.ok(processed[i]! > processed[i - 1]!, `order_ref ${processed[i]} after ${processed[i - 1]}`);
       }
       const byOrderRef = new Map<number, Set<string>>();
       for (const event of await j.h.api.allEvents()) {

@@ -220,8 +220,17 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       handler.handle(id, { type: 'VoidPaymentIntent', now: now(), reason, chargeId }, context),
 
     /** For the Edenred capture worker: system commands, each a no-op when already recorded. */
-    assignEdenredOrderRef: (id: string, orderRef: number, context: CommandContext) =>
-      handler.handle(id, { type: 'AssignEdenredOrderRef', now: now(), orderRef }, context),
+    assignEdenredOrderRef: (id: string, orderRef: number, context: CommandContext, replacing?: number) =>
+      handler.handle(
+        id,
+        {
+          type: 'AssignEdenredOrderRef',
+          now: now(),
+          orderRef,
+          ...(replacing === undefined ? {} : { replacing }),
+        },
+        context,
+      ),
 
     recordEdenredCapture: (
       id: string,

@@ -60,6 +60,8 @@ export interface ExpirePaymentIntent extends CommandBase {
 export interface AssignEdenredOrderRef extends CommandBase {
   type: 'AssignEdenredOrderRef';
   orderRef: number;
+  /** Replaces this one, which Edenred refused as repeated and holds nothing under (decision 0030). */
+  replacing?: number;
 }
 
 /** What Edenred answered to the capture (or to the lookup after an ambiguous answer). */

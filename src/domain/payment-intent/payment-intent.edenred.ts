@@ -28,11 +28,21 @@ export const assignOrderRef = (
   current: PaymentIntentState,
 ): PaymentIntentEvent[] => {
   const state = pendingCapture(current, 'assign an order_ref to');
-  if (state.orderRef !== null) return [];
+  const replacing = command.replacing;
+  // A repeat, or a replacement another worker already made: the intent keeps the one it has.
+  if (replacing === undefined ? state.orderRef !== null : state.orderRef !== replacing) return [];
+  if (replacing !== undefined && command.orderRef <= replacing) {
+    throw conflict('order_ref_not_increasing', `order_ref ${command.orderRef} does not follow ${replacing}`);
+  }
   return [
     {
       type: 'PaymentIntentEdenredOrderRefAssigned',
-      data: { paymentIntentId: state.paymentIntentId, orderRef: command.orderRef, assignedAt: command.now },
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        orderRef: command.orderRef,
+        assignedAt: command.now,
+        ...(replacing === undefined ? {} : { replacedOrderRef: replacing }),
+      },
     },
   ];
 };

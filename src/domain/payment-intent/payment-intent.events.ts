@@ -105,6 +105,8 @@ export const paymentIntentEventSchemas = {
     paymentIntentId: z.string(),
     orderRef: orderRefSchema,
     assignedAt: timestamp,
+    /** The order_ref it replaces: Edenred refused that one as repeated and holds nothing under it. */
+    replacedOrderRef: orderRefSchema.optional(),
   }),
   /** A final failure of the asynchronous capture: nothing was taken, the whole amount is owed. */
   PaymentIntentCaptureFailed: z.object({

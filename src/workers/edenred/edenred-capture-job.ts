@@ -36,6 +36,16 @@ export interface EdenredCaptureDeps {
 
 type Pending = Extract<PaymentIntentState, { status: 'capture_pending' }>;
 
+/**
+ * Edenred refused the order_ref as repeated (it has processed a higher one: captures sent out of
+ * allocation order) and its lookup holds nothing under it: the payment never happened with it.
+ */
+class OrderRefRefused extends Error {
+  constructor(readonly orderRef: number) {
+    super(`Edenred refused order_ref ${orderRef} as repeated and holds nothing under it`);
+  }
+}
+
 /** The order_ref this capture sends, every time: taken from the counter and recorded before any call. */
 const orderRefOf = async (deps: EdenredCaptureDeps, intent: Pending, context: CommandContext) => {
   if (intent.orderRef !== null) return intent.orderRef;
@@ -55,7 +65,8 @@ const orderRefOf = async (deps: EdenredCaptureDeps, intent: Pending, context: Co
 /**
  * One capture call. When an earlier run may have reached Edenred with this order_ref (the order_ref was
  * already recorded when this run began), Edenred is asked first what it holds; an ambiguous answer
- * (duplicate, repeating request) is resolved the same way. A second order_ref is never taken.
+ * (duplicate, repeating request) is resolved the same way. A second order_ref is taken only when Edenred
+ * refused the first as repeated and its lookup holds nothing under it.
  */
 const captureOnce = async (
   deps: EdenredCaptureDeps,
@@ -81,6 +92,7 @@ const captureOnce = async (
     if (!(error instanceof EdenredError) || error.errorClass !== 'ambiguous') throw error;
     const found = await find();
     if (found) return found;
+    if (error.code === 'REPEATING_REQUEST') throw new OrderRefRefused(orderRef);
     throw new EdenredError(
       'retry_later',
       error.code,
@@ -111,6 +123,22 @@ const finalFailure = (
   }
 };
 
+/** A fresh order_ref, above every one handed out, recorded as replacing the refused one. */
+const replaceOrderRef = async (
+  deps: EdenredCaptureDeps,
+  paymentIntentId: string,
+  refused: number,
+  context: CommandContext,
+) => {
+  const fresh = await deps.orderRefs.allocate(paymentIntentId, context);
+  await deps.paymentIntents.assignEdenredOrderRef(paymentIntentId, fresh, context, refused);
+  deps.logger.warn('Edenred refused an order_ref as repeated and holds nothing under it: replaced', {
+    paymentIntentId,
+    refusedOrderRef: refused,
+    orderRef: fresh,
+  });
+};
+
 export const edenredCaptureHandler =
   (deps: EdenredCaptureDeps) =>
   async (job: Job<EdenredCaptureJob>): Promise<void> => {
@@ -127,6 +155,10 @@ export const edenredCaptureHandler =
         captureOnce(deps, state, orderRef, maybeSent, accessToken),
       );
     } catch (error) {
+      if (error instanceof OrderRefRefused) {
+        await replaceOrderRef(deps, paymentIntentId, orderRef, context);
+        throw error; // the retry sends the new one
+      }
       const failure = finalFailure(error);
       const code = error instanceof EdenredError || error instanceof DomainError ? error.code : undefined;
       if (!failure) {
