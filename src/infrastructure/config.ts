@@ -118,6 +118,8 @@ export const configSchema = z
     EDENRED_REFRESH_MARGIN_SECONDS: positiveInt.default(120),
     EDENRED_ORDER_REF_START: z.coerce.number().int().min(1).max(2_147_483_646).default(1),
     EDENRED_CAPTURE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+    /** A capture still pending this long is handed to an operator (an event, a webhook, a metric). */
+    EDENRED_CAPTURE_ATTENTION_AFTER_MINUTES: positiveInt.default(60),
     /** With no EDENRED_AUTH_URL outside production: run the Edenred simulator in this process. */
     EDENRED_SIMULATOR: booleanFlag.default(true),
     // The client's settings, all or none (validated below, by edenred-config.ts).

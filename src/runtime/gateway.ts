@@ -171,6 +171,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         readStore,
         jobQueue,
         client: edenredClient.client,
+        metricsRegistry: metrics.registry,
         roles,
         paymentIntents: () => {
           if (!late.paymentIntents) throw new Error('payment intents are not built yet');

@@ -202,6 +202,31 @@ for (const queue of QUEUES) {
       assert.equal(j.simulator.user(a.login)?.balance, 15_000);
     });
 
+    it('a capture Edenred keeps refusing past the bound is handed to an operator once, still pending', async () => {
+      const { linkId, login } = await wallet(20_000);
+      const intent = await j.authorizedIntent(linkId, 10_000);
+      j.simulator.failNext({ operation: 'transaction', httpStatus: 400, code: 'TRY_AGAIN', count: 3 });
+      const calls = j.simulator.calls('transaction');
+      await capture(intent.id, 5_000);
+      await waitUntil(() => j.simulator.calls('transaction') === calls + 1, { message: 'the first refusal' });
+      assert.equal(j.webhooksOf(intent.id).filter((p) => p.type.endsWith('needs_attention')).length, 0);
+      j.h.clock.set(new Date(j.h.clock.now().getTime() + 61 * 60_000)); // past the 60-minute default
+
+      const flagged = await j.waitForWebhook(intent.id, 'payment_intent.capture_needs_attention');
+      assert.deepEqual([flagged.data.status, flagged.data.edenred.code], ['capture_pending', 'TRY_AGAIN']);
+      const metric = await j.h.api.gateway.metrics.registry
+        .getSingleMetric('edenred_captures_flagged_for_attention_total')
+        ?.get();
+      assert.ok((metric?.values[0]?.value ?? 0) >= 1);
+
+      // Neither failed nor captured by the flag: Edenred's later answer still settles it, once.
+      const captured = await j.waitForIntent(intent.id, 'captured', 30_000);
+      assert.equal(captured.amountCaptured, 5_000);
+      const types = (await j.h.intentEvents(intent.id)).map((event) => event.type);
+      assert.equal(types.filter((type) => type === 'PaymentIntentCaptureNeedsAttention').length, 1);
+      assert.equal(j.simulator.user(login)?.balance, 15_000);
+    });
+
     it('order_refs Edenred processed strictly increase and none is reused for another payment', async () => {
       const processed = j.simulator.transactions().map((t) => t.orderRef);
       assert.ok(processed.length >= 5);

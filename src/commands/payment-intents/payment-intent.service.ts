@@ -238,6 +238,12 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       context: CommandContext,
     ) => handler.handle(id, { type: 'RecordEdenredCapture', now: now(), ...outcome }, context),
 
+    flagEdenredCaptureForAttention: (
+      id: string,
+      last: { code: string; reason: string },
+      context: CommandContext,
+    ) => handler.handle(id, { type: 'FlagEdenredCaptureForAttention', now: now(), ...last }, context),
+
     recordEdenredCaptureFailure: (
       id: string,
       failure: { errorClass: EdenredFailureClass; code: string; reason: string },

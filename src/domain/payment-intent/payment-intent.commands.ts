@@ -64,6 +64,13 @@ export interface AssignEdenredOrderRef extends CommandBase {
   replacing?: number;
 }
 
+/** The worker, once a capture has been pending longer than the bound: hand it to an operator (once). */
+export interface FlagEdenredCaptureForAttention extends CommandBase {
+  type: 'FlagEdenredCaptureForAttention';
+  code: string;
+  reason: string;
+}
+
 /** What Edenred answered to the capture (or to the lookup after an ambiguous answer). */
 export interface RecordEdenredCapture extends CommandBase {
   type: 'RecordEdenredCapture';
@@ -82,6 +89,7 @@ export interface RecordEdenredCaptureFailure extends CommandBase {
 
 export type PaymentIntentCommand =
   | AssignEdenredOrderRef
+  | FlagEdenredCaptureForAttention
   | RecordEdenredCapture
   | RecordEdenredCaptureFailure
   | CreatePaymentIntent

@@ -1,6 +1,7 @@
 import { conflict } from '../shared/domain-error';
 import type {
   AssignEdenredOrderRef,
+  FlagEdenredCaptureForAttention,
   RecordEdenredCapture,
   RecordEdenredCaptureFailure,
 } from './payment-intent.commands';
@@ -86,6 +87,28 @@ export const recordCapture = (
           captureId: command.captureId,
           amountOwed: state.amountRequested - command.capturedAmount,
         },
+      },
+    },
+  ];
+};
+
+export const flagForAttention = (
+  command: FlagEdenredCaptureForAttention,
+  current: PaymentIntentState,
+): PaymentIntentEvent[] => {
+  // Settled meanwhile, or already flagged: nothing for an operator (any more).
+  if (current.status !== 'capture_pending' || current.attentionFlaggedAt !== null) return [];
+  return [
+    {
+      type: 'PaymentIntentCaptureNeedsAttention',
+      data: {
+        paymentIntentId: current.paymentIntentId,
+        orderRef: current.orderRef,
+        code: command.code,
+        reason: command.reason,
+        pendingSince: current.requestedAt,
+        flaggedAt: command.now,
+        ...(current.chargeId ? { chargeId: current.chargeId } : {}),
       },
     },
   ];

@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/shared/domain-error';
 import type { Clock } from '../../infrastructure/clock';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
+import type { EdenredCaptureMetrics } from './edenred-capture-metrics';
 import {
   EdenredError,
   type EdenredClient,
@@ -32,6 +33,9 @@ export interface EdenredCaptureDeps {
   clock: Clock;
   logger: Logger;
   hooks?: EdenredCaptureHooks;
+  /** A capture still pending this long after it was requested is handed to an operator. */
+  attentionAfterMs: number;
+  metrics?: EdenredCaptureMetrics;
 }
 
 type Pending = Extract<PaymentIntentState, { status: 'capture_pending' }>;
@@ -123,6 +127,34 @@ const finalFailure = (
   }
 };
 
+/**
+ * A capture Edenred keeps refusing or not answering stays pending (a second charge is worse than a late
+ * one), and is retried forever; past the bound an operator is told, once: an event, its webhook, a metric.
+ */
+const flagWhenOverdue = async (
+  deps: EdenredCaptureDeps,
+  state: Pending,
+  error: unknown,
+  context: CommandContext,
+) => {
+  if (state.attentionFlaggedAt !== null) return;
+  if (deps.clock.now().getTime() - Date.parse(state.requestedAt) < deps.attentionAfterMs) return;
+  const code = error instanceof EdenredError || error instanceof DomainError ? error.code : 'UNKNOWN';
+  const reason = error instanceof EdenredError ? error.message : 'the capture could not be completed';
+  const result = await deps.paymentIntents.flagEdenredCaptureForAttention(
+    state.paymentIntentId,
+    { code, reason },
+    context,
+  );
+  if (result.appended.length === 0) return;
+  deps.metrics?.flaggedForAttention();
+  deps.logger.error('Edenred capture pending too long: an operator must look', {
+    paymentIntentId: state.paymentIntentId,
+    orderRef: state.orderRef,
+    code,
+  });
+};
+
 /** A fresh order_ref, above every one handed out, recorded as replacing the refused one. */
 const replaceOrderRef = async (
   deps: EdenredCaptureDeps,
@@ -162,6 +194,7 @@ export const edenredCaptureHandler =
       const failure = finalFailure(error);
       const code = error instanceof EdenredError || error instanceof DomainError ? error.code : undefined;
       if (!failure) {
+        await flagWhenOverdue(deps, state, error, context);
         deps.logger.warn('Edenred capture will be retried', {
           paymentIntentId,
           orderRef,

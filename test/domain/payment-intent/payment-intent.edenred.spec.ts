@@ -148,6 +148,34 @@ describe('payment intent decider: Edenred', () => {
       .thenRefuses('order_ref_not_increasing');
   });
 
+  it('hands a pending capture to an operator once; a settled one is not flagged', () => {
+    const flag = {
+      type: 'FlagEdenredCaptureForAttention',
+      now: T2,
+      code: 'TRY_AGAIN',
+      reason: 'later',
+    } as const;
+    const flagged: PaymentIntentEvent = {
+      type: 'PaymentIntentCaptureNeedsAttention',
+      data: {
+        paymentIntentId: 'pi_1',
+        orderRef: 42,
+        code: 'TRY_AGAIN',
+        reason: 'later',
+        pendingSince: (requested.data as { requestedAt: string }).requestedAt,
+        flaggedAt: T2,
+        chargeId: 'ch_1',
+      },
+    };
+    given([...pending, assigned])
+      .when(flag)
+      .then([flagged]);
+    given([...pending, assigned, flagged])
+      .when(flag)
+      .then([]);
+    given([createdEdenred]).when(flag).then([]);
+  });
+
   it('never records a capture without an order_ref (Edenred was not called)', () =>
     given(pending).when(recordCapture(6_000)).thenRefuses('order_ref_missing'));
 
