@@ -79,10 +79,19 @@ const captureOnce = async (
   maybeSent: boolean,
   accessToken: string,
 ): Promise<EdenredTransactionResult> => {
-  const find = () => deps.client.findTransaction({ accessToken, orderRef });
+  /** What Edenred holds under the order_ref; `unknown` when it offers no lookup (decision 0029). */
+  const find = async (): Promise<EdenredTransactionResult | 'none' | 'unknown'> => {
+    try {
+      return (await deps.client.findTransaction({ accessToken, orderRef })) ?? 'none';
+    } catch (error) {
+      if (error instanceof EdenredError && error.code === 'TRANSACTION_LOOKUP_UNAVAILABLE') return 'unknown';
+      throw error;
+    }
+  };
   if (maybeSent) {
     const found = await find();
-    if (found) return found;
+    // Without a lookup, the resend itself asks: Edenred's duplicate check on order_ref answers.
+    if (typeof found === 'object') return found;
   }
   try {
     return await deps.client.createTransaction({
@@ -95,12 +104,15 @@ const captureOnce = async (
   } catch (error) {
     if (!(error instanceof EdenredError) || error.errorClass !== 'ambiguous') throw error;
     const found = await find();
-    if (found) return found;
-    if (error.code === 'REPEATING_REQUEST') throw new OrderRefRefused(orderRef);
+    if (typeof found === 'object') return found;
+    // Replaced only when Edenred says it holds nothing under it; unknown stays pending (an operator looks).
+    if (error.code === 'REPEATING_REQUEST' && found === 'none') throw new OrderRefRefused(orderRef);
     throw new EdenredError(
       'retry_later',
       error.code,
-      `Edenred answered ${error.code} but holds no order ${orderRef} yet`,
+      found === 'none'
+        ? `Edenred answered ${error.code} but holds no order ${orderRef} yet`
+        : `Edenred answered ${error.code} for order ${orderRef} and offers no lookup: left for an operator`,
     );
   }
 };
