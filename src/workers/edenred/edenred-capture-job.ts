@@ -206,7 +206,13 @@ export const edenredCaptureHandler =
       const failure = finalFailure(error);
       const code = error instanceof EdenredError || error instanceof DomainError ? error.code : undefined;
       if (!failure) {
-        await flagWhenOverdue(deps, state, error, context);
+        // The flag must not hide the failure it reports: the job is retried either way.
+        await flagWhenOverdue(deps, state, error, context).catch((flagError: unknown) =>
+          deps.logger.warn('could not flag the Edenred capture for an operator', {
+            paymentIntentId,
+            error: flagError instanceof Error ? flagError.message : String(flagError),
+          }),
+        );
         deps.logger.warn('Edenred capture will be retried', {
           paymentIntentId,
           orderRef,
