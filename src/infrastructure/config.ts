@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parsePrivateKey } from '../audit/signing-key';
 import { isValidTimeZone } from '../domain/tariff/local-time';
+import { ConfigError } from './config-error';
+import { edenredClientIssues, edenredClientVariables } from '../integrations/edenred/edenred-config';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
@@ -116,6 +118,12 @@ export const configSchema = z
     EDENRED_REFRESH_MARGIN_SECONDS: positiveInt.default(120),
     EDENRED_ORDER_REF_START: z.coerce.number().int().min(1).max(2_147_483_646).default(1),
     EDENRED_CAPTURE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+    /** A capture still pending this long is handed to an operator (an event, a webhook, a metric). */
+    EDENRED_CAPTURE_ATTENTION_AFTER_MINUTES: positiveInt.default(60),
+    /** With no EDENRED_AUTH_URL outside production: run the Edenred simulator in this process. */
+    EDENRED_SIMULATOR: booleanFlag.default(true),
+    // The client's settings, all or none (validated below, by edenred-config.ts).
+    ...edenredClientVariables,
     // OCPI roaming (docs/decisions/0031-ocpi-surface.md, 0032-ocpi-parties-and-credentials.md).
     OCPI_PUBLIC_URL: z.url().optional(),
     OCPI_COUNTRY_CODE: z
@@ -133,6 +141,7 @@ export const configSchema = z
     OCPI_PAGE_LIMIT: positiveInt.max(1000).default(100),
   })
   .superRefine((config, ctx) => {
+    for (const issue of edenredClientIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {
       ctx.addIssue({
         code: 'custom',
@@ -170,9 +179,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** An empty variable (`JWT_JWKS_URL=` in a compose file) means unset, not an invalid value. */
 const withoutEmpty = (env: NodeJS.ProcessEnv) =>

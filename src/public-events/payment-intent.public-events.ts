@@ -65,4 +65,5 @@ export const paymentIntentPublicEvents: readonly PublicEventMapping[] = [
   mapping('PaymentIntentExpired', 'payment_intent.expired'),
   mapping('PaymentIntentCaptureRequested', 'payment_intent.capture_pending'),
   mapping('PaymentIntentCaptureFailed', 'payment_intent.capture_failed'),
+  mapping('PaymentIntentCaptureNeedsAttention', 'payment_intent.capture_needs_attention'),
 ];

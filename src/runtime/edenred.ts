@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import type { CommandResult } from '../commands/command-handler';
 import { edenredAuthorization, type EdenredAuthorization } from '../commands/edenred/edenred-authorization';
 import { edenredLinkService, type EdenredLinkService } from '../commands/edenred/edenred-link.service';
@@ -17,6 +18,7 @@ import type { PaymentIntentDocument } from '../projections/payment-intents/payme
 import type { EdenredClient } from '../integrations/edenred/edenred-port';
 import { createSecretBox } from '../webhooks/secret-box';
 import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
+import { edenredCaptureMetrics } from '../workers/edenred/edenred-capture-metrics';
 import {
   EDENRED_CAPTURE_QUEUE,
   edenredCaptureKicker,
@@ -38,6 +40,7 @@ export interface EdenredRuntimeDeps {
   /** The payment intents, once they exist (they take the link service, so they are made after it). */
   paymentIntents: () => PaymentIntentService;
   hooks?: EdenredCaptureHooks;
+  metricsRegistry?: Registry;
 }
 
 export interface EdenredRuntime {
@@ -103,6 +106,8 @@ export const edenredRuntime = (deps: EdenredRuntimeDeps): EdenredRuntime => {
         jobQueue,
         readStore: deps.readStore,
         sweepIntervalMs: config.EDENRED_CAPTURE_SWEEP_INTERVAL_MS,
+        attentionAfterMs: config.EDENRED_CAPTURE_ATTENTION_AFTER_MINUTES * 60_000,
+        ...(deps.metricsRegistry ? { metrics: edenredCaptureMetrics(deps.metricsRegistry) } : {}),
         ...(deps.hooks ? { hooks: deps.hooks } : {}),
       }),
   };

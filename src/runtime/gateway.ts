@@ -42,6 +42,8 @@ import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job
 import { EDENRED_QUEUES, edenredRuntime } from './edenred';
 import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
 import { ocpiRuntime, type OcpiRuntime } from './ocpi';
+import { openEdenredClient } from './edenred-client';
+import type { EdenredSimulator } from '../integrations/edenred/simulator/edenred-simulator';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -59,6 +61,8 @@ export interface Gateway {
   cpmsSimulator?: CpmsSimulator;
   /** OCPI roaming: its parties and the credentials operations (register with a peer, re-roll, unregister). */
   ocpi?: OcpiRuntime;
+  /** The in-process Edenred simulator (embedded default, nothing EDENRED_* configured). */
+  edenredSimulator?: EdenredSimulator;
   close(): Promise<void>;
 }
 
@@ -156,7 +160,15 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const audit = auditRuntime({ config, logger, clock, eventStore });
 
   const late: { paymentIntents?: PaymentIntentService } = {};
-  const edenred = options.edenredClient
+  const edenredClient = options.edenredClient
+    ? { client: options.edenredClient }
+    : await openEdenredClient({ config, logger, clock, roles });
+  if (edenredClient.simulator) {
+    const simulator = edenredClient.simulator;
+    gateway.edenredSimulator = simulator;
+    closers.push(() => simulator.close());
+  }
+  const edenred = edenredClient.client
     ? edenredRuntime({
         config,
         logger,
@@ -164,7 +176,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         eventStore,
         readStore,
         jobQueue,
-        client: options.edenredClient,
+        client: edenredClient.client,
+        metricsRegistry: metrics.registry,
         roles,
         paymentIntents: () => {
           if (!late.paymentIntents) throw new Error('payment intents are not built yet');

@@ -32,7 +32,18 @@ describe('edgepay simulate edenred', function () {
         cwd: ROOT,
         env: gatewayEnvironment({
           LOG_LEVEL: 'error',
+          // A shared .env: the gateway's whole Edenred set (all or none), the simulator's own URL aside.
+          EDENRED_AUTH_URL: 'http://127.0.0.1:4100',
+          EDENRED_API_URL: 'http://127.0.0.1:4100',
+          EDENRED_CLIENT_ID: 'shared-sso-client',
+          EDENRED_CLIENT_SECRET: 'shared-sso-secret',
+          EDENRED_PAYMENT_CLIENT_ID: 'shared-payment-client',
+          EDENRED_PAYMENT_CLIENT_SECRET: 'shared-payment-secret',
           EDENRED_MID: '4242',
+          EDENRED_BATCH_NO: '1000',
+          EDENRED_SERVICE_ID: '300051',
+          EDENRED_TERMINAL_NO: '17',
+          EDENRED_TRANSACTION_SOURCE: 'EDGEPAY',
           EDENRED_HASH_SECRET: 'shared-hash-secret',
         }),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,11 +68,7 @@ describe('edgepay simulate edenred', function () {
     assert.equal(env.EDENRED_MID, '4242');
     assert.equal(env.EDENRED_HASH_SECRET, 'shared-hash-secret');
 
-    const config = edenredConfigSchema.parse({
-      ...env,
-      EDENRED_REDIRECT_URI: REDIRECT_URI,
-      EDENRED_POST_LOGOUT_REDIRECT_URI: REDIRECT_URI,
-    });
+    const config = edenredConfigSchema.parse(env);
     const client = httpEdenredClient(config);
     const page = await fetch(client.authorizationUrl({ state: 's', redirectUri: REDIRECT_URI }));
     assert.equal(page.status, 200);

@@ -68,13 +68,15 @@ export const startChargingHarness = async (
   options: {
     stationAdapterFactories?: StationAdapterFactories;
     edenredClient?: (clock: ManualClock) => EdenredClient;
-    logger?: Logger;
+    /** The gateway's clock, when a simulator of the test must share it. */
     clock?: ManualClock;
+    logger?: Logger;
   } = {},
 ): Promise<ChargingHarness> => {
   const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const api = await startTestGateway({
     clock,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.stationAdapterFactories ? { stationAdapterFactories: options.stationAdapterFactories } : {}),
     ...(options.edenredClient ? { edenredClient: options.edenredClient(clock) } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

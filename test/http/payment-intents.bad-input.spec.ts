@@ -17,7 +17,7 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
   let authorizedId: string;
 
   before(async () => {
-    api = await startTestGateway();
+    api = await startTestGateway({ env: { EDENRED_SIMULATOR: 'false' } });
     key = await api.issueKey();
     const created = await api.request('POST', '/v1/payment-intents', { key, body: createBody(10_000) });
     authorizedId = created.body.id;
@@ -202,7 +202,7 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
     });
   });
 
-  it('Edenred is refused when the gateway has no Edenred client: 400', () =>
+  it('Edenred is refused when the gateway has no Edenred client (simulator off): 400', () =>
     refusedWithoutEffect(
       () => create({ ...createBody(), paymentMethodType: 'edenred' }),
       400,

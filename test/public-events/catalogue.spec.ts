@@ -43,6 +43,7 @@ describe('public event catalogue', () => {
         'payment_intent.authorization_failed',
         'payment_intent.authorized',
         'payment_intent.capture_failed',
+        'payment_intent.capture_needs_attention',
         'payment_intent.capture_pending',
         'payment_intent.captured',
         'payment_intent.created',

@@ -54,4 +54,24 @@ describe('Edenred runtime: refuses to start in production without its own settin
     assert.throws(() => loadConfig({ EDENRED_ORDER_REF_START: '2147483647' }), ConfigError);
     assert.throws(() => loadConfig({ EDENRED_CALLBACK_URL: 'not a url' }), ConfigError);
   });
+
+  it('a half-configured Edenred client is a start-up error naming the variables, never their values', () => {
+    const secret = 'a-client-secret-never-printed';
+    assert.throws(
+      () =>
+        loadConfig({
+          EDENRED_AUTH_URL: 'https://sso.example',
+          EDENRED_CLIENT_SECRET: secret,
+          EDENRED_MID: 'not digits',
+        }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /EDENRED_API_URL: required/.test(error.message) &&
+        /EDENRED_PAYMENT_CLIENT_SECRET: required/.test(error.message) &&
+        /EDENRED_MID: must be digits/.test(error.message) &&
+        !error.message.includes(secret) &&
+        !error.message.includes('not digits'),
+    );
+    assert.equal(loadConfig({ EDGEPAY_DATA_DIR: '/tmp/unused' }).EDENRED_SIMULATOR, true);
+  });
 });

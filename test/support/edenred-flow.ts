@@ -84,6 +84,7 @@ export const edenredServicesFor = (
     orderRefs,
     clock,
     logger,
+    attentionAfterMs: 60 * 60_000,
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   const handler = edenredCaptureHandler(captureDeps);

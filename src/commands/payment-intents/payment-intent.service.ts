@@ -220,14 +220,29 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
       handler.handle(id, { type: 'VoidPaymentIntent', now: now(), reason, chargeId }, context),
 
     /** For the Edenred capture worker: system commands, each a no-op when already recorded. */
-    assignEdenredOrderRef: (id: string, orderRef: number, context: CommandContext) =>
-      handler.handle(id, { type: 'AssignEdenredOrderRef', now: now(), orderRef }, context),
+    assignEdenredOrderRef: (id: string, orderRef: number, context: CommandContext, replacing?: number) =>
+      handler.handle(
+        id,
+        {
+          type: 'AssignEdenredOrderRef',
+          now: now(),
+          orderRef,
+          ...(replacing === undefined ? {} : { replacing }),
+        },
+        context,
+      ),
 
     recordEdenredCapture: (
       id: string,
       outcome: { code: string; authorizationId: string; captureId: string | null; capturedAmount: number },
       context: CommandContext,
     ) => handler.handle(id, { type: 'RecordEdenredCapture', now: now(), ...outcome }, context),
+
+    flagEdenredCaptureForAttention: (
+      id: string,
+      last: { code: string; reason: string },
+      context: CommandContext,
+    ) => handler.handle(id, { type: 'FlagEdenredCaptureForAttention', now: now(), ...last }, context),
 
     recordEdenredCaptureFailure: (
       id: string,

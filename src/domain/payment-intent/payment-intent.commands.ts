@@ -60,6 +60,15 @@ export interface ExpirePaymentIntent extends CommandBase {
 export interface AssignEdenredOrderRef extends CommandBase {
   type: 'AssignEdenredOrderRef';
   orderRef: number;
+  /** Replaces this one, which Edenred refused as repeated and holds nothing under (decision 0030). */
+  replacing?: number;
+}
+
+/** The worker, once a capture has been pending longer than the bound: hand it to an operator (once). */
+export interface FlagEdenredCaptureForAttention extends CommandBase {
+  type: 'FlagEdenredCaptureForAttention';
+  code: string;
+  reason: string;
 }
 
 /** What Edenred answered to the capture (or to the lookup after an ambiguous answer). */
@@ -80,6 +89,7 @@ export interface RecordEdenredCaptureFailure extends CommandBase {
 
 export type PaymentIntentCommand =
   | AssignEdenredOrderRef
+  | FlagEdenredCaptureForAttention
   | RecordEdenredCapture
   | RecordEdenredCaptureFailure
   | CreatePaymentIntent

@@ -16,7 +16,12 @@ import {
   type PaymentIntentState,
 } from './payment-intent.state';
 
-import { assignOrderRef, recordCapture, recordCaptureFailure } from './payment-intent.edenred';
+import {
+  assignOrderRef,
+  flagForAttention,
+  recordCapture,
+  recordCaptureFailure,
+} from './payment-intent.edenred';
 
 const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
@@ -289,6 +294,8 @@ export const decidePaymentIntent = (
       return assignOrderRef(command, state);
     case 'RecordEdenredCapture':
       return recordCapture(command, state);
+    case 'FlagEdenredCaptureForAttention':
+      return flagForAttention(command, state);
     case 'RecordEdenredCaptureFailure':
       return recordCaptureFailure(command, state);
     default: {

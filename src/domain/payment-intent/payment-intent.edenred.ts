@@ -1,6 +1,7 @@
 import { conflict } from '../shared/domain-error';
 import type {
   AssignEdenredOrderRef,
+  FlagEdenredCaptureForAttention,
   RecordEdenredCapture,
   RecordEdenredCaptureFailure,
 } from './payment-intent.commands';
@@ -28,11 +29,21 @@ export const assignOrderRef = (
   current: PaymentIntentState,
 ): PaymentIntentEvent[] => {
   const state = pendingCapture(current, 'assign an order_ref to');
-  if (state.orderRef !== null) return [];
+  const replacing = command.replacing;
+  // A repeat, or a replacement another worker already made: the intent keeps the one it has.
+  if (replacing === undefined ? state.orderRef !== null : state.orderRef !== replacing) return [];
+  if (replacing !== undefined && command.orderRef <= replacing) {
+    throw conflict('order_ref_not_increasing', `order_ref ${command.orderRef} does not follow ${replacing}`);
+  }
   return [
     {
       type: 'PaymentIntentEdenredOrderRefAssigned',
-      data: { paymentIntentId: state.paymentIntentId, orderRef: command.orderRef, assignedAt: command.now },
+      data: {
+        paymentIntentId: state.paymentIntentId,
+        orderRef: command.orderRef,
+        assignedAt: command.now,
+        ...(replacing === undefined ? {} : { replacedOrderRef: replacing }),
+      },
     },
   ];
 };
@@ -76,6 +87,28 @@ export const recordCapture = (
           captureId: command.captureId,
           amountOwed: state.amountRequested - command.capturedAmount,
         },
+      },
+    },
+  ];
+};
+
+export const flagForAttention = (
+  command: FlagEdenredCaptureForAttention,
+  current: PaymentIntentState,
+): PaymentIntentEvent[] => {
+  // Settled meanwhile, or already flagged: nothing for an operator (any more).
+  if (current.status !== 'capture_pending' || current.attentionFlaggedAt !== null) return [];
+  return [
+    {
+      type: 'PaymentIntentCaptureNeedsAttention',
+      data: {
+        paymentIntentId: current.paymentIntentId,
+        orderRef: current.orderRef,
+        code: command.code,
+        reason: command.reason,
+        pendingSince: current.requestedAt,
+        flaggedAt: command.now,
+        ...(current.chargeId ? { chargeId: current.chargeId } : {}),
       },
     },
   ];

@@ -105,6 +105,22 @@ export const paymentIntentEventSchemas = {
     paymentIntentId: z.string(),
     orderRef: orderRefSchema,
     assignedAt: timestamp,
+    /** The order_ref it replaces: Edenred refused that one as repeated and holds nothing under it. */
+    replacedOrderRef: orderRefSchema.optional(),
+  }),
+  /**
+   * The asynchronous capture has been pending too long with Edenred's answer unknown (it keeps refusing or
+   * timing out): an operator must look. Neither a success nor a failure; the worker keeps trying.
+   */
+  PaymentIntentCaptureNeedsAttention: z.object({
+    paymentIntentId: z.string(),
+    orderRef: orderRefSchema.nullable(),
+    /** The last answer that kept it pending (Edenred's code, TIMEOUT, ...). */
+    code: z.string(),
+    reason: z.string(),
+    pendingSince: timestamp,
+    flaggedAt: timestamp,
+    chargeId: z.string().optional(),
   }),
   /** A final failure of the asynchronous capture: nothing was taken, the whole amount is owed. */
   PaymentIntentCaptureFailed: z.object({

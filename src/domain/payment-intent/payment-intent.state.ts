@@ -18,6 +18,9 @@ interface Details {
 interface PendingCapture {
   amountRequested: number;
   orderRef: number | null;
+  requestedAt: string;
+  /** When the capture was handed to an operator: pending too long, Edenred's answer still unknown. */
+  attentionFlaggedAt: string | null;
 }
 
 interface Authorization {
@@ -130,10 +133,15 @@ export const evolvePaymentIntent = (
         ...authorization(state),
         amountRequested: event.data.amountRequested,
         orderRef: null,
+        requestedAt: event.data.requestedAt,
+        attentionFlaggedAt: null,
       };
     case 'PaymentIntentEdenredOrderRefAssigned':
       if (state.status !== 'capture_pending') throw new Error(`order_ref assigned in status ${state.status}`);
       return { ...state, orderRef: event.data.orderRef };
+    case 'PaymentIntentCaptureNeedsAttention':
+      if (state.status !== 'capture_pending') throw new Error(`capture flagged in status ${state.status}`);
+      return { ...state, attentionFlaggedAt: event.data.flaggedAt };
     case 'PaymentIntentCaptureFailed': {
       if (state.status !== 'capture_pending') throw new Error(`capture failed in status ${state.status}`);
       return { ...state, status: 'capture_failed', amountOwed: event.data.amountOwed };

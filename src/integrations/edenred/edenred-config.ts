@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../infrastructure/config';
+import { ConfigError } from '../../infrastructure/config-error';
 
 /** A field of `extra_field` (`BatchNo|ServiceId|TerminalNo|TransactionSource|Hash`): never empty, never a `|`. */
 const extraFieldPart = z
@@ -27,8 +27,6 @@ export const edenredConfigSchema = z.object({
   EDENRED_TRANSACTION_SOURCE: extraFieldPart,
   /** The merchant secret of the default extra_field hash (HMAC-SHA256). */
   EDENRED_HASH_SECRET: secret,
-  EDENRED_REDIRECT_URI: z.url(),
-  EDENRED_POST_LOGOUT_REDIRECT_URI: z.url(),
   EDENRED_SCOPES: z.string().min(1).default('openid offline_access'),
   /** The id_token claim that holds the Direct Payment `{username}`. */
   EDENRED_USERNAME_CLAIM: z.string().min(1).default('sub'),
@@ -52,20 +50,51 @@ const SECRET_NAMES = new Set([
   'EDENRED_HASH_SECRET',
 ]);
 
+type EdenredClientVariable = keyof typeof edenredConfigSchema.shape;
+const CLIENT_VARIABLES = Object.keys(edenredConfigSchema.shape) as EdenredClientVariable[];
+
 /**
- * The `EDENRED_*` variables, validated; `undefined` when none is set (Edenred is off). An error names the
- * variables and the rule, never a value.
+ * The client's variables as the gateway's configuration holds them: raw, optional, validated all together
+ * by `edenredClientIssues` (the flow's own EDENRED_* settings live in src/infrastructure/config.ts).
  */
-export const loadEdenredConfig = (env: NodeJS.ProcessEnv = process.env): EdenredConfig | undefined => {
-  const given = Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) => name.startsWith('EDENRED_') && value !== undefined && value !== '',
-    ),
+export const edenredClientVariables = Object.fromEntries(
+  CLIENT_VARIABLES.map((name) => [name, z.string().optional()]),
+) as Record<EdenredClientVariable, z.ZodOptional<z.ZodString>>;
+
+const givenClientVariables = (values: Record<string, unknown>) =>
+  Object.fromEntries(
+    CLIENT_VARIABLES.flatMap((name) => {
+      const value = values[name];
+      return value === undefined || value === '' ? [] : [[name, value]];
+    }),
   );
-  if (Object.keys(given).length === 0) return undefined;
-  const parsed = edenredConfigSchema.safeParse(given);
+
+const parseGiven = (values: Record<string, unknown>) => {
+  const given = givenClientVariables(values);
+  return Object.keys(given).length === 0 ? undefined : edenredConfigSchema.safeParse(given);
+};
+
+/** Why the client's settings are unusable (a half-configured Edenred included); names, never values. */
+export const edenredClientIssues = (
+  values: Record<string, unknown>,
+): { path: (string | number)[]; message: string }[] => {
+  const parsed = parseGiven(values);
+  if (!parsed || parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+    message: issue.code === 'invalid_type' ? 'required when Edenred is configured' : issue.message,
+  }));
+};
+
+/**
+ * The client's settings, validated; `undefined` when none is set (the gateway then runs the simulator,
+ * or Edenred is off). An error names the variables and the rule, never a value.
+ */
+export const loadEdenredConfig = (env: Record<string, unknown> = process.env): EdenredConfig | undefined => {
+  const parsed = parseGiven(env);
+  if (!parsed) return undefined;
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    const lines = edenredClientIssues(env).map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid Edenred configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

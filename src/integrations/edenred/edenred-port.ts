@@ -86,9 +86,10 @@ export interface EdenredClient {
   /** Authorize and capture in one call (`capture_mode: "auto"`). */
   createTransaction(request: EdenredTransactionRequest): Promise<EdenredTransactionResult>;
   /**
-   * After an ambiguous answer or a timeout: what Edenred holds for this order_ref, if anything. The
-   * simulator answers it; against the real API it is the `TRANSACTION_DUPLICATED` probe described in
-   * docs/decisions (an assumption to confirm with Edenred).
+   * After an ambiguous answer or a timeout: what Edenred holds for this order_ref (captured), if anything.
+   * It is `GET /v2/transactions?order_ref=`, which our simulator serves and Edenred's guide does not
+   * document: with EDENRED_TRANSACTION_LOOKUP off (the default) the HTTP client throws
+   * TRANSACTION_LOOKUP_UNAVAILABLE (retry later) rather than guess; it never probes by re-sending.
    */
   findTransaction(input: {
     accessToken: string;

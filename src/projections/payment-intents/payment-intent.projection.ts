@@ -115,6 +115,9 @@ const apply = (
       return { ...doc, status: 'capture_pending' };
     case 'PaymentIntentEdenredOrderRefAssigned':
       return { ...doc, edenred: withEdenred(doc, { orderRef: event.data.orderRef }) };
+    case 'PaymentIntentCaptureNeedsAttention':
+      // Still capture_pending: the last answer that kept it so, for the operator who looks.
+      return { ...doc, edenred: withEdenred(doc, { code: event.data.code }) };
     case 'PaymentIntentCaptureFailed':
       return {
         ...doc,

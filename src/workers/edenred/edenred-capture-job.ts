@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/shared/domain-error';
 import type { Clock } from '../../infrastructure/clock';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
+import type { EdenredCaptureMetrics } from './edenred-capture-metrics';
 import {
   EdenredError,
   type EdenredClient,
@@ -32,9 +33,22 @@ export interface EdenredCaptureDeps {
   clock: Clock;
   logger: Logger;
   hooks?: EdenredCaptureHooks;
+  /** A capture still pending this long after it was requested is handed to an operator. */
+  attentionAfterMs: number;
+  metrics?: EdenredCaptureMetrics;
 }
 
 type Pending = Extract<PaymentIntentState, { status: 'capture_pending' }>;
+
+/**
+ * Edenred refused the order_ref as repeated (it has processed a higher one: captures sent out of
+ * allocation order) and its lookup holds nothing under it: the payment never happened with it.
+ */
+class OrderRefRefused extends Error {
+  constructor(readonly orderRef: number) {
+    super(`Edenred refused order_ref ${orderRef} as repeated and holds nothing under it`);
+  }
+}
 
 /** The order_ref this capture sends, every time: taken from the counter and recorded before any call. */
 const orderRefOf = async (deps: EdenredCaptureDeps, intent: Pending, context: CommandContext) => {
@@ -55,7 +69,8 @@ const orderRefOf = async (deps: EdenredCaptureDeps, intent: Pending, context: Co
 /**
  * One capture call. When an earlier run may have reached Edenred with this order_ref (the order_ref was
  * already recorded when this run began), Edenred is asked first what it holds; an ambiguous answer
- * (duplicate, repeating request) is resolved the same way. A second order_ref is never taken.
+ * (duplicate, repeating request) is resolved the same way. A second order_ref is taken only when Edenred
+ * refused the first as repeated and its lookup holds nothing under it.
  */
 const captureOnce = async (
   deps: EdenredCaptureDeps,
@@ -64,10 +79,19 @@ const captureOnce = async (
   maybeSent: boolean,
   accessToken: string,
 ): Promise<EdenredTransactionResult> => {
-  const find = () => deps.client.findTransaction({ accessToken, orderRef });
+  /** What Edenred holds under the order_ref; `unknown` when it offers no lookup (decision 0029). */
+  const find = async (): Promise<EdenredTransactionResult | 'none' | 'unknown'> => {
+    try {
+      return (await deps.client.findTransaction({ accessToken, orderRef })) ?? 'none';
+    } catch (error) {
+      if (error instanceof EdenredError && error.code === 'TRANSACTION_LOOKUP_UNAVAILABLE') return 'unknown';
+      throw error;
+    }
+  };
   if (maybeSent) {
     const found = await find();
-    if (found) return found;
+    // Without a lookup, the resend itself asks: Edenred's duplicate check on order_ref answers.
+    if (typeof found === 'object') return found;
   }
   try {
     return await deps.client.createTransaction({
@@ -80,11 +104,15 @@ const captureOnce = async (
   } catch (error) {
     if (!(error instanceof EdenredError) || error.errorClass !== 'ambiguous') throw error;
     const found = await find();
-    if (found) return found;
+    if (typeof found === 'object') return found;
+    // Replaced only when Edenred says it holds nothing under it; unknown stays pending (an operator looks).
+    if (error.code === 'REPEATING_REQUEST' && found === 'none') throw new OrderRefRefused(orderRef);
     throw new EdenredError(
       'retry_later',
       error.code,
-      `Edenred answered ${error.code} but holds no order ${orderRef} yet`,
+      found === 'none'
+        ? `Edenred answered ${error.code} but holds no order ${orderRef} yet`
+        : `Edenred answered ${error.code} for order ${orderRef} and offers no lookup: left for an operator`,
     );
   }
 };
@@ -111,6 +139,50 @@ const finalFailure = (
   }
 };
 
+/**
+ * A capture Edenred keeps refusing or not answering stays pending (a second charge is worse than a late
+ * one), and is retried forever; past the bound an operator is told, once: an event, its webhook, a metric.
+ */
+const flagWhenOverdue = async (
+  deps: EdenredCaptureDeps,
+  state: Pending,
+  error: unknown,
+  context: CommandContext,
+) => {
+  if (state.attentionFlaggedAt !== null) return;
+  if (deps.clock.now().getTime() - Date.parse(state.requestedAt) < deps.attentionAfterMs) return;
+  const code = error instanceof EdenredError || error instanceof DomainError ? error.code : 'UNKNOWN';
+  const reason = error instanceof EdenredError ? error.message : 'the capture could not be completed';
+  const result = await deps.paymentIntents.flagEdenredCaptureForAttention(
+    state.paymentIntentId,
+    { code, reason },
+    context,
+  );
+  if (result.appended.length === 0) return;
+  deps.metrics?.flaggedForAttention();
+  deps.logger.error('Edenred capture pending too long: an operator must look', {
+    paymentIntentId: state.paymentIntentId,
+    orderRef: state.orderRef,
+    code,
+  });
+};
+
+/** A fresh order_ref, above every one handed out, recorded as replacing the refused one. */
+const replaceOrderRef = async (
+  deps: EdenredCaptureDeps,
+  paymentIntentId: string,
+  refused: number,
+  context: CommandContext,
+) => {
+  const fresh = await deps.orderRefs.allocate(paymentIntentId, context);
+  await deps.paymentIntents.assignEdenredOrderRef(paymentIntentId, fresh, context, refused);
+  deps.logger.warn('Edenred refused an order_ref as repeated and holds nothing under it: replaced', {
+    paymentIntentId,
+    refusedOrderRef: refused,
+    orderRef: fresh,
+  });
+};
+
 export const edenredCaptureHandler =
   (deps: EdenredCaptureDeps) =>
   async (job: Job<EdenredCaptureJob>): Promise<void> => {
@@ -127,9 +199,20 @@ export const edenredCaptureHandler =
         captureOnce(deps, state, orderRef, maybeSent, accessToken),
       );
     } catch (error) {
+      if (error instanceof OrderRefRefused) {
+        await replaceOrderRef(deps, paymentIntentId, orderRef, context);
+        throw error; // the retry sends the new one
+      }
       const failure = finalFailure(error);
       const code = error instanceof EdenredError || error instanceof DomainError ? error.code : undefined;
       if (!failure) {
+        // The flag must not hide the failure it reports: the job is retried either way.
+        await flagWhenOverdue(deps, state, error, context).catch((flagError: unknown) =>
+          deps.logger.warn('could not flag the Edenred capture for an operator', {
+            paymentIntentId,
+            error: flagError instanceof Error ? flagError.message : String(flagError),
+          }),
+        );
         deps.logger.warn('Edenred capture will be retried', {
           paymentIntentId,
           orderRef,

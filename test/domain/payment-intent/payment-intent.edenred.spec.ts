@@ -130,6 +130,52 @@ describe('payment intent decider: Edenred', () => {
       .then([]);
   });
 
+  it('replaces the order_ref Edenred refused as repeated with a higher one, once', () => {
+    const replaced: PaymentIntentEvent = {
+      type: 'PaymentIntentEdenredOrderRefAssigned',
+      data: { paymentIntentId: 'pi_1', orderRef: 50, assignedAt: T2, replacedOrderRef: 42 },
+    };
+    given([...pending, assigned])
+      .when({ type: 'AssignEdenredOrderRef', now: T2, orderRef: 50, replacing: 42 })
+      .then([replaced]);
+    // Another worker replaced it first, or it names an order_ref the intent does not hold: no-op.
+    given([...pending, assigned, replaced])
+      .when({ type: 'AssignEdenredOrderRef', now: T2, orderRef: 51, replacing: 42 })
+      .then([]);
+    given(pending).when({ type: 'AssignEdenredOrderRef', now: T2, orderRef: 50, replacing: 42 }).then([]);
+    given([...pending, assigned])
+      .when({ type: 'AssignEdenredOrderRef', now: T2, orderRef: 41, replacing: 42 })
+      .thenRefuses('order_ref_not_increasing');
+  });
+
+  it('hands a pending capture to an operator once; a settled one is not flagged', () => {
+    const flag = {
+      type: 'FlagEdenredCaptureForAttention',
+      now: T2,
+      code: 'TRY_AGAIN',
+      reason: 'later',
+    } as const;
+    const flagged: PaymentIntentEvent = {
+      type: 'PaymentIntentCaptureNeedsAttention',
+      data: {
+        paymentIntentId: 'pi_1',
+        orderRef: 42,
+        code: 'TRY_AGAIN',
+        reason: 'later',
+        pendingSince: (requested.data as { requestedAt: string }).requestedAt,
+        flaggedAt: T2,
+        chargeId: 'ch_1',
+      },
+    };
+    given([...pending, assigned])
+      .when(flag)
+      .then([flagged]);
+    given([...pending, assigned, flagged])
+      .when(flag)
+      .then([]);
+    given([createdEdenred]).when(flag).then([]);
+  });
+
   it('never records a capture without an order_ref (Edenred was not called)', () =>
     given(pending).when(recordCapture(6_000)).thenRefuses('order_ref_missing'));
 

@@ -15,8 +15,6 @@ const VALID = {
   EDENRED_TERMINAL_NO: '17',
   EDENRED_TRANSACTION_SOURCE: 'WCE6nGxCKdxtCR(',
   EDENRED_HASH_SECRET: 'merchant-hash-secret',
-  EDENRED_REDIRECT_URI: 'https://gateway.example/v1/edenred/callback',
-  EDENRED_POST_LOGOUT_REDIRECT_URI: 'https://gateway.example/v1/edenred/logged-out',
 };
 
 describe('Edenred configuration (EDENRED_*)', () => {

@@ -3,7 +3,12 @@ import { EDENRED_ERROR_TABLE } from '../../../src/integrations/edenred/edenred-e
 import { hmacSha256ExtraFieldHash } from '../../../src/integrations/edenred/edenred-transaction-fields';
 import type { EdenredTokens } from '../../../src/integrations/edenred/edenred-port';
 import { GUIDE_TEST_USER } from '../../../src/integrations/edenred/simulator/edenred-simulator';
-import { rejection, simulatedEdenred, type SimulatedEdenred } from './simulated-edenred';
+import {
+  POST_LOGOUT_REDIRECT_URI,
+  rejection,
+  simulatedEdenred,
+  type SimulatedEdenred,
+} from './simulated-edenred';
 
 describe('Edenred Direct Payment: balances, estimate and transactions (simulator over HTTP)', () => {
   let edenred: SimulatedEdenred;
@@ -443,7 +448,7 @@ describe('Edenred Direct Payment: balances, estimate and transactions (simulator
     await edenred.client.balance({ accessToken: refreshed.accessToken, username: refreshed.username });
     await edenred.client.endSession({
       idToken: refreshed.idToken ?? '',
-      postLogoutRedirectUri: edenred.config.EDENRED_POST_LOGOUT_REDIRECT_URI,
+      postLogoutRedirectUri: POST_LOGOUT_REDIRECT_URI,
     });
 
     const { settings } = edenred.simulator;

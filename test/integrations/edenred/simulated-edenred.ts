@@ -41,8 +41,6 @@ export const simulatedEdenred = async (
   await simulator.listen(0, '127.0.0.1');
   const config = edenredConfigSchema.parse({
     ...simulator.clientEnvironment(),
-    EDENRED_REDIRECT_URI: REDIRECT_URI,
-    EDENRED_POST_LOGOUT_REDIRECT_URI: POST_LOGOUT_REDIRECT_URI,
     EDENRED_TIMEOUT_MS: '1000',
     EDENRED_TRANSACTION_TIMEOUT_MS: '1000',
     ...options.env,

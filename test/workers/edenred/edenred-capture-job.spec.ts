@@ -87,12 +87,48 @@ describe('Edenred capture job: captured exactly once, every error class in its s
     assert.deepEqual(refs, [1000, 1000, 1000]);
   });
 
-  it('an ambiguous answer with nothing recorded is sent again later under the same order_ref', async () => {
+  it('TRANSACTION_DUPLICATED with nothing recorded is sent again later under the same order_ref', async () => {
     const id = await flow.pendingCapture(await flow.linkedWallet(USER, 50_000));
-    flow.edenred.failNext('createTransaction', edenredError('ambiguous', 'REPEATING_REQUEST', 409));
-    await assert.rejects(flow.runCapture(id, 1), /REPEATING_REQUEST/);
+    const before = flow.edenred.calls.filter((call) => call.method === 'createTransaction').length;
+    flow.edenred.failNext('createTransaction', edenredError('ambiguous', 'TRANSACTION_DUPLICATED', 409));
+    await assert.rejects(flow.runCapture(id, 1), /TRANSACTION_DUPLICATED/);
     await flow.runCapture(id, 2);
     assert.equal((await intent(id)).status, 'captured');
+    assert.equal(flow.edenred.balances.get(USER), 44_000);
+    const refs = flow.edenred.calls
+      .filter((call) => call.method === 'createTransaction')
+      .slice(before)
+      .map((c) => c.orderRef);
+    assert.equal(new Set(refs).size, 1);
+  });
+
+  it('REPEATING_REQUEST with nothing recorded: a fresh, higher order_ref replaces the refused one', async () => {
+    const id = await flow.pendingCapture(await flow.linkedWallet(USER, 50_000));
+    const before = flow.edenred.calls.filter((call) => call.method === 'createTransaction').length;
+    flow.edenred.failNext('createTransaction', edenredError('ambiguous', 'REPEATING_REQUEST', 409));
+    await assert.rejects(flow.runCapture(id, 1), /REPEATING_REQUEST|repeated/);
+    await flow.runCapture(id, 2);
+    const state = await intent(id);
+    assert.equal(state.status, 'captured');
+    const refs = flow.edenred.calls
+      .filter((call) => call.method === 'createTransaction')
+      .slice(before)
+      .map((c) => c.orderRef as number);
+    assert.equal(refs.length, 2);
+    assert.ok(refs[1]! > refs[0]!);
+    const assigned = (await store.readStream(`payment_intent-${id}`)).filter(
+      (event) => event.type === 'PaymentIntentEdenredOrderRefAssigned',
+    );
+    assert.deepEqual(
+      assigned.map((event) => {
+        const data = event.data as { orderRef: number; replacedOrderRef?: number };
+        return [data.orderRef, data.replacedOrderRef];
+      }),
+      [
+        [refs[0], undefined],
+        [refs[1], refs[0]],
+      ],
+    );
     assert.equal(flow.edenred.balances.get(USER), 44_000);
   });
 
