@@ -61,16 +61,23 @@ export class PollingSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
-    const { readPage, pageSize, onEvent } = this.options;
+    const { readPage, pageSize, onEvent, onEvents } = this.options;
     let checkpoint = this.options.fromPosition ?? 0n;
     try {
       while (!this.closed) {
         this.appendedSinceRead = false;
         const page = readPage(checkpoint, pageSize);
-        for (const event of page) {
+        const last = page.at(-1);
+        if (onEvents && last) {
           if (this.closed) return;
-          await onEvent(event);
-          checkpoint = event.position;
+          await onEvents(page);
+          checkpoint = last.position;
+        } else {
+          for (const event of page) {
+            if (this.closed) return;
+            await onEvent(event);
+            checkpoint = event.position;
+          }
         }
         if (page.length < pageSize && !this.appendedSinceRead) await this.sleep();
       }
