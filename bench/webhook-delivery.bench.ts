@@ -76,7 +76,18 @@ const startReceiver = async (): Promise<Receiver> => {
   };
 };
 
-const emptyJobRate = async (redisUrl: string): Promise<number> => {
+/** A path's rate, and the CPU time this process spent per job or delivery while measuring it. */
+interface Measured {
+  rate: number;
+  cpuUsPerItem: number;
+}
+
+const cpuUsSince = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+const emptyJobRate = async (redisUrl: string): Promise<Measured> => {
   const connection = { url: redisUrl };
   const name = 'bench-empty';
   const queue = new Queue(name, { connection, prefix: 'bench' });
@@ -94,6 +105,7 @@ const emptyJobRate = async (redisUrl: string): Promise<number> => {
   let finished: (at: number) => void = () => undefined;
   const drained = new Promise<number>((resolve) => (finished = resolve));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = new Worker(name, async () => undefined, {
     connection: { ...connection, maxRetriesPerRequest: null },
     prefix: 'bench',
@@ -104,10 +116,11 @@ const emptyJobRate = async (redisUrl: string): Promise<number> => {
     if (done === N) finished(performance.now());
   });
   const ended = await drained;
+  const cpuUs = cpuUsSince(cpu);
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return N / ((ended - started) / 1000);
+  return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N };
 };
 
 const gatewayConfig = (dataDir: string, redisUrl: string | undefined) =>
@@ -171,7 +184,7 @@ const seed = async (dataDir: string, redisUrl: string | undefined, receiverUrl: 
 
 const PROFILES = path.join(__dirname, 'results', 'profiles');
 
-const deliveryRate = async (redisUrl: string | undefined, round: number): Promise<number> => {
+const deliveryRate = async (redisUrl: string | undefined, round: number): Promise<Measured> => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'edgepay-bench-webhooks-'));
   const receiver = await startReceiver();
   const profile = process.env.BENCH_PROFILE === '1' ? profiler() : undefined;
@@ -179,13 +192,15 @@ const deliveryRate = async (redisUrl: string | undefined, round: number): Promis
     await seed(dataDir, redisUrl, receiver.url);
     await profile?.start();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const gateway = await start(dataDir, redisUrl, ['projector', 'worker']);
     try {
       const ended = await receiver.waitFor(N);
+      const cpuUs = cpuUsSince(cpu);
       const queue = redisUrl ? 'bullmq' : 'in-process';
       if (profile) mkdirSync(PROFILES, { recursive: true });
       await profile?.stop(path.join(PROFILES, `webhook-delivery-${queue}-round${round}.cpuprofile`));
-      return N / ((ended - started) / 1000);
+      return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N };
     } finally {
       await gateway.close();
     }
@@ -198,33 +213,52 @@ const deliveryRate = async (redisUrl: string | undefined, round: number): Promis
 const main = async () => {
   const redis = await RedisServer.start();
   try {
-    const emptyJob: number[] = [];
-    const viaBullMq: number[] = [];
-    const inProcess: number[] = [];
+    const emptyJob: Measured[] = [];
+    const viaBullMq: Measured[] = [];
+    const inProcess: Measured[] = [];
+    const show = (m: Measured | undefined) =>
+      `${Math.round(m?.rate ?? 0)}/s (${Math.round(m?.cpuUsPerItem ?? 0)} us CPU each)`;
     // Alternating, so a burst of outside load hits every path rather than one.
     for (let round = 1; round <= ROUNDS; round++) {
       emptyJob.push(await emptyJobRate(redis.url));
       viaBullMq.push(await deliveryRate(redis.url, round));
       inProcess.push(await deliveryRate(undefined, round));
       note(
-        `round ${round}: BullMQ empty job ${Math.round(emptyJob.at(-1) ?? 0)}/s, webhook delivery on BullMQ ` +
-          `${Math.round(viaBullMq.at(-1) ?? 0)}/s, in-process ${Math.round(inProcess.at(-1) ?? 0)}/s`,
+        `round ${round}: BullMQ empty job ${show(emptyJob.at(-1))}, webhook delivery on BullMQ ` +
+          `${show(viaBullMq.at(-1))}, in-process ${show(inProcess.at(-1))}`,
       );
     }
     note(`${N} jobs or deliveries, worker concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs`);
-    const baseline = `BullMQ empty job ${formatRate(median(emptyJob), 'jobs/s')}`;
+    const rate = (runs: Measured[]) => median(runs.map((m) => m.rate));
+    // CPU of this process per item: the load of the other work on the machine moves it far less than
+    // the rates (Redis's own CPU is in neither figure).
+    const cpu = (runs: Measured[]) => median(runs.map((m) => m.cpuUsPerItem));
+    const baseline = `BullMQ empty job ${formatRate(rate(emptyJob), 'jobs/s')}`;
+    const cpuBaseline = `BullMQ empty job ${Math.round(cpu(emptyJob))} us`;
     printRows([
       {
         figure: 'webhook delivery (BullMQ, same Redis)',
         baseline,
-        gateway: formatRate(median(viaBullMq), 'deliveries/s'),
-        ratio: percent(median(viaBullMq) / median(emptyJob)),
+        gateway: formatRate(rate(viaBullMq), 'deliveries/s'),
+        ratio: percent(rate(viaBullMq) / rate(emptyJob)),
       },
       {
         figure: 'webhook delivery (in-process queue)',
         baseline,
-        gateway: formatRate(median(inProcess), 'deliveries/s'),
-        ratio: percent(median(inProcess) / median(emptyJob)),
+        gateway: formatRate(rate(inProcess), 'deliveries/s'),
+        ratio: percent(rate(inProcess) / rate(emptyJob)),
+      },
+      {
+        figure: 'CPU per delivery, BullMQ (this process)',
+        baseline: cpuBaseline,
+        gateway: `${Math.round(cpu(viaBullMq))} us`,
+        ratio: percent(cpu(emptyJob) / cpu(viaBullMq)),
+      },
+      {
+        figure: 'CPU per delivery, in-process (this process)',
+        baseline: cpuBaseline,
+        gateway: `${Math.round(cpu(inProcess))} us`,
+        ratio: percent(cpu(emptyJob) / cpu(inProcess)),
       },
     ]);
   } finally {

@@ -59,8 +59,12 @@ export interface CommandHandler<State, Command, View = never> {
     context: CommandContext,
     options?: CommandOptions<State>,
   ): Promise<CommandResult<State, View>>;
-  /** The current state, for a decision that spans aggregates; reads only what the cache has not seen. */
-  load(id: string): Promise<LoadedAggregate<State, View>>;
+  /**
+   * The current state, for a decision that spans aggregates; reads only what the cache has not seen.
+   * `byHead`: trusts the cached state when the store's (possibly cached, decision 0026) stream head is
+   * where it ends, as `handle` does; only for a caller whose next step is a `handle` that checks again.
+   */
+  load(id: string, options?: { byHead?: boolean }): Promise<LoadedAggregate<State, View>>;
   /** Every event of the stream, for the rare caller that needs history the state does not keep. */
   history(id: string): Promise<RecordedEvent[]>;
 }
@@ -224,7 +228,8 @@ export const commandHandlerFor = <
   });
 
   return {
-    load: async (id) => publicView(await load(aggregate.streamName(id))),
+    load: async (id, loadOptions = {}) =>
+      publicView(await load(aggregate.streamName(id), loadOptions.byHead === true)),
     history: (id) => eventStore.readStream(aggregate.streamName(id)),
 
     async handle(id, command, context, commandOptions = {}) {

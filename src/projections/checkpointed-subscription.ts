@@ -43,8 +43,9 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * A subscription to $all from a checkpoint, shared by the projector and the webhook dispatcher. It
  * catches up in batches (read a page, handle it, save the checkpoint, yield to the event loop), then
- * follows live events one at a time. It never moves the checkpoint past an event not fully handled; a
- * batch that fails is handled again event by event, so a failure stops at the very event.
+ * follows live events as the store hands them over (a page at a time from SQLite, one by one from
+ * EventStoreDB). It never moves the checkpoint past an event not fully handled; a batch that fails is
+ * handled again event by event, so a failure stops at the very event.
  */
 export class CheckpointedSubscription {
   private applied: GlobalPosition | undefined;
@@ -105,6 +106,7 @@ export class CheckpointedSubscription {
     this.live = this.options.eventStore.subscribeToAll({
       ...(this.applied === undefined ? {} : { fromPosition: this.applied }),
       onEvent: (event) => this.deliver([event], generation),
+      onEvents: (events) => this.deliver(events, generation),
       onError: (error) => this.failed(error, generation),
     });
   }

@@ -54,7 +54,7 @@ const RETRY_MAX_MS = 5_000;
 /**
  * Feeds projections from the event store's $all, in order, through a checkpointed subscription: batches
  * while catching up (yielding to the event loop between them, so the API answers during a long rebuild),
- * then live events one at a time. Each document carries the position of the last event applied to it
+ * then live events as the store hands them over. Each document carries the position of the last event applied to it
  * (`_position`), so a replay or a duplicate delivery changes nothing, even when the checkpoint lags the
  * documents after a crash.
  */

@@ -163,6 +163,24 @@ describe('command handler: state kept per stream', () => {
     assert.equal(eventsRead, 1, 'the other handler’s authorization, and nothing else');
   });
 
+  it('loads by head without reading while the head is where its state ends, and reads once it moved', async () => {
+    const handler = commandHandlerFor(counting, paymentIntentAggregate);
+    await handler.handle(ID, create(), context());
+    assert.equal((await handler.load(ID, { byHead: true })).state.status, 'requires_authorization');
+    assert.deepEqual(
+      reads.map((read) => read.fromRevision),
+      [0],
+      'only the first command read the (empty) stream',
+    );
+    await commandHandlerFor(store, paymentIntentAggregate).handle(ID, authorize(), context());
+    const loaded = await handler.load(ID, { byHead: true });
+    assert.equal(loaded.state.status, 'authorized');
+    assert.equal(loaded.version, 2);
+    assert.deepEqual(
+      reads.map((read) => read.fromRevision),
+      [0, 1],
+    );
+  });
   it("decides again when another process's append is not in the store's cached head yet", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgepay-handler-'));
     const file = join(dir, 'events.sqlite');

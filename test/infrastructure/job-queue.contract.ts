@@ -132,6 +132,25 @@ export const jobQueueContract = (name: string, open: () => JobQueueHarness): voi
       assert.equal(runs.filter((run) => run.id === 'raced').length, 1);
     });
 
+    it('enqueues many jobs at once, each once, with its own options, skipping ids already known', async () => {
+      await queue.enqueue(q, 'known', { n: 0 }, { jobId: 'many-0' });
+      await queue.enqueueMany(q, [
+        { name: 'many', data: { n: 1 }, options: { jobId: 'many-0' } },
+        { name: 'many', data: { n: 2 }, options: { jobId: 'many-1' } },
+        { name: 'many', data: { n: 3 }, options: { jobId: 'many-2', delayMs: 60_000 } },
+        { name: 'many', data: { n: 4 }, options: { jobId: 'many-1' } },
+      ]);
+      await queue.enqueueMany(q, []);
+      assert.deepEqual(await queue.counts(q), { ...noCounts, waiting: 2, delayed: 1 });
+
+      queue.process(q, async (job) => record(job));
+      await countsSettle({ completed: 2, delayed: 1 });
+      assert.deepEqual(runs.map((run) => [run.id, run.name, run.data]).sort(), [
+        ['many-0', 'known', { n: 0 }],
+        ['many-1', 'many', { n: 2 }],
+      ]);
+    });
+
     it('retries a failing job up to its attempts, numbered 1..n, then calls onFailed once', async () => {
       const failures: { job: Job; message: string }[] = [];
       queue.process(

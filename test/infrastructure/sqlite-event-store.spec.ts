@@ -214,6 +214,27 @@ describe('SqliteEventStore', function () {
     });
   });
 
+  it('hands a burst of appends to onEvents as one page, in order, each event once', async () => {
+    const store = open(':memory:', { pollIntervalMs: 600_000 });
+    const pages: RecordedEvent[][] = [];
+    store.subscribeToAll({
+      onEvent: async () => assert.fail('onEvents is given: no event one by one'),
+      onEvents: async (events) => void pages.push([...events]),
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the subscription now sleeps on an empty store
+    const appended = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((name) => store.appendToStream(`terminal-${name}`, [newEvent()], 'no_stream')),
+    );
+    await waitUntil(() => pages.flat().length === 4, { timeoutMs: 5_000, message: 'the four events' });
+    assert.equal(pages.length, 1, 'appends of one tick are read as one page');
+    assert.deepEqual(
+      pages.flat().map((event) => event.position),
+      appended.map((result) => result.position),
+    );
+    await store.appendToStream('terminal-a', [newEvent()], appended[0]!.nextExpectedRevision);
+    await waitUntil(() => pages.flat().length === 5, { timeoutMs: 5_000, message: 'the fifth event' });
+    assert.equal(new Set(pages.flat().map((event) => event.id)).size, 5);
+  });
   it('is empty at first: no head position, nothing to read', async () => {
     const store = open(join(dir, 'empty.sqlite'));
     assert.equal(await store.headPosition(), undefined);

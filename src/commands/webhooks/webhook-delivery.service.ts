@@ -45,6 +45,15 @@ export const webhookDeliveryService = (deps: WebhookDeliveryServiceDeps) => {
   return {
     load: async (deliveryId: string): Promise<WebhookDeliveryState> => (await handler.load(deliveryId)).state,
 
+    /**
+     * For the worker's check before an attempt: the cached state when the stream head has not moved (no
+     * read in a process that scheduled the delivery itself). A head up to 20 ms behind another process can
+     * at worst let a duplicate job send once more, as two concurrent jobs could: `recordAttempt` checks
+     * the stream again and records no second attempt.
+     */
+    loadForAttempt: async (deliveryId: string): Promise<WebhookDeliveryState> =>
+      (await handler.load(deliveryId, { byHead: true })).state,
+
     schedule: (input: ScheduleInput, context: CommandContext) =>
       run(input.deliveryId, { type: 'ScheduleWebhookDelivery', now: now(), ...input }, context),
 

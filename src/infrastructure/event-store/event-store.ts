@@ -67,6 +67,11 @@ export interface SubscribeToAllOptions {
   /** Deliver events strictly after this position; undefined delivers from the very start. */
   fromPosition?: GlobalPosition;
   onEvent: (event: RecordedEvent) => Promise<void>;
+  /**
+   * Optional: a store that reads live events in pages (SQLite) hands each page over at once, in order,
+   * instead of calling onEvent per event; it moves past the page only once this resolves. Others ignore it.
+   */
+  onEvents?: (events: readonly RecordedEvent[]) => Promise<void>;
   /** Called when the subscription fails for good (onEvent threw, or the store dropped it). */
   onError?: (error: Error) => void;
 }

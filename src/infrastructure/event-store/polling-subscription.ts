@@ -34,13 +34,20 @@ export class PollingSubscription implements Subscription {
   /** Set by every append signal; cleared just before a read, so a signal during delivery forces a re-read. */
   private appendedSinceRead = false;
   private wake: (() => void) | undefined;
+  private wakeSoon: NodeJS.Immediate | undefined;
   private readonly stopListening: () => void;
   private readonly done: Promise<void>;
 
   constructor(private readonly options: PollingSubscriptionOptions) {
+    // A sleeping subscription reads once the current tick's appends are all in, not after the first of
+    // them: a burst of appends (a worker's concurrent jobs) is then one page, not one read per event.
     this.stopListening = options.signal.listen(() => {
       this.appendedSinceRead = true;
-      this.wake?.();
+      if (this.wake === undefined || this.wakeSoon !== undefined) return;
+      this.wakeSoon = setImmediate(() => {
+        this.wakeSoon = undefined;
+        this.wake?.();
+      });
     });
     // Started on the next microtask, so the owner has registered this subscription before it can stop.
     this.done = Promise.resolve().then(() => this.run());
@@ -54,16 +61,23 @@ export class PollingSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
-    const { readPage, pageSize, onEvent } = this.options;
+    const { readPage, pageSize, onEvent, onEvents } = this.options;
     let checkpoint = this.options.fromPosition ?? 0n;
     try {
       while (!this.closed) {
         this.appendedSinceRead = false;
         const page = readPage(checkpoint, pageSize);
-        for (const event of page) {
+        const last = page.at(-1);
+        if (onEvents && last) {
           if (this.closed) return;
-          await onEvent(event);
-          checkpoint = event.position;
+          await onEvents(page);
+          checkpoint = last.position;
+        } else {
+          for (const event of page) {
+            if (this.closed) return;
+            await onEvent(event);
+            checkpoint = event.position;
+          }
         }
         if (page.length < pageSize && !this.appendedSinceRead) await this.sleep();
       }
@@ -73,6 +87,7 @@ export class PollingSubscription implements Subscription {
         this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
       }
     } finally {
+      if (this.wakeSoon !== undefined) clearImmediate(this.wakeSoon);
       this.stopListening();
       this.options.onStopped?.();
     }

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../logging/logger';
 import {
   DEFAULT_RETRY_POLICY,
   type BackoffPolicy,
+  type EnqueuedJob,
   type Job,
   type JobCounts,
   type JobHandler,
@@ -69,19 +70,38 @@ export class BullMqJobQueue implements JobQueue {
   async enqueue<T>(queue: string, name: string, data: T, options: JobOptions): Promise<void> {
     this.assertOpen();
     assertValidQueueName(queue);
+    const { data: stored, opts } = this.bullJob(name, data, options);
+    await this.onRedis(() => this.queue(queue).add(name, stored, opts));
+  }
+
+  async enqueueMany<T>(queue: string, jobs: readonly EnqueuedJob<T>[]): Promise<void> {
+    this.assertOpen();
+    assertValidQueueName(queue);
+    if (jobs.length === 0) return;
+    const bulk = jobs.map(({ name, data, options }) => this.bullJob(name, data, options));
+    await this.onRedis(() => this.queue(queue).addBulk(bulk));
+  }
+
+  private bullJob<T>(
+    name: string,
+    data: T,
+    options: JobOptions,
+  ): { name: string; data: StoredJob; opts: JobsOptions } {
     assertValidJobOptions(options);
     const retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    const stored: StoredJob = { payload: data, backoff: retry.backoff };
-    const jobOptions: JobsOptions = {
-      // An existing id (in any state, until removed by retention) makes add() a no-op: BullMQ's dedupe.
-      jobId: options.jobId,
-      attempts: retry.attempts,
-      backoff: { type: BACKOFF_TYPE },
-      delay: options.delayMs,
-      removeOnComplete: retentionFor(this.retention.completed),
-      removeOnFail: retentionFor(this.retention.failed),
+    return {
+      name,
+      data: { payload: data, backoff: retry.backoff },
+      opts: {
+        // An existing id (in any state, until removed by retention) makes add() a no-op: BullMQ's dedupe.
+        jobId: options.jobId,
+        attempts: retry.attempts,
+        backoff: { type: BACKOFF_TYPE },
+        delay: options.delayMs,
+        removeOnComplete: retentionFor(this.retention.completed),
+        removeOnFail: retentionFor(this.retention.failed),
+      },
     };
-    await this.onRedis(() => this.queue(queue).add(name, stored, jobOptions));
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: WorkerOptions = {}): QueueWorker {

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../logging/logger';
 import {
   DEFAULT_RETRY_POLICY,
+  type EnqueuedJob,
   type JobCounts,
   type JobHandler,
   type JobOptions,
@@ -92,6 +93,10 @@ export class InProcessJobQueue implements JobQueue {
     };
     state.jobs.set(job.id, job);
     this.schedule(state, job, options.delayMs ?? 0);
+  }
+
+  async enqueueMany<T>(queue: string, jobs: readonly EnqueuedJob<T>[]): Promise<void> {
+    for (const { name, data, options } of jobs) await this.enqueue(queue, name, data, options);
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: WorkerOptions = {}): QueueWorker {

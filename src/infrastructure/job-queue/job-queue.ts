@@ -39,6 +39,12 @@ export interface JobOptions {
   delayMs?: number;
 }
 
+export interface EnqueuedJob<T = unknown> {
+  name: string;
+  data: T;
+  options: JobOptions;
+}
+
 export interface Job<T = unknown> {
   id: string;
   name: string;
@@ -73,6 +79,11 @@ export interface JobCounts {
 export interface JobQueue {
   /** Queue names: no ':' allowed. Rejects with JobQueueUnavailableError when the backend is unreachable. */
   enqueue<T>(queue: string, name: string, data: T, options: JobOptions): Promise<void>;
+  /**
+   * The same as `enqueue` for each job, in one exchange with the backend (one Redis pipeline on BullMQ).
+   * All or nothing is not promised: after a rejection, enqueue them all again (ids make that a no-op).
+   */
+  enqueueMany<T>(queue: string, jobs: readonly EnqueuedJob<T>[]): Promise<void>;
   /** Starts processing `queue`. One worker per queue and process is expected. */
   process<T>(queue: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
   /** Completed and failed counts include only jobs still within retention. */

@@ -1,4 +1,4 @@
-import type { JobQueue, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
+import type { EnqueuedJob, JobQueue, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 
@@ -41,15 +41,29 @@ export const deliveryRetryPolicy = (schedule: readonly number[], attemptsBefore:
   };
 };
 
+/** A delivery job as the queue takes it: its id, retry policy and delay. */
+export const deliveryJobFor = (
+  job: DeliveryJob,
+  sourceEventId: string,
+  schedule: readonly number[],
+  delayMs = 0,
+): EnqueuedJob<DeliveryJob> => ({
+  name: 'deliver',
+  data: job,
+  options: {
+    jobId: deliveryJobId(sourceEventId, job.subscriptionId, job.round, job.attemptsBefore),
+    retry: deliveryRetryPolicy(schedule, job.attemptsBefore),
+    ...(delayMs > 0 ? { delayMs } : {}),
+  },
+});
+
 export const enqueueDelivery = (
   jobQueue: JobQueue,
   job: DeliveryJob,
   sourceEventId: string,
   schedule: readonly number[],
   delayMs = 0,
-): Promise<void> =>
-  jobQueue.enqueue<DeliveryJob>(WEBHOOK_DELIVERY_QUEUE, 'deliver', job, {
-    jobId: deliveryJobId(sourceEventId, job.subscriptionId, job.round, job.attemptsBefore),
-    retry: deliveryRetryPolicy(schedule, job.attemptsBefore),
-    ...(delayMs > 0 ? { delayMs } : {}),
-  });
+): Promise<void> => {
+  const { name, data, options } = deliveryJobFor(job, sourceEventId, schedule, delayMs);
+  return jobQueue.enqueue<DeliveryJob>(WEBHOOK_DELIVERY_QUEUE, name, data, options);
+};

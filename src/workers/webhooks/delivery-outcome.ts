@@ -24,7 +24,7 @@ export interface VerdictInput {
   disableAfterMs: number;
 }
 
-const isSuccess = (status: number | null): boolean => status !== null && status >= 200 && status < 300;
+export const isSuccess = (status: number | null): boolean => status !== null && status >= 200 && status < 300;
 
 /** What an attempt's answer means for the delivery: a pure function of the answer and the schedule. */
 export const judgeAttempt = (input: VerdictInput): AttemptVerdict => {

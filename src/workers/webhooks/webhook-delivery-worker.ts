@@ -14,7 +14,7 @@ import type { SecretBox } from '../../webhooks/secret-box';
 import { webhookHeaders } from '../../webhooks/signature';
 import type { WebhookSender } from '../../webhooks/webhook-sender';
 import { WEBHOOK_DELIVERY_QUEUE, type DeliveryJob } from './delivery-job';
-import { judgeAttempt } from './delivery-outcome';
+import { isSuccess, judgeAttempt } from './delivery-outcome';
 import { SubscriptionStates } from './subscription-states';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook-metrics';
 
@@ -49,7 +49,7 @@ export class DeliveryExhaustedError extends Error {
 export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<DeliveryJob>): Promise<void> => {
   const { deliveryId, subscriptionId, round, attemptsBefore, body } = job.data;
   const context = systemContext(`job-${job.id}`);
-  const delivery = await deps.deliveries.load(deliveryId);
+  const delivery = await deps.deliveries.loadForAttempt(deliveryId);
   if (delivery.status !== 'pending' || delivery.round !== round) return;
   // The delivery's record is ahead of this job: another job (a duplicate, or one the reconciler queued)
   // made this attempt already. A record behind the job (runs that failed before sending) just goes on.
@@ -75,9 +75,12 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   const result = await deps.sender.post({ url: subscription.url, headers, body });
 
   const attempt = delivery.roundAttempts + 1;
-  const health = await deps.readStore
-    .collection<WebhookSubscriptionDocument>(WEBHOOK_SUBSCRIPTIONS)
-    .findOne({ _id: subscriptionId });
+  // Only a failure is judged by the subscription's delivery health.
+  const health = isSuccess(result.statusCode)
+    ? null
+    : await deps.readStore
+        .collection<WebhookSubscriptionDocument>(WEBHOOK_SUBSCRIPTIONS)
+        .findOne({ _id: subscriptionId });
   const verdict = judgeAttempt({
     result,
     attempt,
