@@ -131,6 +131,9 @@ export const configSchema = z
     OCPI_RETRY_ATTEMPTS: positiveInt.max(10).default(3),
     OCPI_RETRY_BACKOFF_MS: positiveInt.default(500),
     OCPI_PAGE_LIMIT: positiveInt.max(1000).default(100),
+    /** Job attempts of one Financial Advice Confirmation push before the sweep takes it over. */
+    OCPI_FAC_ATTEMPTS: positiveInt.max(20).default(8),
+    OCPI_FAC_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {

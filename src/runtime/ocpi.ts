@@ -30,6 +30,10 @@ import { OcpiDescription } from '../ocpi/openapi/ocpi-description';
 import type { OurPlatform } from '../ocpi/our-platform';
 import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import type { CheckpointStore } from '../projections/checkpointed-subscription';
+import type { JobQueue } from '../infrastructure/job-queue/job-queue';
+import type { ChargeService } from '../commands/charges/charge.service';
+import { startOcpiProcessManager } from '../ocpi/process/ocpi-process-manager';
 import { createSecretBox } from '../webhooks/secret-box';
 
 /** The unaltered official description the OCPI surface validates against (openapi/ocpi/NOTICE). */
@@ -169,6 +173,24 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       });
     },
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
+    /** The worker role's part: Financial Advice Confirmations on settlement, CPO sessions into charges. */
+    startWorkers: (workers: {
+      jobQueue: JobQueue;
+      checkpoints: CheckpointStore;
+      charges: Pick<ChargeService, 'load' | 'reportCpmsStatus' | 'recordCpmsReading'>;
+    }) =>
+      startOcpiProcessManager({
+        ...workers,
+        eventStore: deps.eventStore,
+        readStore: deps.readStore,
+        logger: deps.logger,
+        financialAdvice: advice,
+        retry: {
+          attempts: config.OCPI_FAC_ATTEMPTS,
+          backoff: { type: 'exponential', baseDelayMs: config.OCPI_RETRY_BACKOFF_MS },
+        },
+        sweepIntervalMs: config.OCPI_FAC_SWEEP_INTERVAL_MS,
+      }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:
       (api: RequestListener): RequestListener =>
