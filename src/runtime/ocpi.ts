@@ -155,8 +155,8 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     terminals,
     financialAdvice: advice,
     /**
-     * An OCPI CPO as a CPMS adapter for charges (stations `ocpi:<partyRef>:<locationId>`). Not selected by
-     * src/runtime/charging.ts yet: the station router of the charging-infrastructure group picks it.
+     * An OCPI CPO as a CPMS adapter for charges: the station router sends it the charges of stations
+     * mapped with adapter type `ocpi` (the mapping's party ref, location and EVSE).
      */
     cpmsAdapter: (paymentIntentOfCharge?: (chargeId: string) => Promise<string | undefined>) => {
       const charges = commandHandlerFor(deps.eventStore, chargeSessionAggregate);
