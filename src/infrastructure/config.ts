@@ -134,6 +134,8 @@ export const configSchema = z
     /** Job attempts of one Financial Advice Confirmation push before the sweep takes it over. */
     OCPI_FAC_ATTEMPTS: positiveInt.max(20).default(8),
     OCPI_FAC_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
+    /** Peers' URLs at private or loopback addresses; unset: allowed in development only. */
+    OCPI_ALLOW_PRIVATE_URLS: booleanFlag.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.EDGEPAY_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_URLS) {
@@ -141,6 +143,13 @@ export const configSchema = z
         code: 'custom',
         path: ['WEBHOOK_ALLOW_PRIVATE_URLS'],
         message: 'webhooks to private addresses are for development only',
+      });
+    }
+    if (config.EDGEPAY_ENV === 'production' && config.OCPI_ALLOW_PRIVATE_URLS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OCPI_ALLOW_PRIVATE_URLS'],
+        message: 'private OCPI peer URLs are refused in production',
       });
     }
     if (config.EDGEPAY_ENV === 'production' && !config.WEBHOOK_SECRET_ENCRYPTION_KEY) {

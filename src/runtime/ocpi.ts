@@ -35,6 +35,7 @@ import type { JobQueue } from '../infrastructure/job-queue/job-queue';
 import type { ChargeService } from '../commands/charges/charge.service';
 import { startOcpiProcessManager } from '../ocpi/process/ocpi-process-manager';
 import { createSecretBox } from '../webhooks/secret-box';
+import { systemResolver } from '../webhooks/url-guard';
 
 /** The unaltered official description the OCPI surface validates against (openapi/ocpi/NOTICE). */
 export const OCPI_DESCRIPTION_DIR = path.resolve(__dirname, '../../openapi/ocpi');
@@ -62,6 +63,14 @@ export const ourPlatformFrom = (config: Config, listeningUrl: () => string | und
 
 export const ocpiClientFrom = (config: Config, onExchange?: ExchangeObserver) =>
   createOcpiClient({
+    urlGuard: {
+      policy: {
+        requireHttps: config.EDGEPAY_ENV !== 'development',
+        // Development talks to local simulators; production never (config refuses the flag there).
+        allowPrivateAddresses: config.OCPI_ALLOW_PRIVATE_URLS ?? config.EDGEPAY_ENV === 'development',
+      },
+      resolve: systemResolver,
+    },
     timeoutMs: config.OCPI_TIMEOUT_MS,
     attempts: config.OCPI_RETRY_ATTEMPTS,
     backoffMs: config.OCPI_RETRY_BACKOFF_MS,

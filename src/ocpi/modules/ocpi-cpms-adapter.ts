@@ -7,7 +7,7 @@ import {
 } from '../../integrations/cpms/cpms-adapter';
 import { systemContext } from '../../commands/command-context';
 import type { OcpiCommandDocument, OcpiSessionDocument } from '../../projections/ocpi/ocpi-flow.projections';
-import { OcpiError, OcpiPeerError } from '../transport/ocpi-errors';
+import { OcpiError, OcpiPeerError, OcpiUrlRefusedError } from '../transport/ocpi-errors';
 import type { OcpiCommands } from './commands-sender';
 import { CPMS_STATUS_OF_OCPI_SESSION } from '../process/ocpi-flow-triggers';
 
@@ -45,7 +45,11 @@ const unavailableOr = async <T>(call: () => Promise<T>, refused: (reason: string
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OcpiPeerError && (error.httpStatus === undefined || error.httpStatus >= 500)) {
+    if (
+      error instanceof OcpiPeerError &&
+      !(error instanceof OcpiUrlRefusedError) &&
+      (error.httpStatus === undefined || error.httpStatus >= 500)
+    ) {
       throw new CpmsUnavailableError(error.message);
     }
     if (error instanceof OcpiPeerError || error instanceof OcpiError) return refused(error.message);
