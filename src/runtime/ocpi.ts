@@ -36,6 +36,7 @@ import type { ChargeService } from '../commands/charges/charge.service';
 import { startOcpiProcessManager } from '../ocpi/process/ocpi-process-manager';
 import { createSecretBox } from '../webhooks/secret-box';
 import { systemResolver } from '../webhooks/url-guard';
+import { TokenBucketRateLimiter } from '../http/auth/rate-limiter';
 
 /** The unaltered official description the OCPI surface validates against (openapi/ocpi/NOTICE). */
 export const OCPI_DESCRIPTION_DIR = path.resolve(__dirname, '../../openapi/ocpi');
@@ -151,6 +152,13 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     loadParty: (partyRef) => parties.load(partyRef),
     validateResponses: deps.validateResponses,
     ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
+    authFailures: {
+      limiter: new TokenBucketRateLimiter({
+        capacity: config.AUTH_FAILURES_PER_MINUTE,
+        refillPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      }),
+      now: () => deps.clock.now().getTime(),
+    },
   });
   return {
     us,
