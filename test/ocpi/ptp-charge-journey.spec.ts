@@ -73,6 +73,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
       body: { stationId, adapterType: 'ocpi', chargePointId: partyRef, ...body },
     });
     assert.equal(response.status, 201, JSON.stringify(response.body));
+    return response.body as { id: string; adapterType: string };
   };
 
   const authorizedIntent = async (amount: number) => {
@@ -173,9 +174,15 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
   });
 
   it('a mapping without an OCPI location refuses the start, and the intent is released', async () => {
-    await mapStation('ST-OCPI-NOLOC', {
+    const mapping = await mapStation('ST-OCPI-NOLOC', {
       connectors: [{ connectorId: '1', connectorNumber: 1 }],
     });
+    assert.equal(mapping.adapterType, 'ocpi');
+    const test = await api.request('POST', `/v1/charging-infrastructure/mappings/${mapping.id}/test`, {
+      key,
+    });
+    assert.equal(test.status, 422, JSON.stringify(test.body));
+    assert.equal(test.body.error.code, 'station_test_unsupported');
     const intentId = await authorizedIntent(10_000);
     const started = await api.request('POST', '/v1/adhoc-charges/start', {
       key,
