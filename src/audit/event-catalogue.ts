@@ -9,6 +9,7 @@ import { ocpiCommandEventSchemas } from '../domain/ocpi-command/ocpi-command';
 import { ocpiSessionEventSchemas } from '../domain/ocpi-session/ocpi-session';
 import { ocpiTerminalEventSchemas } from '../domain/ocpi-terminal/ocpi-terminal';
 import { ocpiFinancialAdviceEventSchemas } from '../domain/ocpi-payment/financial-advice';
+import { ocpiPartyIdClaimEventSchemas } from '../domain/ocpi-party/ocpi-party-id-claim';
 import { ocpiLocationEventSchemas } from '../domain/ocpi-location/ocpi-location.events';
 import { ocpiPartyEventSchemas } from '../domain/ocpi-party/ocpi-party.events';
 import { paymentIntentEventSchemas } from '../domain/payment-intent/payment-intent.events';
@@ -41,6 +42,7 @@ export const EVENT_SCHEMAS_BY_AGGREGATE: Record<string, Record<string, z.ZodType
   'Edenred link': edenredLinkEventSchemas,
   'Edenred order_ref counter': edenredOrderRefEventSchemas,
   'OCPI party': ocpiPartyEventSchemas,
+  'OCPI party id claim': ocpiPartyIdClaimEventSchemas,
   'OCPI location': ocpiLocationEventSchemas,
   'OCPI CDR': ocpiCdrEventSchemas,
   'OCPI command': ocpiCommandEventSchemas,

@@ -139,6 +139,11 @@ export const configSchema = z
     OCPI_RETRY_ATTEMPTS: positiveInt.max(10).default(3),
     OCPI_RETRY_BACKOFF_MS: positiveInt.default(500),
     OCPI_PAGE_LIMIT: positiveInt.max(1000).default(100),
+    /** Job attempts of one Financial Advice Confirmation push before the sweep takes it over. */
+    OCPI_FAC_ATTEMPTS: positiveInt.max(20).default(8),
+    OCPI_FAC_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
+    /** Peers' URLs at private or loopback addresses; unset: allowed in development only. */
+    OCPI_ALLOW_PRIVATE_URLS: booleanFlag.optional(),
   })
   .superRefine((config, ctx) => {
     for (const issue of edenredClientIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
@@ -147,6 +152,13 @@ export const configSchema = z
         code: 'custom',
         path: ['WEBHOOK_ALLOW_PRIVATE_URLS'],
         message: 'webhooks to private addresses are for development only',
+      });
+    }
+    if (config.EDGEPAY_ENV === 'production' && config.OCPI_ALLOW_PRIVATE_URLS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OCPI_ALLOW_PRIVATE_URLS'],
+        message: 'private OCPI peer URLs are refused in production',
       });
     }
     if (config.EDGEPAY_ENV === 'production' && !config.WEBHOOK_SECRET_ENCRYPTION_KEY) {

@@ -79,8 +79,13 @@ export const chargingInfrastructureRuntime = (deps: ChargingInfrastructureDeps) 
     registry,
 
     /** The charges' CPMS port: mapped stations through their adapters, the rest through `fallback`. */
-    routeCpms: (fallback: CpmsAdapter): CpmsAdapter =>
-      stationRoutingCpms({ fallback, routeOf: mappings.routeOf, lookup: registry.lookup }),
+    routeCpms: (fallback: CpmsAdapter, ocpi?: CpmsAdapter): CpmsAdapter =>
+      stationRoutingCpms({
+        fallback,
+        routeOf: mappings.routeOf,
+        lookup: registry.lookup,
+        ...(ocpi ? { ocpi } : {}),
+      }),
 
     /**
      * The CPMS webhook receivers, and the refresh of the settings they check callers against: read from

@@ -44,6 +44,7 @@ import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
 import { ocpiRuntime, type OcpiRuntime } from './ocpi';
 import { openEdenredClient } from './edenred-client';
 import type { EdenredSimulator } from '../integrations/edenred/simulator/edenred-simulator';
+import { OCPI_FAC_QUEUE, OCPI_PROCESS_MANAGER_NAME } from '../ocpi/process/ocpi-process-manager';
 
 export type Role = 'api' | 'projector' | 'worker';
 
@@ -199,6 +200,20 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
 
   const webhooks = webhookRuntime({ config, logger, clock, eventStore, readStore, jobQueue });
 
+  // Every role: the API serves /ocpi, the workers run its process manager and charges on OCPI stations.
+  const ocpi = ocpiRuntime({
+    config,
+    logger,
+    clock,
+    eventStore,
+    readStore,
+    freshness,
+    listeningUrl: () => gateway.url,
+    validateResponses: options.validateResponses ?? false,
+    ...(options.ocpiExchanges ? { onExchange: options.ocpiExchanges } : {}),
+  });
+  gateway.ocpi = ocpi;
+
   const infrastructureGroup = chargingInfrastructureRuntime({
     config,
     logger,
@@ -213,7 +228,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   closers.push(() => infrastructureGroup.close());
 
   const charging = await startCharging({
-    routeCpms: infrastructureGroup.routeCpms,
+    routeCpms: (fallback) => infrastructureGroup.routeCpms(fallback, ocpi.cpmsAdapter()),
     config,
     logger,
     clock,
@@ -264,6 +279,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     closers.unshift(() => webhookWorkers.close());
     const chargeWorkers = charging.startWorkers();
     closers.unshift(() => chargeWorkers.close());
+    const ocpiWorkers = ocpi.startWorkers({
+      jobQueue,
+      checkpoints: infrastructure.subscriberCheckpoints(OCPI_PROCESS_MANAGER_NAME),
+      charges: charging.charges,
+    });
+    closers.unshift(() => ocpiWorkers.close());
     const connectorPoller = infrastructureGroup.startWorker();
     closers.unshift(() => connectorPoller.close());
     const edenredWorkers = edenred?.startWorkers();
@@ -390,18 +411,6 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         validateResponses: options.validateResponses ?? false,
       },
     });
-    const ocpi = ocpiRuntime({
-      config,
-      logger,
-      clock,
-      eventStore,
-      readStore,
-      freshness,
-      listeningUrl: () => gateway.url,
-      validateResponses: options.validateResponses ?? false,
-      ...(options.ocpiExchanges ? { onExchange: options.ocpiExchanges } : {}),
-    });
-    gateway.ocpi = ocpi;
     await serve(ocpi.besideApi(app));
   }
 
@@ -416,6 +425,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       TERMINAL_OFFLINE_QUEUE,
       ...CHARGE_QUEUES,
       ...EDENRED_QUEUES,
+      OCPI_FAC_QUEUE,
     ],
     intervalMs: 5_000,
   });

@@ -30,7 +30,13 @@ import { OcpiDescription } from '../ocpi/openapi/ocpi-description';
 import type { OurPlatform } from '../ocpi/our-platform';
 import type { ExchangeObserver } from '../ocpi/transport/ocpi-exchange';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
+import type { CheckpointStore } from '../projections/checkpointed-subscription';
+import type { JobQueue } from '../infrastructure/job-queue/job-queue';
+import type { ChargeService } from '../commands/charges/charge.service';
+import { startOcpiProcessManager } from '../ocpi/process/ocpi-process-manager';
 import { createSecretBox } from '../webhooks/secret-box';
+import { systemResolver } from '../webhooks/url-guard';
+import { TokenBucketRateLimiter } from '../http/auth/rate-limiter';
 
 /** The unaltered official description the OCPI surface validates against (openapi/ocpi/NOTICE). */
 export const OCPI_DESCRIPTION_DIR = path.resolve(__dirname, '../../openapi/ocpi');
@@ -58,6 +64,14 @@ export const ourPlatformFrom = (config: Config, listeningUrl: () => string | und
 
 export const ocpiClientFrom = (config: Config, onExchange?: ExchangeObserver) =>
   createOcpiClient({
+    urlGuard: {
+      policy: {
+        requireHttps: config.EDGEPAY_ENV !== 'development',
+        // Development talks to local simulators; production never (config refuses the flag there).
+        allowPrivateAddresses: config.OCPI_ALLOW_PRIVATE_URLS ?? config.EDGEPAY_ENV === 'development',
+      },
+      resolve: systemResolver,
+    },
     timeoutMs: config.OCPI_TIMEOUT_MS,
     attempts: config.OCPI_RETRY_ATTEMPTS,
     backoffMs: config.OCPI_RETRY_BACKOFF_MS,
@@ -138,6 +152,13 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     loadParty: (partyRef) => parties.load(partyRef),
     validateResponses: deps.validateResponses,
     ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
+    authFailures: {
+      limiter: new TokenBucketRateLimiter({
+        capacity: config.AUTH_FAILURES_PER_MINUTE,
+        refillPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      }),
+      now: () => deps.clock.now().getTime(),
+    },
   });
   return {
     us,
@@ -151,8 +172,8 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     terminals,
     financialAdvice: advice,
     /**
-     * An OCPI CPO as a CPMS adapter for charges (stations `ocpi:<partyRef>:<locationId>`). Not selected by
-     * src/runtime/charging.ts yet: the station router of the charging-infrastructure group picks it.
+     * An OCPI CPO as a CPMS adapter for charges: the station router sends it the charges of stations
+     * mapped with adapter type `ocpi` (the mapping's party ref, location and EVSE).
      */
     cpmsAdapter: (paymentIntentOfCharge?: (chargeId: string) => Promise<string | undefined>) => {
       const charges = commandHandlerFor(deps.eventStore, chargeSessionAggregate);
@@ -169,6 +190,24 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
       });
     },
     pulls: senderPulls({ ...credentialsDeps, locations, tariffs }),
+    /** The worker role's part: Financial Advice Confirmations on settlement, CPO sessions into charges. */
+    startWorkers: (workers: {
+      jobQueue: JobQueue;
+      checkpoints: CheckpointStore;
+      charges: Pick<ChargeService, 'load' | 'reportCpmsStatus' | 'recordCpmsReading'>;
+    }) =>
+      startOcpiProcessManager({
+        ...workers,
+        eventStore: deps.eventStore,
+        readStore: deps.readStore,
+        logger: deps.logger,
+        financialAdvice: advice,
+        retry: {
+          attempts: config.OCPI_FAC_ATTEMPTS,
+          backoff: { type: 'exponential', baseDelayMs: config.OCPI_RETRY_BACKOFF_MS },
+        },
+        sweepIntervalMs: config.OCPI_FAC_SWEEP_INTERVAL_MS,
+      }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
     besideApi:
       (api: RequestListener): RequestListener =>

@@ -190,7 +190,7 @@ describe('HTTP: station-CPMS mappings', function () {
     const before = (await h.api.allEvents()).length;
     const cases: [unknown, string][] = [
       [{ ...mappingBody('B-1'), connectors: [] }, 'connectors'],
-      [{ ...mappingBody('B-2'), adapterType: 'ocpi' }, 'adapterType'],
+      [{ ...mappingBody('B-2'), adapterType: 'hubject' }, 'adapterType'],
       [{ ...mappingBody('B-3'), chargePointId: '' }, 'chargePointId'],
       [
         { ...mappingBody('B-4'), connectors: [{ connectorId: '1', connectorNumber: 0 }] },

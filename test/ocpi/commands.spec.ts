@@ -16,7 +16,9 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
 
   /** A CPO offering these versions, registered with us; answers its party reference. */
   const registeredCpo = async (versions: ('2.2.1' | '2.3.0')[]) => {
-    const cpo = new OcpiCpoSimulator({ countryCode: 'TR', partyId: 'CPO', versions });
+    // One party per country code + party id: each simulator is another CPO.
+    const partyId = `CP${simulators.length}`;
+    const cpo = new OcpiCpoSimulator({ countryCode: 'TR', partyId, versions });
     simulators.push(cpo);
     await cpo.listen();
     const issued = await ocpi.parties.issueRegistrationToken(
@@ -24,7 +26,7 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
       systemContext('t'),
     );
     await cpo.registerWith(`${api.url}/ocpi/versions`, issued.token);
-    return { cpo, partyRef: issued.partyRef };
+    return { cpo, partyRef: issued.partyRef, partyId };
   };
 
   before(async () => {
@@ -69,7 +71,7 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
   }
 
   it('the CPO pushes the session START_SESSION became (PUT, then PATCH of kwh and status); STOP_SESSION names it', async () => {
-    const { cpo, partyRef } = await registeredCpo(['2.3.0']);
+    const { cpo, partyRef, partyId } = await registeredCpo(['2.3.0']);
     const key = await api.issueKey({ merchantId: 'mer_cmd' });
     const intentId = await authorizedIntent(api, key, 40_000);
     await ocpi.commands.startSession(
@@ -78,7 +80,7 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
     );
     assert.equal(await cpo.pushSession(0, { kwh: 0, status: 'PENDING' }), 201);
     assert.equal(await cpo.pushSession(0, { kwh: 12.5, status: 'ACTIVE' }), 200);
-    const { state } = await ocpi.sessions.load(ocpiSessionRef('TR', 'CPO', 'SES-1'));
+    const { state } = await ocpi.sessions.load(ocpiSessionRef('TR', partyId, 'SES-1'));
     assert.ok(state.status === 'stored');
     assert.deepEqual(
       [state.session.kwh, state.session.status, state.session.authorization_reference],

@@ -195,6 +195,42 @@ describe('OCPI credentials handshake over HTTP, both directions', () => {
     assert.equal((await ocpiGet('/ocpi/versions', lastTokenB)).status, 401);
   });
 
+  it('refuses a second party claiming a country code + party id another holds (400/2001), until it lets go', async () => {
+    const first = await ocpi.credentials.registerWith(
+      {
+        versionsUrl: cpo.versionsUrl,
+        token: cpo.issueRegistrationToken(),
+        name: 'first',
+        acceptsUnencodedTokens: false,
+      },
+      systemContext('test-claim-first'),
+    );
+    const impostor = new OcpiCpoSimulator();
+    await impostor.listen();
+    try {
+      const issued = await ocpi.parties.issueRegistrationToken(
+        { name: 'same NL CPO', acceptsUnencodedTokens: false },
+        systemContext('test-claim-second'),
+      );
+      await assert.rejects(impostor.registerWith(`${api.url}/ocpi/versions`, issued.token), /2001/);
+      const { state } = await ocpi.parties.load(issued.partyRef);
+      assert.notEqual(state.status, 'registered');
+
+      await ocpi.credentials.unregisterFrom(first.partyRef, systemContext('test-claim-release'));
+      await impostor.registerWith(`${api.url}/ocpi/versions`, issued.token);
+      assert.equal((await ocpi.parties.load(issued.partyRef)).state.status, 'registered');
+      await impostor.unregister();
+    } finally {
+      await impostor.close();
+    }
+    const claims = (await api.allEvents()).filter((event) => event.streamName === 'ocpi_party_id-NL-CPO');
+    assert.ok(claims.length >= 4, 'each claim and release is an event');
+    assert.deepEqual(
+      claims.slice(-4).map((event) => event.type),
+      ['OcpiPartyIdClaimed', 'OcpiPartyIdReleased', 'OcpiPartyIdClaimed', 'OcpiPartyIdReleased'],
+    );
+  });
+
   it('keeps parties and credentials changes as events with their actor, replayable into the read model, with no token in clear', async () => {
     const events = await api.allEvents();
     const ocpiEvents = events.filter((event) => event.streamName.startsWith('ocpi_party-'));

@@ -8,6 +8,7 @@ import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
 import { operatorKey, registerTerminal } from '../http/terminals.fixtures';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
@@ -18,7 +19,13 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
 
   before(async () => {
     api = await startTestGateway({
-      env: { OCPI_RETRY_BACKOFF_MS: '10', VAT_RATE_PERCENT: '20' },
+      env: {
+        OCPI_RETRY_BACKOFF_MS: '10',
+        VAT_RATE_PERCENT: '20',
+        CHARGE_SWEEP_INTERVAL_MS: '50',
+        CPMS_POLL_INTERVAL_MS: '100',
+        CHARGE_STOP_MARGIN_MINOR: '500',
+      },
       ocpiExchanges: conformance.record,
     });
     ocpi = api.gateway.ocpi as OcpiRuntime;
@@ -110,16 +117,21 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
     assert.deepEqual([costs.theirCost.inclVat, costs.ourCost.inclVat], [22_800, 22_800]);
     assert.ok(!(await api.allEvents()).some((event) => event.type === 'OcpiCdrCostMismatched'));
 
-    // Capture what the CDR says, then the Financial Advice Confirmation reaches the CPO.
+    // Capture what the CDR says; the process manager confirms it to the CPO by itself.
     const captured = await api.request('POST', `/v1/payment-intents/${intentId}/capture`, {
       key,
       body: { amount: 22_800 },
     });
     assert.equal(captured.status, 200, JSON.stringify(captured.body));
-    const confirmed = await ocpi.financialAdvice.confirm(intentId, systemContext(crypto.randomUUID()));
-    assert.equal(confirmed.captureStatusCode, 'SUCCESS');
-    const atCpo = cpo.financialAdviceReceived[0] as Record<string, unknown>;
-    assert.equal(atCpo.authorization_reference, intentId);
+    const atCpo = await eventually(async () => {
+      const fac = cpo.financialAdviceReceived.find(
+        (candidate) =>
+          (candidate as { authorization_reference?: string }).authorization_reference === intentId,
+      );
+      assert.ok(fac, 'the CPO received no Financial Advice Confirmation yet');
+      return fac as Record<string, unknown>;
+    });
+    assert.equal(atCpo.capture_status_code, 'SUCCESS');
     assert.deepEqual(atCpo.total_costs, { before_taxes: 190, taxes: [{ name: 'KDV', amount: 38 }] });
     assert.ok(!JSON.stringify(atCpo).match(/\d{13,19}/), 'no card number in EFT data');
 

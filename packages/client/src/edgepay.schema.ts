@@ -1662,6 +1662,11 @@ export interface components {
         };
         /** @enum {string} */
         StationAdapterType: "longship" | "corpay";
+        /**
+         * @description Where a mapped station's charges go: a CPMS adapter, or `ocpi`, an OCPI CPO registered with us (chargePointId is its party ref, locationId its location, each connector's evseUid its EVSE).
+         * @enum {string}
+         */
+        MappedAdapterType: "longship" | "corpay" | "ocpi";
         /** @description An id of the CPMS's own (printable ASCII, no spaces) */
         CpmsId: string;
         /** @enum {string} */
@@ -1681,13 +1686,13 @@ export interface components {
         };
         CreateStationMappingRequest: {
             stationId: components["schemas"]["StationId"];
-            adapterType: components["schemas"]["StationAdapterType"];
+            adapterType: components["schemas"]["MappedAdapterType"];
             chargePointId: components["schemas"]["CpmsId"];
             locationId?: components["schemas"]["CpmsId"] | null;
             connectors: components["schemas"]["MappedConnectorInput"][];
         };
         UpdateStationMappingRequest: {
-            adapterType?: components["schemas"]["StationAdapterType"];
+            adapterType?: components["schemas"]["MappedAdapterType"];
             chargePointId?: components["schemas"]["CpmsId"];
             locationId?: components["schemas"]["CpmsId"] | null;
             connectors?: components["schemas"]["MappedConnectorInput"][];
@@ -1698,7 +1703,7 @@ export interface components {
             object: "station_mapping";
             merchantId: string;
             stationId: string;
-            adapterType: components["schemas"]["StationAdapterType"];
+            adapterType: components["schemas"]["MappedAdapterType"];
             chargePointId: string;
             locationId: string | null;
             connectors: components["schemas"]["MappedConnector"][];
@@ -4457,7 +4462,7 @@ export interface operations {
         parameters: {
             query?: {
                 stationId?: components["schemas"]["StationId"];
-                adapterType?: components["schemas"]["StationAdapterType"];
+                adapterType?: components["schemas"]["MappedAdapterType"];
                 chargePointId?: components["schemas"]["CpmsId"];
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page. */

@@ -203,6 +203,10 @@ export const chargeService = (deps: ChargeServiceDeps) => {
       context: CommandContext,
     ) => run(chargeId, { type: 'ReportCpmsStatus', now: now(), status, cpmsSessionId }, context),
 
+    /** A reading the CPMS pushed (an OCPI CPO's Session kWh): the same path as a terminal's, no merchant scope. */
+    recordCpmsReading: (chargeId: string, reading: MeterReading, context: CommandContext) =>
+      run(chargeId, { type: 'RecordChargeProgress', now: now(), reading }, context),
+
     recordCpmsStopOutcome: (
       chargeId: string,
       outcome: { accepted: boolean; reason?: string },

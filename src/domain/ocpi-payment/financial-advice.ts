@@ -16,7 +16,12 @@ export const captureStatusOf = (
   if (intent.status === 'captured') {
     return (intent.amountCaptured ?? 0) >= cdrTotalInclVat ? 'SUCCESS' : 'PARTIAL_SUCCESS';
   }
-  if (intent.status === 'voided' || intent.status === 'expired' || intent.status === 'authorization_failed')
+  if (
+    intent.status === 'voided' ||
+    intent.status === 'expired' ||
+    intent.status === 'authorization_failed' ||
+    intent.status === 'capture_failed'
+  )
     return 'FAILED';
   return undefined;
 };

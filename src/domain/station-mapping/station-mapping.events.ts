@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATION_ADAPTER_TYPES } from '../../integrations/cpms/station-adapter';
+import { MAPPED_ADAPTER_TYPES } from '../../integrations/cpms/station-adapter';
 import { zodEventCodec, type EventsOf } from '../shared/event-codec';
 
 const timestamp = z.iso.datetime();
@@ -16,7 +16,7 @@ export type MappedConnector = z.infer<typeof mappedConnectorSchema>;
 
 /** Where a station lives in its CPMS: the whole definition, so a reader never needs an earlier event. */
 export const stationMappingDefinitionSchema = z.object({
-  adapterType: z.enum(STATION_ADAPTER_TYPES),
+  adapterType: z.enum(MAPPED_ADAPTER_TYPES),
   chargePointId: cpmsId,
   locationId: cpmsId.nullable(),
   connectors: z.array(mappedConnectorSchema).min(1).max(50),

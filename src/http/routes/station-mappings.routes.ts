@@ -109,6 +109,13 @@ export const stationMappingRoutes = (deps: StationMappingRoutesDeps): Router => 
   router.post(`${BASE}/:id/test`, async (req, res) => {
     const mapping = await deps.service.find(idParam(req), scopeOf(res));
     const { adapterType, chargePointId, locationId, connectors } = mapping.definition;
+    if (adapterType === 'ocpi')
+      throw new ApiError(
+        422,
+        'invalid_request_error',
+        'station_test_unsupported',
+        'an OCPI station is checked through its party: pull its locations',
+      );
     const found = await deps.lookup(adapterType);
     if (found.kind === 'not_configured')
       throw new ApiError(

@@ -10,6 +10,13 @@ import type { CpmsSessionView, StartSessionResult, StopSessionResult } from './c
  */
 export const STATION_ADAPTER_TYPES = ['longship', 'corpay'] as const;
 export type StationAdapterType = (typeof STATION_ADAPTER_TYPES)[number];
+/**
+ * What a station mapping may name: a StationAdapter type, or `ocpi`, an OCPI CPO registered with us
+ * (chargePointId = its party ref, locationId = its location, connectors' evseUid = its EVSEs), which has
+ * no adapter configuration of its own: its calls go to the OCPI runtime's CPMS adapter.
+ */
+export const MAPPED_ADAPTER_TYPES = [...STATION_ADAPTER_TYPES, 'ocpi'] as const;
+export type MappedAdapterType = (typeof MAPPED_ADAPTER_TYPES)[number];
 
 /** The CPMS's own ids for one connector of a mapped station. */
 export interface CpmsTarget {

@@ -89,6 +89,10 @@ export class OcpiCpoSimulator {
   readonly resultsPosted: Promise<void>[] = [];
   /** Financial Advice Confirmations the PTP pushed. */
   readonly financialAdviceReceived: Record<string, unknown>[] = [];
+  /** How many Financial Advice Confirmation posts to come find the receiver down (connection dropped). */
+  financialAdviceOutage = 0;
+  /** Financial Advice Confirmation posts dropped. */
+  financialAdviceRefused = 0;
   private readonly sessionsPushed = new Set<string>();
 
   constructor(options: OcpiCpoSimulatorOptions = {}) {
@@ -555,7 +559,18 @@ export class OcpiCpoSimulator {
         req.method === 'POST' &&
         registered
       ) {
-        this.financialAdviceReceived.push((await readBody(req)) as Record<string, unknown>);
+        const confirmation = (await readBody(req)) as Record<string, unknown>;
+        if (this.financialAdviceOutage > 0) {
+          this.financialAdviceOutage -= 1;
+          this.financialAdviceRefused += 1;
+          // Down before it answers: the connection drops (the official description has no 5xx to send).
+          req.socket.destroy();
+          return;
+        }
+        // The same id again (a retry whose answer was lost) replaces, never duplicates.
+        const known = this.financialAdviceReceived.findIndex((fac) => fac.id === confirmation.id);
+        if (known >= 0) this.financialAdviceReceived[known] = confirmation;
+        else this.financialAdviceReceived.push(confirmation);
         return answer(201, ocpiSuccess(undefined, now));
       }
       if (req.method === 'GET' && registered) {

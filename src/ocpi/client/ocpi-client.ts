@@ -2,7 +2,8 @@ import { newUuid } from '../../infrastructure/ids';
 import type { InterfaceFile, OcpiVersion } from '../openapi/ocpi-description';
 import { authorizationHeader } from '../transport/credentials-token';
 import { isOcpiEnvelope, OCPI_SUCCESS, type OcpiEnvelope } from '../transport/ocpi-envelope';
-import { OcpiPeerError } from '../transport/ocpi-errors';
+import { OcpiPeerError, OcpiUrlRefusedError } from '../transport/ocpi-errors';
+import { checkUrl, UrlRefusedError, type Resolver, type UrlPolicy } from '../../webhooks/url-guard';
 import type { ExchangeObserver } from '../transport/ocpi-exchange';
 
 export interface OcpiCall {
@@ -34,6 +35,11 @@ export interface OcpiClientOptions {
   backoffMs: number;
   onExchange?: ExchangeObserver;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The webhooks' URL guard (SSRF): a peer's versions answer names every next URL, so each is checked
+   * before it is called. Absent: no check (the CPO simulator's own client).
+   */
+  urlGuard?: { policy: UrlPolicy; resolve: Resolver };
 }
 
 const IDEMPOTENT = new Set(['GET', 'PUT', 'PATCH', 'DELETE']);
@@ -43,6 +49,16 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 const queryOf = (url: string): Record<string, string> =>
   Object.fromEntries(new URL(url).searchParams.entries());
+
+const guard = async (call: OcpiCall, urlGuard: NonNullable<OcpiClientOptions['urlGuard']>) => {
+  try {
+    await checkUrl(call.url, urlGuard.policy, urlGuard.resolve);
+  } catch (error) {
+    if (!(error instanceof UrlRefusedError)) throw error;
+    const code = error.code.replace(/^webhook_/, 'ocpi_');
+    throw new OcpiUrlRefusedError(call.url, code, `${call.method} ${call.url}: refused (${error.message})`);
+  }
+};
 
 /**
  * Our side of every OCPI request: the token header, a new X-Request-ID per request (and per retry), the
@@ -121,6 +137,7 @@ export const createOcpiClient = (options: OcpiClientOptions) => {
 
   return {
     async call<T>(call: OcpiCall): Promise<OcpiReply<T>> {
+      if (options.urlGuard) await guard(call, options.urlGuard);
       const attempts = IDEMPOTENT.has(call.method) ? options.attempts : 1;
       for (let number = 1; ; number += 1) {
         const outcome = await attempt<T>(call);

@@ -13,6 +13,7 @@ import {
   newCredentialsToken,
 } from '../transport/credentials-token';
 import { invalidParameters, methodNotAllowed, OcpiPeerError } from '../transport/ocpi-errors';
+import { DomainError } from '../../domain/shared/domain-error';
 import { credentialsEndpointOf, fetchPeerEndpoints } from './peer-endpoints';
 
 /** The Credentials object as the description defines it (credentials/schema.yaml). */
@@ -79,6 +80,22 @@ export const credentialsHandlers = (deps: CredentialsDeps): OcpiHandlers => {
     };
   };
 
+  /** A peer naming a country code + party id another registered party holds is refused (2001). */
+  const claimed = async (
+    partyRef: string,
+    roles: readonly OcpiRole[],
+    previous: readonly OcpiRole[],
+    context: CommandContext,
+  ) => {
+    try {
+      await deps.parties.claimPartyIds(partyRef, roles, previous, context);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'ocpi_party_id_taken')
+        throw invalidParameters(error.message);
+      throw error;
+    }
+  };
+
   const requireRegistered = (request: OcpiRequest) => {
     if (request.caller.access !== 'registered')
       throw methodNotAllowed('the party is not registered yet: use POST');
@@ -94,6 +111,7 @@ export const credentialsHandlers = (deps: CredentialsDeps): OcpiHandlers => {
       if (request.caller.access === 'registered')
         throw methodNotAllowed('the party is already registered: use PUT');
       const { connection, token } = await settle(request);
+      await claimed(request.caller.party._id, connection.roles, [], peerContext(request));
       await deps.parties.run(
         request.caller.party._id,
         { type: 'CompleteRegistration', direction: 'inbound', connection },
@@ -104,6 +122,9 @@ export const credentialsHandlers = (deps: CredentialsDeps): OcpiHandlers => {
     putCredentials: async (request) => {
       requireRegistered(request);
       const { connection, token } = await settle(request);
+      const { state } = await deps.parties.load(request.caller.party._id);
+      const previous = state.status === 'registered' ? state.connection.roles : [];
+      await claimed(request.caller.party._id, connection.roles, previous, peerContext(request));
       await deps.parties.run(
         request.caller.party._id,
         { type: 'UpdateCredentials', initiatedBy: 'peer', connection },
@@ -113,11 +134,18 @@ export const credentialsHandlers = (deps: CredentialsDeps): OcpiHandlers => {
     },
     deleteCredentials: async (request) => {
       requireRegistered(request);
+      const { state } = await deps.parties.load(request.caller.party._id);
       await deps.parties.run(
         request.caller.party._id,
         { type: 'Unregister', initiatedBy: 'peer' },
         peerContext(request),
       );
+      if (state.status === 'registered')
+        await deps.parties.releasePartyIds(
+          request.caller.party._id,
+          state.connection.roles,
+          peerContext(request),
+        );
       return {};
     },
   };
@@ -203,6 +231,8 @@ export const credentialsClient = (deps: CredentialsDeps) => {
         inboundTokenHash: hashCredentialsToken(tokenB),
         outboundToken: deps.secretBox.encrypt(theirs.token, partyRef),
       };
+      // Another party holding their country code + party id: a 409 for the admin, the party left unfinished.
+      await deps.parties.claimPartyIds(partyRef, connection.roles, [], context);
       await deps.parties.run(
         partyRef,
         { type: 'CompleteRegistration', direction: 'outbound', connection },
@@ -231,6 +261,7 @@ export const credentialsClient = (deps: CredentialsDeps) => {
         await credentialsCall('PUT', url, connection.version, access, ourCredentials(deps.us, tokenB)),
         url,
       );
+      await deps.parties.claimPartyIds(partyRef, rolesOf(theirs), connection.roles, context);
       const refreshed = await fetchPeerEndpoints(
         deps.client,
         connection.versionsUrl,
@@ -270,6 +301,7 @@ export const credentialsClient = (deps: CredentialsDeps) => {
         access,
       );
       await deps.parties.run(partyRef, { type: 'Unregister', initiatedBy: 'us' }, context);
+      await deps.parties.releasePartyIds(partyRef, state.connection.roles, context);
       return { partyRef };
     },
   };

@@ -10,6 +10,11 @@ import { invalidParameters, OcpiError, unauthorized, unknownObject } from '../tr
 import { identifyCaller, type OcpiCaller, type OcpiCallerDeps } from './ocpi-caller';
 import { describePath, type DescribedPath } from './ocpi-paths';
 import { ocpiErrorOf } from './ocpi-error-mapping';
+import {
+  OcpiThrottledError,
+  throttledAuthentication,
+  type OcpiAuthFailureThrottle,
+} from './auth-failure-throttle';
 import { checkRoutingHeaders, type OcpiIdentity } from './routing-headers';
 
 export interface OcpiRequest {
@@ -44,6 +49,7 @@ export interface OcpiAppDeps extends OcpiCallerDeps {
   /** Tests: an answer the description refuses becomes a 500, so it cannot pass unnoticed. */
   validateResponses: boolean;
   onExchange?: ExchangeObserver;
+  authFailures?: OcpiAuthFailureThrottle;
 }
 
 const BODY_LIMIT = '1mb';
@@ -137,7 +143,11 @@ export const createOcpiApp = (deps: OcpiAppDeps) => {
       }
       const handler = deps.handlers[operation.operationId];
       if (!handler) throw unknownObject(`this platform does not implement ${operation.operationId}`);
-      const caller = await identifyCaller(deps, req.get('Authorization'));
+      const caller = await throttledAuthentication(
+        deps.authFailures,
+        req.socket.remoteAddress ?? 'unknown',
+        () => identifyCaller(deps, req.get('Authorization')),
+      );
       const headers = headersOf(req);
       if (!described.configuration) {
         if (caller.access !== 'registered')
@@ -180,6 +190,7 @@ export const createOcpiApp = (deps: OcpiAppDeps) => {
         operation,
         refusal.httpStatus,
         ocpiFailure(refusal.statusCode, refusal.message, deps.clock.now()),
+        error instanceof OcpiThrottledError ? { 'Retry-After': String(error.retryAfterSeconds) } : {},
       );
     }
   });

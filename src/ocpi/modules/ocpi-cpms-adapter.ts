@@ -1,4 +1,3 @@
-import type { CpmsSessionStatus } from '../../domain/charge-session/charge-session.events';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import {
   CpmsUnavailableError,
@@ -8,24 +7,19 @@ import {
 } from '../../integrations/cpms/cpms-adapter';
 import { systemContext } from '../../commands/command-context';
 import type { OcpiCommandDocument, OcpiSessionDocument } from '../../projections/ocpi/ocpi-flow.projections';
-import { OcpiError, OcpiPeerError } from '../transport/ocpi-errors';
+import { OcpiError, OcpiPeerError, OcpiUrlRefusedError } from '../transport/ocpi-errors';
 import type { OcpiCommands } from './commands-sender';
+import { CPMS_STATUS_OF_OCPI_SESSION } from '../process/ocpi-flow-triggers';
 
-/** A station an OCPI CPO operates, as a station mapping names it: `ocpi:<partyRef>:<locationId>`. */
+/**
+ * A station an OCPI CPO operates, as this adapter takes it: `ocpi:<partyRef>:<locationId>`. The station
+ * router builds it from a mapping of adapter type `ocpi` (src/integrations/cpms/station-routing-cpms.ts).
+ */
 export const ocpiStationId = (partyRef: string, locationId: string) => `ocpi:${partyRef}:${locationId}`;
 
 const stationOf = (stationId: string) => {
   const match = /^ocpi:([^:]+):(.+)$/.exec(stationId);
   return match ? { partyRef: match[1] as string, locationId: match[2] as string } : undefined;
-};
-
-/** OCPI SessionStatus in the CPMS port's vocabulary. */
-const STATUS: Record<string, CpmsSessionStatus> = {
-  PENDING: 'WAITING_TO_START',
-  RESERVATION: 'WAITING_TO_START',
-  ACTIVE: 'STARTED',
-  COMPLETED: 'COMPLETE',
-  INVALID: 'FAILED',
 };
 
 const FAILED_RESULTS = new Set([
@@ -51,7 +45,11 @@ const unavailableOr = async <T>(call: () => Promise<T>, refused: (reason: string
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OcpiPeerError && (error.httpStatus === undefined || error.httpStatus >= 500)) {
+    if (
+      error instanceof OcpiPeerError &&
+      !(error instanceof OcpiUrlRefusedError) &&
+      (error.httpStatus === undefined || error.httpStatus >= 500)
+    ) {
       throw new CpmsUnavailableError(error.message);
     }
     if (error instanceof OcpiPeerError || error instanceof OcpiError) return refused(error.message);
@@ -128,7 +126,11 @@ export const ocpiCpmsAdapter = (deps: OcpiCpmsAdapterDeps): CpmsAdapter => {
       const intentId = await deps.paymentIntentOfCharge(chargeId);
       if (!intentId) return undefined;
       const session = await sessionOf(intentId);
-      if (session) return { cpmsSessionId: session.sessionId, status: STATUS[session.status] ?? 'UNKNOWN' };
+      if (session)
+        return {
+          cpmsSessionId: session.sessionId,
+          status: CPMS_STATUS_OF_OCPI_SESSION[session.status] ?? 'UNKNOWN',
+        };
       const start = await startOf(intentId);
       if (!start) return undefined;
       const failed = [start.answer, start.result].some(

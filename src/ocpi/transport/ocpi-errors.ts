@@ -43,3 +43,14 @@ export class OcpiPeerError extends Error {
     super(message);
   }
 }
+
+/** A peer's URL the guard refuses (private address, http in production): never sent, never retried. */
+export class OcpiUrlRefusedError extends OcpiPeerError {
+  constructor(
+    url: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(url, undefined, undefined, message);
+  }
+}

@@ -1,5 +1,5 @@
 import type { MappedConnector } from '../../domain/station-mapping/station-mapping.events';
-import type { StationAdapterType } from '../../integrations/cpms/station-adapter';
+import type { MappedAdapterType } from '../../integrations/cpms/station-adapter';
 import type { StoredDocument } from '../../infrastructure/read-store/read-store';
 
 export const STATION_MAPPINGS_COLLECTION = 'station_mappings';
@@ -9,7 +9,7 @@ export interface StationMappingDocument extends StoredDocument {
   object: 'station_mapping';
   merchantId: string;
   stationId: string;
-  adapterType: StationAdapterType;
+  adapterType: MappedAdapterType;
   chargePointId: string;
   locationId: string | null;
   connectors: MappedConnector[];

@@ -54,5 +54,5 @@ export const ocpiFinancialAdviceProjection: Projection<OcpiFinancialAdviceDocume
       lastUpdated: confirmation.last_updated,
     };
   },
-  indexes: [{ keys: { partyRef: 1, lastUpdated: 1 } }],
+  indexes: [{ keys: { partyRef: 1, lastUpdated: 1 } }, { keys: { delivered: 1, lastUpdated: 1 } }],
 };

@@ -23,6 +23,12 @@ describe('Financial Advice Confirmation', () => {
     assert.equal(captureStatusOf({ status: 'captured', amountCaptured: 22_800 }, 22_800), 'SUCCESS');
     assert.equal(captureStatusOf({ status: 'captured', amountCaptured: 20_000 }, 22_800), 'PARTIAL_SUCCESS');
     assert.equal(captureStatusOf({ status: 'voided' }, 22_800), 'FAILED');
+    assert.equal(
+      captureStatusOf({ status: 'capture_failed' }, 22_800),
+      'FAILED',
+      'an asynchronous capture refused',
+    );
+    assert.equal(captureStatusOf({ status: 'capture_pending' }, 22_800), undefined);
     assert.equal(captureStatusOf({ status: 'authorized' }, 22_800), undefined);
   });
 
