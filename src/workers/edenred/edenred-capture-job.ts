@@ -189,7 +189,11 @@ const replaceOrderRef = async (
 };
 
 /** After the intent recorded its outcome: the charge it paid for follows; the charge sweep covers a failure. */
-const tellTheCharge = async (deps: EdenredCaptureDeps, state: Pending, context: CommandContext) => {
+const tellTheCharge = async (
+  deps: EdenredCaptureDeps,
+  state: Pick<Pending, 'chargeId' | 'paymentIntentId'>,
+  context: CommandContext,
+) => {
   const { chargeId, paymentIntentId } = state;
   if (!chargeId || !deps.chargeCaptureEnded) return;
   await deps.chargeCaptureEnded(chargeId, context).catch((error: unknown) =>
@@ -207,6 +211,11 @@ export const edenredCaptureHandler =
     const { paymentIntentId } = job.data;
     const context = systemContext(`job-${job.id}`);
     const { state } = await deps.paymentIntents.load(paymentIntentId);
+    // A retry after a crash between the intent's record and the charge's: the charge is told now.
+    if (state.status === 'captured' || state.status === 'capture_failed') {
+      if (state.paymentMethodType === 'edenred') await tellTheCharge(deps, state, context);
+      return;
+    }
     if (state.status !== 'capture_pending' || state.edenredLinkId === null) return;
     const maybeSent = state.orderRef !== null;
     let orderRef = state.orderRef;

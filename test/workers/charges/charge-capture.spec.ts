@@ -208,6 +208,15 @@ describe('a charge paid with Edenred follows its capture to the end', () => {
     );
   });
 
+  it('a crash in between, then the capture job retried: the retry tells the charge', async () => {
+    const { intentId, chargeId } = await settledCharge(50_000);
+    await runCapture(intentId, false);
+    assert.equal(await countOf(chargeId, 'ChargeSessionCaptureSettled'), 0);
+    await runCapture(intentId);
+    assert.equal(await countOf(chargeId, 'ChargeSessionCaptureSettled'), 1);
+    assert.equal(flow.edenred.calls.filter((call) => call.method === 'createTransaction').length, 1);
+  });
+
   it('while the capture is pending, the sweep’s job leaves the charge capture_pending', async () => {
     const { chargeId } = await settledCharge(50_000);
     await runCharge('follow-capture', chargeId);
