@@ -49,4 +49,5 @@ export const chargePublicEvents: readonly PublicEventMapping[] = [
   mapping('ChargeSessionCompleted', 'charge.completed'),
   mapping('ChargeSessionFailed', 'charge.failed'),
   mapping('ChargeSessionSettled', 'charge.settled'),
+  mapping('ChargeSessionCaptureSettled', 'charge.capture_settled'),
 ];

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
+import type { CommandContext } from '../commands/command-context';
 import type { CommandResult } from '../commands/command-handler';
 import { edenredAuthorization, type EdenredAuthorization } from '../commands/edenred/edenred-authorization';
 import { edenredLinkService, type EdenredLinkService } from '../commands/edenred/edenred-link.service';
@@ -17,6 +18,7 @@ import type { ReadStore } from '../infrastructure/read-store/read-store';
 import type { PaymentIntentDocument } from '../projections/payment-intents/payment-intent.document';
 import type { EdenredClient } from '../integrations/edenred/edenred-port';
 import { createSecretBox } from '../webhooks/secret-box';
+import { followChargeCapture, type FollowCaptureDeps } from '../workers/charges/charge-capture';
 import type { EdenredCaptureHooks } from '../workers/edenred/edenred-capture-job';
 import { edenredCaptureMetrics } from '../workers/edenred/edenred-capture-metrics';
 import {
@@ -41,6 +43,8 @@ export interface EdenredRuntimeDeps {
   paymentIntents: () => PaymentIntentService;
   hooks?: EdenredCaptureHooks;
   metricsRegistry?: Registry;
+  /** The charges, once they exist: a charge paid by an intent follows its capture's outcome. */
+  charges?: () => FollowCaptureDeps['charges'];
 }
 
 export interface EdenredRuntime {
@@ -55,7 +59,7 @@ export interface EdenredRuntime {
 
 /** The Edenred payment flow's wiring; the gateway builds it only when an Edenred client is given. */
 export const edenredRuntime = (deps: EdenredRuntimeDeps): EdenredRuntime => {
-  const { config, logger, clock, eventStore, jobQueue, client } = deps;
+  const { config, logger, clock, eventStore, jobQueue, client, charges } = deps;
   const secretBox = createSecretBox(config.EDENRED_TOKEN_ENCRYPTION_KEY);
   if (secretBox.developmentKey) {
     if (config.EDGEPAY_ENV === 'production') {
@@ -109,6 +113,16 @@ export const edenredRuntime = (deps: EdenredRuntimeDeps): EdenredRuntime => {
         attentionAfterMs: config.EDENRED_CAPTURE_ATTENTION_AFTER_MINUTES * 60_000,
         ...(deps.metricsRegistry ? { metrics: edenredCaptureMetrics(deps.metricsRegistry) } : {}),
         ...(deps.hooks ? { hooks: deps.hooks } : {}),
+        ...(charges
+          ? {
+              chargeCaptureEnded: (chargeId: string, context: CommandContext) =>
+                followChargeCapture(
+                  { charges: charges(), paymentIntents: deps.paymentIntents() },
+                  chargeId,
+                  context,
+                ),
+            }
+          : {}),
       }),
   };
 };

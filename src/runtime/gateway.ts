@@ -185,6 +185,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
           return late.paymentIntents;
         },
         ...(options.edenredCaptureHooks ? { hooks: options.edenredCaptureHooks } : {}),
+        charges: () => charging.charges,
       })
     : undefined;
 

@@ -61,7 +61,7 @@ describe('HTTP: an ad-hoc charge paid with Edenred, start to capture (embedded d
     assert.equal(refused.body.error.code, 'preauthorization_insufficient');
   });
 
-  it('charges within the spendable amount, settles as capture_pending, captures once through the worker', async () => {
+  it('charges within the spendable amount, settles as capture_pending, captures once through the worker, and the charge follows', async () => {
     const intent = await edenredIntent(30_000);
     const started = await h.start({
       paymentIntentId: intent.id,
@@ -89,8 +89,14 @@ describe('HTTP: an ad-hoc charge paid with Edenred, start to capture (embedded d
       [captured.amountCaptured, captured.edenred.code, captured.edenred.amountOwed, captured.chargeId],
       [1_800, 'SUCCESS', 0, started.id],
     );
-    const settled = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
-    assert.equal(settled.settlement.outcome, 'capture_pending');
+    const settled = await h.waitForCharge(
+      started.id,
+      (charge) => charge.settlement !== null && charge.settlement.outcome !== 'capture_pending',
+    );
+    assert.deepEqual(
+      [settled.settlement.outcome, settled.settlement.amountCaptured, settled.settlement.amountOwed],
+      ['captured', 1_800, 0],
+    );
     assert.equal(edenred.transactions.size, 1);
     assert.equal(edenred.balances.get(USER), 30_000 - 1_800);
     const events = (await h.intentEvents(intent.id)).map((event) => event.type);

@@ -35,28 +35,43 @@ for (const queue of QUEUES) {
     const requestsFor = (orderRef: number) =>
       j.simulator.transactionRequests().filter((body) => Number(body.order_ref) === orderRef);
 
-    it('link -> intent -> capped authorization -> charge start, progress, stop -> captured once', async () => {
-      const { linkId, login } = await wallet(30_000);
-      const intent = await j.authorizedIntent(linkId, 50_000);
-      assert.equal(intent.amountAuthorized, 30_000, 'capped to what Edenred says can be spent');
+    /** A charge on the intent, 2.000 kWh x 7.50 = 15.00 TRY, 18.00 TRY with VAT, completed by the terminal. */
+    const chargeOn = async (intentId: string, station: string) => {
       const started = await j.h.start({
-        paymentIntentId: intent.id,
+        paymentIntentId: intentId,
         tariffId: 'energy',
-        stationId: `IST-EDENRED-${queue.length}`,
+        stationId: `IST-EDENRED-${station}-${queue.length}`,
         connectorId: '1',
       });
-      assert.equal(started.amountAuthorized, 30_000);
       const active = await j.h.waitForCharge(started.id, (charge) => charge.status === 'active');
       const progress = await j.h.reading(active, 10, 1_000);
       assert.equal(progress.status, 200, JSON.stringify(progress.body));
       const at = new Date(Date.parse(active.activatedAt) + 20 * 60_000);
       j.h.clock.set(at);
-      // 2.000 kWh x 7.50 = 15.00 TRY, 18.00 TRY with VAT.
       const completed = await j.h.complete(started.id, {
         reading: { meterWh: 2_000, measuredAt: at.toISOString() },
       });
       assert.equal(completed.status, 200, JSON.stringify(completed.body));
       assert.equal(completed.body.amountDue, 1_800);
+      return started;
+    };
+    /** The charge's settlement once its asynchronous capture has ended (never left capture_pending). */
+    const finalSettlement = async (chargeId: string) => {
+      const charge = await j.h.waitForCharge(
+        chargeId,
+        (candidate) => candidate.settlement !== null && candidate.settlement.outcome !== 'capture_pending',
+      );
+      const webhook = await j.waitForWebhook(chargeId, 'charge.capture_settled');
+      assert.deepEqual(webhook.data.settlement, charge.settlement, 'the webhook carries the final state');
+      return charge.settlement;
+    };
+
+    it('link -> intent -> capped authorization -> charge start, progress, stop -> captured once', async () => {
+      const { linkId, login } = await wallet(30_000);
+      const intent = await j.authorizedIntent(linkId, 50_000);
+      assert.equal(intent.amountAuthorized, 30_000, 'capped to what Edenred says can be spent');
+      const started = await chargeOn(intent.id, 'captured');
+      assert.equal(started.amountAuthorized, 30_000);
 
       const captured = await j.waitForIntent(intent.id, 'captured');
       assert.deepEqual(
@@ -66,8 +81,13 @@ for (const queue of QUEUES) {
       const webhook = await j.waitForWebhook(intent.id, 'payment_intent.captured');
       assert.equal(webhook.data.amountCaptured, 1_800);
       assert.ok(j.webhooksOf(intent.id).some((payload) => payload.type === 'payment_intent.capture_pending'));
-      const settled = await j.h.waitForCharge(started.id, (charge) => charge.settlement !== null);
-      assert.equal(settled.settlement.outcome, 'capture_pending', 'the intent holds the outcome');
+      const settlement = await finalSettlement(started.id);
+      assert.deepEqual(
+        [settlement.outcome, settlement.amountCaptured, settlement.amountOwed, settlement.failureCode],
+        ['captured', 1_800, 0, null],
+        'the charge follows its capture to the end',
+      );
+      assert.ok(settlement.captureSettledAt);
 
       const orderRef = captured.edenred.orderRef as number;
       assert.equal(requestsFor(orderRef).length, 1, 'one POST /v2/transactions');
@@ -77,6 +97,37 @@ for (const queue of QUEUES) {
         [['captured', 1_800]],
       );
       assert.equal(j.simulator.user(login)?.balance, 30_000 - 1_800);
+    });
+
+    it('a charge whose Edenred capture is declined ends failed, the whole amount due owed', async () => {
+      const { linkId, login } = await wallet(30_000);
+      const intent = await j.authorizedIntent(linkId, 20_000);
+      j.simulator.failNext({
+        operation: 'transaction',
+        httpStatus: 400,
+        code: 'INADEQUATE_BALANCE',
+        count: 1,
+      });
+      const started = await chargeOn(intent.id, 'declined');
+      await j.waitForIntent(intent.id, 'capture_failed');
+      const settlement = await finalSettlement(started.id);
+      assert.deepEqual(
+        [settlement.outcome, settlement.amountCaptured, settlement.amountOwed, settlement.failureCode],
+        ['failed', 0, 1_800, 'INADEQUATE_BALANCE'],
+      );
+      assert.equal(j.simulator.user(login)?.balance, 30_000, 'nothing taken');
+    });
+
+    it('a charge whose Edenred card grants part: captured what was granted, the rest owed on the charge', async () => {
+      const { linkId, login } = await wallet(30_000);
+      const intent = await j.authorizedIntent(linkId, 20_000);
+      j.simulator.updateUser(login, { balance: 1_000, partialAuthorization: true });
+      const started = await chargeOn(intent.id, 'partial');
+      const settlement = await finalSettlement(started.id);
+      assert.deepEqual(
+        [settlement.outcome, settlement.amountCaptured, settlement.amountOwed],
+        ['captured', 1_000, 800],
+      );
     });
 
     it('the capture call times out after Edenred recorded it: found by its order_ref, captured once', async () => {

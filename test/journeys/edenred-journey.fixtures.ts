@@ -57,7 +57,7 @@ export const startEdenredJourney = async (env: Record<string, string> = {}): Pro
     scopes: [...CHARGING_SCOPES, 'webhooks:read', 'webhooks:write'],
   });
   const receiver = await startWebhookReceiver();
-  await subscribe(h.api, key, receiver.url, ['payment_intent.*']);
+  await subscribe(h.api, key, receiver.url, ['payment_intent.*', 'charge.*']);
   const responses: ApiResponse[] = [];
 
   const call = async (method: string, path: string, body?: unknown) => {

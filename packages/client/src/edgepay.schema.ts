@@ -1628,13 +1628,21 @@ export interface components {
                 reason: "cpms_refused" | "start_timeout" | "cpms_failed" | "cpms_stopped";
                 message: string;
             } | null;
+            /** @description How the charge was paid. `capture_pending`: handed to an asynchronous capture (Edenred); when it ends the outcome becomes `captured` (all, or part with the rest in `amountOwed`) or `failed` (`failureCode` is the provider's code, the whole amount due owed), with `captureSettledAt` set and a `charge.capture_settled` event. */
             settlement: {
                 /** @enum {string} */
                 outcome: "captured" | "voided" | "failed" | "capture_pending";
                 amountCaptured: number;
+                /** @description What the driver still owes of `amountDue`; null while the capture is pending. */
+                amountOwed: number | null;
                 failureCode: string | null;
                 /** Format: date-time */
                 settledAt: string;
+                /**
+                 * Format: date-time
+                 * @description When the asynchronous capture ended; null for a synchronous settlement or while pending.
+                 */
+                captureSettledAt: string | null;
             } | null;
             metadata: {
                 [key: string]: string;
@@ -2506,8 +2514,10 @@ export interface components {
                  *       "settlement": {
                  *         "outcome": "captured",
                  *         "amountCaptured": 11111,
+                 *         "amountOwed": 0,
                  *         "failureCode": null,
-                 *         "settledAt": "2026-11-27T05:16:39.242Z"
+                 *         "settledAt": "2026-11-27T05:16:39.242Z",
+                 *         "captureSettledAt": null
                  *       },
                  *       "metadata": {},
                  *       "createdAt": "2026-11-27T05:16:36.874Z",
@@ -4134,8 +4144,10 @@ export interface operations {
                      *           "settlement": {
                      *             "outcome": "captured",
                      *             "amountCaptured": 11111,
+                     *             "amountOwed": 0,
                      *             "failureCode": null,
-                     *             "settledAt": "2026-11-27T05:16:39.242Z"
+                     *             "settledAt": "2026-11-27T05:16:39.242Z",
+                     *             "captureSettledAt": null
                      *           },
                      *           "metadata": {},
                      *           "createdAt": "2026-11-27T05:16:36.874Z",

@@ -8,6 +8,7 @@ import {
   chargeSessionEventCodec,
   type CpmsSessionStatus,
   type MeterReading,
+  type CaptureSettlementOutcome,
   type SettlementOutcome,
 } from '../../domain/charge-session/charge-session.events';
 import type { ChargeSessionState } from '../../domain/charge-session/charge-session.state';
@@ -218,6 +219,13 @@ export const chargeService = (deps: ChargeServiceDeps) => {
       settlement: { outcome: SettlementOutcome; amountCaptured: number; failureCode: string | null },
       context: CommandContext,
     ) => run(chargeId, { type: 'RecordChargeSettlement', now: now(), ...settlement }, context),
+
+    /** The asynchronous capture a `capture_pending` settlement handed over has ended. */
+    recordCaptureOutcome: (
+      chargeId: string,
+      ended: { outcome: CaptureSettlementOutcome; amountCaptured: number; failureCode: string | null },
+      context: CommandContext,
+    ) => run(chargeId, { type: 'RecordChargeCaptureOutcome', now: now(), ...ended }, context),
 
     /** The charge as its stream says now (for the process managers). */
     async load(chargeId: string): Promise<ChargeSessionState> {

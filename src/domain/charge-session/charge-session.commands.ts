@@ -1,4 +1,5 @@
 import type {
+  CaptureSettlementOutcome,
   ChargeCpmsRoute,
   CpmsSessionStatus,
   MeterReading,
@@ -65,6 +66,14 @@ export interface RecordChargeSettlement extends CommandBase {
   failureCode: string | null;
 }
 
+/** From the capture worker or the charge sweep: the intent's asynchronous capture has ended. */
+export interface RecordChargeCaptureOutcome extends CommandBase {
+  type: 'RecordChargeCaptureOutcome';
+  outcome: CaptureSettlementOutcome;
+  amountCaptured: number;
+  failureCode: string | null;
+}
+
 export type ChargeSessionCommand =
   | StartChargeSession
   | AcceptCpmsStart
@@ -74,4 +83,5 @@ export type ChargeSessionCommand =
   | RecordChargeProgress
   | CompleteChargeSession
   | RecordCpmsStopOutcome
-  | RecordChargeSettlement;
+  | RecordChargeSettlement
+  | RecordChargeCaptureOutcome;

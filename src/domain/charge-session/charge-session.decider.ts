@@ -5,6 +5,7 @@ import type {
   AcceptCpmsStart,
   ChargeSessionCommand,
   CompleteChargeSession,
+  RecordChargeCaptureOutcome,
   RecordChargeProgress,
   RecordChargeSettlement,
   RecordCpmsStopOutcome,
@@ -259,6 +260,49 @@ const settle = (command: RecordChargeSettlement, state: ChargeSessionState): Cha
 };
 
 /**
+ * Only a settlement handed to an asynchronous capture is completed this way, once. The owed amount is
+ * derived here, from the amount due, so the charge never records one that does not add up.
+ */
+const settleCapture = (
+  command: RecordChargeCaptureOutcome,
+  state: ChargeSessionState,
+): ChargeSessionEvent[] => {
+  if (state.status !== 'completed' || state.settlement?.outcome !== 'capture_pending') return [];
+  const { outcome, amountCaptured, failureCode } = command;
+  if (!Number.isSafeInteger(amountCaptured) || amountCaptured < 0 || amountCaptured > state.amountDue) {
+    throw invalid(
+      'capture_exceeds_amount_due',
+      `amountCaptured ${amountCaptured} is not between 0 and the amount due ${state.amountDue}`,
+      'amountCaptured',
+    );
+  }
+  if (outcome === 'failed' && amountCaptured !== 0) {
+    throw invalid(
+      'failed_capture_took_money',
+      'a failed capture cannot have captured anything',
+      'amountCaptured',
+    );
+  }
+  if (outcome === 'captured' && amountCaptured === 0) {
+    throw invalid('captured_nothing', 'a capture that took nothing is a failure', 'amountCaptured');
+  }
+  return [
+    {
+      type: 'ChargeSessionCaptureSettled',
+      data: {
+        chargeId: state.chargeId,
+        paymentIntentId: state.paymentIntentId,
+        outcome,
+        amountCaptured,
+        amountOwed: state.amountDue - amountCaptured,
+        failureCode: outcome === 'failed' ? (failureCode ?? 'capture_failed') : null,
+        settledAt: command.now,
+      },
+    },
+  ];
+};
+
+/**
  * Commands from terminals (start, progress, complete) refuse what the state does not allow; commands
  * from the process managers and the CPMS are idempotent: a repeat, or one that came too late, is [].
  */
@@ -285,6 +329,8 @@ export const decideChargeSession = (
       return stopOutcome(command, state);
     case 'RecordChargeSettlement':
       return settle(command, state);
+    case 'RecordChargeCaptureOutcome':
+      return settleCapture(command, state);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown charge session command ${JSON.stringify(unreachable)}`);

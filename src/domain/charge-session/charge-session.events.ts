@@ -81,6 +81,8 @@ export const FAILURE_REASONS = ['cpms_refused', 'start_timeout', 'cpms_failed', 
 export const COMPLETION_REASONS = ['terminal', 'cpms_stopped', 'cpms_failed'] as const;
 /** capture_pending: handed to an asynchronous capture (Edenred); the payment intent records its outcome. */
 export const SETTLEMENT_OUTCOMES = ['captured', 'voided', 'failed', 'capture_pending'] as const;
+/** How an asynchronous capture ended: captured (all, or part with the rest owed) or failed (all owed). */
+export const CAPTURE_SETTLEMENT_OUTCOMES = ['captured', 'failed'] as const;
 
 const chargeId = z.string();
 
@@ -161,6 +163,19 @@ export const chargeSessionEventSchemas = {
     failureCode: z.string().nullable(),
     settledAt: timestamp,
   }),
+  /**
+   * The asynchronous capture a `capture_pending` settlement handed over has ended, as the payment intent
+   * recorded it: what was taken, and what the driver still owes of the amount due (a partial or failed capture).
+   */
+  ChargeSessionCaptureSettled: z.object({
+    chargeId,
+    paymentIntentId: z.string(),
+    outcome: z.enum(CAPTURE_SETTLEMENT_OUTCOMES),
+    amountCaptured: minorUnitsSchema,
+    amountOwed: minorUnitsSchema,
+    failureCode: z.string().nullable(),
+    settledAt: timestamp,
+  }),
 } as const;
 
 export type ChargeSessionEvent = EventsOf<typeof chargeSessionEventSchemas>;
@@ -176,5 +191,6 @@ export type StopReason = (typeof STOP_REASONS)[number];
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 export type CompletionReason = (typeof COMPLETION_REASONS)[number];
 export type SettlementOutcome = (typeof SETTLEMENT_OUTCOMES)[number];
+export type CaptureSettlementOutcome = (typeof CAPTURE_SETTLEMENT_OUTCOMES)[number];
 
 export const chargeSessionEventCodec = zodEventCodec(chargeSessionEventSchemas);

@@ -223,6 +223,14 @@ export const evolveChargeSession = (
       const { outcome, amountCaptured } = event.data;
       return { ...current, settlement: { outcome, amountCaptured } };
     }
+    case 'ChargeSessionCaptureSettled': {
+      const current = existing(state);
+      if (current.status !== 'completed' || current.settlement?.outcome !== 'capture_pending') {
+        throw new Error(`no capture pending on a ${current.status} charge`);
+      }
+      const { outcome, amountCaptured } = event.data;
+      return { ...current, settlement: { outcome, amountCaptured } };
+    }
     default: {
       const unreachable: never = event;
       throw new Error(`unknown charge session event ${JSON.stringify(unreachable)}`);

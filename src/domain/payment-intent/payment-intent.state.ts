@@ -37,7 +37,9 @@ export type PaymentIntentState =
   | ({ status: 'authorized' } & Details & Authorization)
   | ({ status: 'capture_pending' } & Details & Authorization & PendingCapture)
   | ({ status: 'captured'; amountCaptured: number } & Details & Authorization)
-  | ({ status: 'capture_failed'; amountOwed: number } & Details & Authorization & PendingCapture)
+  | ({ status: 'capture_failed'; amountOwed: number; failureCode: string } & Details &
+      Authorization &
+      PendingCapture)
   | ({ status: 'voided' } & Details & Partial<Authorization>)
   | ({ status: 'expired' } & Details & Authorization);
 
@@ -144,7 +146,8 @@ export const evolvePaymentIntent = (
       return { ...state, attentionFlaggedAt: event.data.flaggedAt };
     case 'PaymentIntentCaptureFailed': {
       if (state.status !== 'capture_pending') throw new Error(`capture failed in status ${state.status}`);
-      return { ...state, status: 'capture_failed', amountOwed: event.data.amountOwed };
+      const { amountOwed, code } = event.data;
+      return { ...state, status: 'capture_failed', amountOwed, failureCode: code };
     }
     case 'PaymentIntentExpired':
       return { status: 'expired', ...details(state), ...authorization(state) };

@@ -47,8 +47,12 @@ export interface ChargeDocument extends StoredDocument {
   settlement: {
     outcome: SettlementOutcome;
     amountCaptured: number;
+    /** What the driver still owes of the amount due; null while an asynchronous capture is pending. */
+    amountOwed: number | null;
     failureCode: string | null;
     settledAt: string;
+    /** When the asynchronous capture a `capture_pending` settlement handed over ended. */
+    captureSettledAt: string | null;
   } | null;
   metadata: Record<string, string>;
   createdAt: string;

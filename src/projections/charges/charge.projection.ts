@@ -1,6 +1,7 @@
 import {
   chargeSessionEventCodec,
   type ChargeSessionEvent,
+  type SettlementOutcome,
 } from '../../domain/charge-session/charge-session.events';
 import type { RecordedEvent } from '../../infrastructure/event-store/event-store';
 import type { Projection } from '../projection';
@@ -123,12 +124,50 @@ const apply = (doc: ChargeDocument | null, event: ChargeSessionEvent): ChargeDoc
       };
     case 'ChargeSessionSettled': {
       const { outcome, amountCaptured, failureCode, settledAt } = event.data;
-      return { ...doc, settlement: { outcome, amountCaptured, failureCode, settledAt } };
+      return {
+        ...doc,
+        settlement: {
+          outcome,
+          amountCaptured,
+          amountOwed: owedAtSettlement(outcome, doc.amountDue ?? 0, amountCaptured),
+          failureCode,
+          settledAt,
+          captureSettledAt: null,
+        },
+      };
+    }
+    case 'ChargeSessionCaptureSettled': {
+      const { outcome, amountCaptured, amountOwed, failureCode, settledAt } = event.data;
+      const settlement = doc.settlement;
+      if (!settlement) throw new Error(`capture settled on charge ${doc.id} before its settlement`);
+      return {
+        ...doc,
+        settlement: {
+          ...settlement,
+          outcome,
+          amountCaptured,
+          amountOwed,
+          failureCode,
+          captureSettledAt: settledAt,
+        },
+      };
     }
     default: {
       const unreachable: never = event;
       throw new Error(`unhandled ${JSON.stringify(unreachable)}`);
     }
+  }
+};
+
+/** A voided charge owes nothing; a failed settlement leaves the whole amount due owed; pending is unknown. */
+const owedAtSettlement = (outcome: SettlementOutcome, amountDue: number, amountCaptured: number) => {
+  switch (outcome) {
+    case 'capture_pending':
+      return null;
+    case 'voided':
+      return 0;
+    default:
+      return Math.max(0, amountDue - amountCaptured);
   }
 };
 
@@ -152,9 +191,10 @@ export const chargeProjection: Projection<ChargeDocument> = {
     { keys: { paymentIntentId: 1 } },
     // The CPMS observation sink finds a pushed session's charge by the CPMS's session id.
     { keys: { 'cpms.sessionId': 1 } },
-    // The worker's sweep (OPEN_CHARGES_FILTER) reads only the charges with work left through these two.
+    // The worker's sweep (OPEN_CHARGES_FILTER) reads only the charges with work left through these three.
     { keys: { 'stop.status': 1 } },
     { keys: { settlement: 1 } },
+    { keys: { 'settlement.outcome': 1 } },
   ],
 };
 

@@ -4,7 +4,7 @@ export const CHARGE_PROCESS_QUEUE = 'charge-processes';
 export const CPMS_POLL_QUEUE = 'cpms-status-poll';
 
 /** The process managers of a charge; each is idempotent and keyed by the charge. */
-export type ChargeAction = 'cpms-start' | 'start-timeout' | 'cpms-stop' | 'settle';
+export type ChargeAction = 'cpms-start' | 'start-timeout' | 'cpms-stop' | 'settle' | 'follow-capture';
 
 export interface ChargeJob {
   chargeId: string;
@@ -24,6 +24,9 @@ export const outstandingActions = (charge: ChargeSessionState, now: Date): Charg
     actions.push('cpms-stop');
   if ((charge.status === 'completed' || charge.status === 'failed') && !charge.settlement)
     actions.push('settle');
+  // The capture worker records the intent's outcome on the charge; this catches a crash in between.
+  if (charge.status === 'completed' && charge.settlement?.outcome === 'capture_pending')
+    actions.push('follow-capture');
   return actions;
 };
 
@@ -61,5 +64,6 @@ export const OPEN_CHARGES_FILTER = {
     { status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] } },
     { status: { $in: ['completed', 'failed'] }, settlement: null },
     { 'stop.status': 'pending' },
+    { 'settlement.outcome': 'capture_pending' },
   ],
 };

@@ -9,6 +9,8 @@ import type { Logger } from '../../infrastructure/logging/logger';
 import type { CpmsAdapter, SessionRequest } from '../../integrations/cpms/cpms-adapter';
 import type { ChargeAction, ChargeJob } from './charge-actions';
 import { voidReasonOf } from '../../domain/charge-session/void-reason';
+import type { SettlementOutcome } from '../../domain/charge-session/charge-session.events';
+import { captureEndedOf, followChargeCapture } from './charge-capture';
 
 /** Test seams around the payment step, where a crash is most interesting. Never set in production. */
 export interface ChargeProcessHooks {
@@ -60,25 +62,17 @@ const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, contex
   );
 };
 
-/** An asynchronous capture (Edenred) is pending when the charge settles; the intent records how it ends. */
+/**
+ * An asynchronous capture (Edenred) is usually still pending when the charge settles: the charge records
+ * capture_pending and follows the intent's outcome later (follow-capture). It may have ended already.
+ */
 const captureOutcome = (
   intent: PaymentIntentState,
   amountDue: number,
-): {
-  outcome: 'captured' | 'capture_pending' | 'failed';
-  amountCaptured: number;
-  failureCode: string | null;
-} => {
-  switch (intent.status) {
-    case 'capture_pending':
-      return { outcome: 'capture_pending', amountCaptured: 0, failureCode: null };
-    case 'capture_failed':
-      return { outcome: 'failed', amountCaptured: 0, failureCode: 'capture_failed' };
-    case 'captured':
-      return { outcome: 'captured', amountCaptured: intent.amountCaptured, failureCode: null };
-    default:
-      return { outcome: 'captured', amountCaptured: amountDue, failureCode: null };
-  }
+): { outcome: SettlementOutcome; amountCaptured: number; failureCode: string | null } => {
+  if (intent.status === 'capture_pending')
+    return { outcome: 'capture_pending', amountCaptured: 0, failureCode: null };
+  return captureEndedOf(intent) ?? { outcome: 'captured', amountCaptured: amountDue, failureCode: null };
 };
 
 /**
@@ -90,11 +84,7 @@ const settle = async (deps: ChargeJobDeps, state: Finished, context: CommandCont
   const { chargeId, paymentIntentId } = state;
   const capture = state.status === 'completed' && state.paymentAction === 'capture' && state.amountDue > 0;
   await deps.hooks?.beforePaymentSettled?.(chargeId);
-  let outcome: {
-    outcome: 'captured' | 'voided' | 'failed' | 'capture_pending';
-    amountCaptured: number;
-    failureCode: string | null;
-  };
+  let outcome: { outcome: SettlementOutcome; amountCaptured: number; failureCode: string | null };
   try {
     if (capture) {
       const captured = await deps.paymentIntents.captureForCharge(
@@ -141,6 +131,9 @@ export const chargeJobHandler =
         if ((state.status === 'completed' || state.status === 'failed') && !state.settlement) {
           await settle(deps, state, context);
         }
+        return;
+      case 'follow-capture':
+        await followChargeCapture(deps, chargeId, context);
         return;
       default:
         deps.logger.warn('unknown charge job', { jobId: job.id, name: job.name });

@@ -36,6 +36,11 @@ export interface EdenredCaptureDeps {
   /** A capture still pending this long after it was requested is handed to an operator. */
   attentionAfterMs: number;
   metrics?: EdenredCaptureMetrics;
+  /**
+   * Tells the charge an intent paid for that its capture ended (the charge follows the intent's outcome).
+   * A failure here loses nothing: the charge sweep finds the charge still capture_pending and asks again.
+   */
+  chargeCaptureEnded?: (chargeId: string, context: CommandContext) => Promise<unknown>;
 }
 
 type Pending = Extract<PaymentIntentState, { status: 'capture_pending' }>;
@@ -183,24 +188,49 @@ const replaceOrderRef = async (
   });
 };
 
+/** After the intent recorded its outcome: the charge it paid for follows; the charge sweep covers a failure. */
+const tellTheCharge = async (
+  deps: EdenredCaptureDeps,
+  state: Pick<Pending, 'chargeId' | 'paymentIntentId'>,
+  context: CommandContext,
+) => {
+  const { chargeId, paymentIntentId } = state;
+  if (!chargeId || !deps.chargeCaptureEnded) return;
+  await deps.chargeCaptureEnded(chargeId, context).catch((error: unknown) =>
+    deps.logger.warn('could not record the capture outcome on the charge; the charge sweep will', {
+      paymentIntentId,
+      chargeId,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+};
+
 export const edenredCaptureHandler =
   (deps: EdenredCaptureDeps) =>
   async (job: Job<EdenredCaptureJob>): Promise<void> => {
     const { paymentIntentId } = job.data;
     const context = systemContext(`job-${job.id}`);
     const { state } = await deps.paymentIntents.load(paymentIntentId);
+    // A retry after a crash between the intent's record and the charge's: the charge is told now.
+    if (state.status === 'captured' || state.status === 'capture_failed') {
+      if (state.paymentMethodType === 'edenred') await tellTheCharge(deps, state, context);
+      return;
+    }
     if (state.status !== 'capture_pending' || state.edenredLinkId === null) return;
     const maybeSent = state.orderRef !== null;
-    const orderRef = await orderRefOf(deps, state, context);
-    await deps.hooks?.afterOrderRefAssigned?.(paymentIntentId);
+    let orderRef = state.orderRef;
     let result: EdenredTransactionResult;
     try {
+      // Inside: a capture whose order_ref cannot be taken (the counter keeps failing) must reach the flag too.
+      orderRef = await orderRefOf(deps, state, context);
+      await deps.hooks?.afterOrderRefAssigned?.(paymentIntentId);
+      const sent = orderRef;
       result = await deps.links.withToken(state.edenredLinkId, context, ({ accessToken }) =>
-        captureOnce(deps, state, orderRef, maybeSent, accessToken),
+        captureOnce(deps, state, sent, maybeSent, accessToken),
       );
     } catch (error) {
       if (error instanceof OrderRefRefused) {
-        await replaceOrderRef(deps, paymentIntentId, orderRef, context);
+        await replaceOrderRef(deps, paymentIntentId, error.orderRef, context);
         throw error; // the retry sends the new one
       }
       const failure = finalFailure(error);
@@ -228,6 +258,7 @@ export const edenredCaptureHandler =
         errorClass: failure.errorClass,
       });
       await deps.paymentIntents.recordEdenredCaptureFailure(paymentIntentId, failure, context);
+      await tellTheCharge(deps, state, context);
       return;
     }
     if (result.status !== 'captured') {
@@ -240,6 +271,7 @@ export const edenredCaptureHandler =
         { errorClass: 'declined', code: result.code, reason: 'Edenred captured nothing' },
         context,
       );
+      await tellTheCharge(deps, state, context);
       return;
     }
     await deps.paymentIntents.recordEdenredCapture(
@@ -253,4 +285,5 @@ export const edenredCaptureHandler =
       context,
     );
     deps.logger.info('Edenred capture recorded', { paymentIntentId, orderRef, code: result.code });
+    await tellTheCharge(deps, state, context);
   };

@@ -306,6 +306,86 @@ describe('charge session decider', () => {
         .then([]);
       given(running).when(settle).then([]);
     });
+
+    describe('an asynchronous capture (Edenred) ending', () => {
+      // 1.000 kWh at 1 kuruş/Wh + 20% VAT: 1.200 due.
+      const handedOver: ChargeSessionEvent = {
+        type: 'ChargeSessionSettled',
+        data: { ...settled.data, outcome: 'capture_pending', amountCaptured: 0 },
+      };
+      const pending = [...done, handedOver];
+      const ended = (
+        outcome: 'captured' | 'failed',
+        amountCaptured: number,
+        failureCode: string | null = null,
+      ) => command('RecordChargeCaptureOutcome', at(9), { outcome, amountCaptured, failureCode });
+      const captureSettled = (
+        outcome: 'captured' | 'failed',
+        amountCaptured: number,
+        amountOwed: number,
+        failureCode: string | null,
+      ): ChargeSessionEvent => ({
+        type: 'ChargeSessionCaptureSettled',
+        data: {
+          chargeId: 'ch_1',
+          paymentIntentId: 'pi_1',
+          outcome,
+          amountCaptured,
+          amountOwed,
+          failureCode,
+          settledAt: at(9),
+        },
+      });
+
+      it('records the whole amount captured, nothing owed', () =>
+        given(pending)
+          .when(ended('captured', 1_200))
+          .then([captureSettled('captured', 1_200, 0, null)]));
+
+      it('records a partial authorization: what was granted, the rest owed', () =>
+        given(pending)
+          .when(ended('captured', 900))
+          .then([captureSettled('captured', 900, 300, null)]));
+
+      it('records a final failure with its code, the whole amount owed', () =>
+        given(pending)
+          .when(ended('failed', 0, 'INADEQUATE_BALANCE'))
+          .then([captureSettled('failed', 0, 1_200, 'INADEQUATE_BALANCE')]));
+
+      it('is recorded once: a repeat (the worker and the sweep both) changes nothing', () =>
+        given([...pending, captureSettled('captured', 1_200, 0, null)])
+          .when(ended('captured', 1_200))
+          .then([]));
+
+      it('is ignored unless the settlement is capture_pending', () => {
+        given(done).when(ended('captured', 1_200)).then([]);
+        given([...done, settled])
+          .when(ended('failed', 0, 'X'))
+          .then([]);
+        given(running).when(ended('captured', 1_200)).then([]);
+        given([]).when(ended('captured', 1_200)).then([]);
+      });
+
+      it('refuses an outcome that does not add up to the amount due', () => {
+        given(pending).when(ended('captured', 1_201)).thenRefuses('capture_exceeds_amount_due', 'invalid');
+        given(pending).when(ended('captured', -1)).thenRefuses('capture_exceeds_amount_due', 'invalid');
+        given(pending)
+          .when(ended('failed', 100, 'X'))
+          .thenRefuses('failed_capture_took_money', 'invalid');
+        given(pending).when(ended('captured', 0)).thenRefuses('captured_nothing', 'invalid');
+      });
+
+      it('settles the state: the charge no longer waits for the capture', () => {
+        const state = [...pending, captureSettled('captured', 900, 300, null)].reduce(
+          chargeSessionDecider.evolve,
+          chargeSessionDecider.initialState(),
+        );
+        assert.deepEqual(state.status === 'completed' && state.settlement, {
+          outcome: 'captured',
+          amountCaptured: 900,
+        });
+      });
+    });
   });
 
   describe('stop threshold', () => {

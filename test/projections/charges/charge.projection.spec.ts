@@ -127,10 +127,92 @@ describe('charge projection', () => {
         failure: { reason: 'start_timeout', message: 'late' },
         failedAt: at(2),
         stop: { reason: 'start_timeout', status: 'pending', failureReason: null, requestedAt: at(2) },
-        settlement: { outcome: 'voided', amountCaptured: 0, failureCode: null, settledAt: at(3) },
+        settlement: {
+          outcome: 'voided',
+          amountCaptured: 0,
+          amountOwed: 0,
+          failureCode: null,
+          settledAt: at(3),
+          captureSettledAt: null,
+        },
         updatedAt: at(3),
         version: 3,
       }));
+
+  it('shows an asynchronous capture pending, then how it ended (a partial authorization)', () => {
+    const settledEvent = (outcome: 'capture_pending' | 'captured'): ChargeSessionEvent => ({
+      type: 'ChargeSessionSettled',
+      data: {
+        chargeId: 'ch_1',
+        paymentIntentId: 'pi_1',
+        outcome,
+        amountCaptured: 0,
+        failureCode: null,
+        settledAt: at(31),
+      },
+    });
+    const completed: ChargeSessionEvent = {
+      type: 'ChargeSessionCompleted',
+      data: {
+        chargeId: 'ch_1',
+        reason: 'terminal',
+        energyWh: 1_000,
+        cost: {
+          exclVat: 1_000,
+          vat: 200,
+          inclVat: 1_200,
+          minPriceApplied: false,
+          maxPriceApplied: false,
+          dimensions: [],
+        },
+        paymentAction: 'capture',
+        amountDue: 1_200,
+        amountUncovered: 0,
+        completedAt: at(30),
+      },
+    };
+    const before = [recorded(started), recorded(accepted), recorded(activated), recorded(completed, at(30))];
+    const pendingDoc = project(
+      chargeProjection,
+      sequenced([...before, recorded(settledEvent('capture_pending'), at(31))]),
+    ).get('ch_1');
+    assert.deepEqual(pendingDoc?.settlement, {
+      outcome: 'capture_pending',
+      amountCaptured: 0,
+      amountOwed: null,
+      failureCode: null,
+      settledAt: at(31),
+      captureSettledAt: null,
+    });
+    const captureSettled: ChargeSessionEvent = {
+      type: 'ChargeSessionCaptureSettled',
+      data: {
+        chargeId: 'ch_1',
+        paymentIntentId: 'pi_1',
+        outcome: 'captured',
+        amountCaptured: 900,
+        amountOwed: 300,
+        failureCode: null,
+        settledAt: at(32),
+      },
+    };
+    const events = sequenced([
+      ...before,
+      recorded(settledEvent('capture_pending'), at(31)),
+      recorded(captureSettled, at(32)),
+    ]);
+    const doc = project(chargeProjection, events).get('ch_1');
+    assert.deepEqual(doc?.settlement, {
+      outcome: 'captured',
+      amountCaptured: 900,
+      amountOwed: 300,
+      failureCode: null,
+      settledAt: at(31),
+      captureSettledAt: at(32),
+    });
+    assert.equal(doc?.updatedAt, at(32));
+    assert.deepEqual(chargeFromStream(events), doc);
+  });
 
   it('renders the same document from the stream as the projection builds', () => {
     const events = sequenced([

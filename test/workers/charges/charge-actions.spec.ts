@@ -52,6 +52,14 @@ describe('charge process managers: what is outstanding', () => {
     );
   });
 
+  it('a settlement handed to an asynchronous capture needs following until the capture settles', () => {
+    const stop = { reason: 'completed', outcome: 'accepted', failureReason: null };
+    const settled = (outcome: string) =>
+      charge({ status: 'completed', stop, settlement: { outcome, amountCaptured: 0 } });
+    assert.deepEqual(outstandingActions(settled('capture_pending'), AFTER), ['follow-capture']);
+    assert.deepEqual(outstandingActions(settled('failed'), AFTER), []);
+  });
+
   it('job ids are per action, charge and time bucket, and never contain a colon', () => {
     assert.equal(jobIdFor('settle', 'ch_1', 60_000, 120_000), 'settle-ch_1-2');
     assert.equal(jobIdFor('settle', 'ch_1', 60_000, 179_999), 'settle-ch_1-2');

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/infrastructure/clock';
 import type { PaymentIntentState } from '../../../src/domain/payment-intent/payment-intent.state';
+import type { Job } from '../../../src/infrastructure/job-queue/job-queue';
+import {
+  edenredCaptureHandler,
+  type EdenredCaptureJob,
+} from '../../../src/workers/edenred/edenred-capture-job';
 import { edenredServicesFor } from '../../support/edenred-flow';
 import { edenredError } from '../../support/fake-edenred-client';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
@@ -201,6 +206,34 @@ describe('Edenred capture job: captured exactly once, every error class in its s
       amountOwed: 1_500,
     });
     assert.equal((captured?.data as { amountCaptured: number }).amountCaptured, 4_500);
+  });
+
+  it('a capture whose order_ref cannot be taken is retried and, past the bound, reaches an operator', async () => {
+    const id = await flow.pendingCapture(await flow.linkedWallet(USER, 50_000));
+    const broken = edenredCaptureHandler({
+      ...flow.captureDeps,
+      orderRefs: { allocate: () => Promise.reject(new Error('the order_ref counter is unavailable')) },
+    });
+    const run = () =>
+      broken({
+        id: 'job-x',
+        name: 'capture',
+        data: { paymentIntentId: id },
+        attempt: 1,
+      } as Job<EdenredCaptureJob>);
+    await assert.rejects(run(), /counter is unavailable/);
+    assert.ok(!(await eventTypes(id)).includes('PaymentIntentCaptureNeedsAttention'), 'not before the bound');
+    clock.advance(61 * 60_000);
+    await assert.rejects(run(), /counter is unavailable/);
+    await assert.rejects(run(), /counter is unavailable/);
+    const types = await eventTypes(id);
+    assert.equal(types.filter((type) => type === 'PaymentIntentCaptureNeedsAttention').length, 1);
+    const state = await intent(id);
+    assert.deepEqual(
+      [state.status, state.status === 'capture_pending' && state.orderRef],
+      ['capture_pending', null],
+    );
+    assert.equal(flow.edenred.calls.filter((call) => call.method === 'createTransaction').length, 0);
   });
 
   it('order_refs strictly increase and each payment gets its own', async () => {
