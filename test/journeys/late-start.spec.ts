@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { idTagFor } from '../../src/integrations/cpms/id-tag';
+import { MAX_LATE_START_STOPS } from '../../src/domain/charge-session/late-start';
 import { LongshipSimulator } from '../../src/integrations/cpms/longship/simulator/longship-simulator';
 import { types } from '../http/adhoc-charges.fixtures';
 import { eventually } from '../support/eventually';
@@ -43,7 +44,7 @@ describe('Journey: a session the CPMS starts after the charge gave up is stopped
     await j.h.putTariff('standard');
     await configureCorpay(j);
     await configureLongship(j, { baseUrl: silentUrl });
-    for (const station of ['ANK-LATE-1', 'ANK-LATE-2']) {
+    for (const station of ['ANK-LATE-1', 'ANK-LATE-2', 'ANK-LATE-3']) {
       j.corpay.addConnector(`${station}-CONN-A`);
       await j.map({
         stationId: station,
@@ -102,6 +103,31 @@ describe('Journey: a session the CPMS starts after the charge gave up is stopped
       await assertVoidedOnly(j, intentId);
     } finally {
       j.corpay.configure({ start: 'accept' });
+    }
+  });
+
+  it('Corpay: a late session whose stops keep failing (STOP_FAILED) is asked at most MAX_LATE_START_STOPS times', async () => {
+    j.corpay.configure({ start: 'never' });
+    try {
+      const { intentId, charge } = await startCharge(j, 'ANK-LATE-3', 'A', 20_000);
+      const accepted = await j.h.waitForCharge(charge.id, (c) => c.cpms.startAccepted === true);
+      const sessionId: string = accepted.cpms.sessionId;
+      j.clock.advance(121_000);
+      await j.h.waitForCharge(charge.id, (c) => c.settlement !== null && c.stop?.status === 'failed');
+      j.corpay.configure({ stop: 'fail' });
+      assert.equal(j.corpay.startWaitingSessions(), 1);
+      const expected = Array.from({ length: MAX_LATE_START_STOPS }, () => 'start_after_failure');
+      await eventually(async () => assert.deepEqual(await stopsOf(j, charge.id), expected));
+      const stopCalls = () =>
+        j.corpay.requests(new RegExp(`^POST /sessions/${encodeURIComponent(sessionId)}/stop$`)).length;
+      await eventually(async () => assert.equal(stopCalls(), 1 + MAX_LATE_START_STOPS));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(await stopsOf(j, charge.id), expected, 'no stop after the last allowed one');
+      assert.equal(stopCalls(), 1 + MAX_LATE_START_STOPS);
+      assert.equal(j.corpay.session(sessionId)?.session.sessionStatus, 'STOP_FAILED');
+      await assertVoidedOnly(j, intentId);
+    } finally {
+      j.corpay.configure({ start: 'accept', stop: 'accept' });
     }
   });
 

@@ -38,28 +38,35 @@ export const countLateStartStop = (
     : watch;
 
 /**
- * The CPMS reports a failed charge's session running: stop it. The first stop is asked whatever the
- * watch says (a push can come any time); after a refused stop (the start_timeout stop sent while the CPMS
- * had no session yet, or an earlier late stop), it is asked again while the watch allows. A stop in
- * flight or accepted is not repeated.
+ * The CPMS reports a failed charge's session: stop it if it runs. The first stop is asked on `STARTED`
+ * whatever the watch says (a push can come any time). For a watched charge, a refused stop (the
+ * start_timeout stop sent while the CPMS had no session yet, or an earlier late stop) is asked again while
+ * the session runs (`STARTED`, or `STOP_FAILED`: still running after a stop), at most
+ * MAX_LATE_START_STOPS times; a `STOP_FAILED` after an accepted stop records that stop as failed first.
+ * A stop in flight is not repeated.
  */
 export const stopLateStart = (
   state: FailedCharge,
   status: CpmsSessionStatus,
   now: string,
 ): ChargeSessionEvent[] => {
-  if (status !== 'STARTED') return [];
-  const retry =
-    state.stop?.outcome === 'failed' &&
-    state.lateStart !== null &&
-    state.lateStart.stopRequests < MAX_LATE_START_STOPS;
-  if (state.stop && !retry) return [];
-  return [
-    {
-      type: 'ChargeSessionStopRequested',
-      data: { chargeId: state.chargeId, reason: 'start_after_failure', requestedAt: now },
-    },
-  ];
+  const watched = state.lateStart !== null && state.lateStart.stopRequests < MAX_LATE_START_STOPS;
+  const request: ChargeSessionEvent = {
+    type: 'ChargeSessionStopRequested',
+    data: { chargeId: state.chargeId, reason: 'start_after_failure', requestedAt: now },
+  };
+  if (status === 'STARTED' && !state.stop) return [request];
+  if (!watched || (status !== 'STARTED' && status !== 'STOP_FAILED')) return [];
+  if (state.stop?.outcome === 'failed') return [request];
+  if (status === 'STOP_FAILED' && state.stop?.outcome === 'accepted') {
+    return [
+      {
+        type: 'ChargeSessionStopFailed',
+        data: { chargeId: state.chargeId, reason: 'the CPMS reported STOP_FAILED', failedAt: now },
+      },
+    ];
+  }
+  return [];
 };
 
 /** Whether the CPMS should still be asked about a failed charge's session: within the window, stops left. */

@@ -57,8 +57,27 @@ describe('charge session decider: a session the CPMS starts after the charge fai
     assert.equal(state.status === 'failed' && state.lateStart?.stopRequests, MAX_LATE_START_STOPS);
   });
 
+  it('takes STOP_FAILED as still running: an accepted stop is recorded failed, then asked again', () => {
+    const stopFailed = command('ReportCpmsStatus', at(6), { status: 'STOP_FAILED', cpmsSessionId: 'cpms_1' });
+    const lateStopAccepted = [started, accepted, timedOut, stopRefused(2), lateStop(4), stopAccepted];
+    given(lateStopAccepted)
+      .when(stopFailed)
+      .then([
+        {
+          type: 'ChargeSessionStopFailed',
+          data: { chargeId: 'ch_1', reason: 'the CPMS reported STOP_FAILED', failedAt: at(6) },
+        },
+      ]);
+    given([...lateStopAccepted, stopRefused(6)])
+      .when(command('ReportCpmsStatus', at(7), { status: 'STOP_FAILED', cpmsSessionId: 'cpms_1' }))
+      .then([lateStop(7)]);
+    given([started, accepted, timedOut])
+      .when(command('ReportCpmsStatus', at(3), { status: 'STOP_FAILED', cpmsSessionId: 'cpms_1' }))
+      .then([]);
+  });
+
   it('does not stop what is not running', () => {
-    for (const status of ['WAITING_TO_START', 'STOPPED', 'COMPLETE', 'STOP_FAILED', 'FAILED'] as const)
+    for (const status of ['WAITING_TO_START', 'STOPPED', 'COMPLETE', 'FAILED'] as const)
       given([started, accepted, timedOut, stopRefused(2)])
         .when(command('ReportCpmsStatus', at(4), { status, cpmsSessionId: 'cpms_1' }))
         .then([]);
