@@ -60,6 +60,8 @@ export const configSchema = z
     // whether an adapter's own pollIntervalMs has come due.
     CPMS_CONNECTOR_POLL_TICK_MS: positiveInt.default(1000),
     CHARGE_START_TIMEOUT_SECONDS: positiveInt.default(120),
+    // How long a failed charge whose session the CPMS may still start is polled (decision 0027, Part D).
+    CHARGE_LATE_START_WATCH_SECONDS: positiveInt.default(600),
     CHARGE_STOP_MARGIN_MINOR: z.coerce.number().int().min(0).default(500),
     CHARGE_STOP_MARGIN_PERCENT: z.coerce.number().min(0).max(100).default(0),
     CHARGE_SWEEP_INTERVAL_MS: positiveInt.default(1000),

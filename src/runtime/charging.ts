@@ -112,6 +112,7 @@ export const startCharging = async (deps: ChargingDeps): Promise<Charging> => {
         cpms: adapter,
         sweepIntervalMs: config.CHARGE_SWEEP_INTERVAL_MS,
         pollIntervalMs: config.CPMS_POLL_INTERVAL_MS,
+        lateStartWatchMs: config.CHARGE_LATE_START_WATCH_SECONDS * 1000,
         ...(deps.hooks ? { hooks: deps.hooks } : {}),
       });
     },

@@ -191,8 +191,12 @@ export const chargeService = (deps: ChargeServiceDeps) => {
       cpmsRoute: ChargeCpmsRoute | null = null,
     ) => run(chargeId, { type: 'AcceptCpmsStart', now: now(), cpmsSessionId, cpmsRoute }, context),
 
-    refuseCpmsStart: (chargeId: string, reason: string, context: CommandContext) =>
-      run(chargeId, { type: 'RefuseCpmsStart', now: now(), reason }, context),
+    refuseCpmsStart: (chargeId: string, reason: string, context: CommandContext, startMayFollow = false) =>
+      run(
+        chargeId,
+        { type: 'RefuseCpmsStart', now: now(), reason, ...(startMayFollow ? { startMayFollow } : {}) },
+        context,
+      ),
 
     timeOutStart: (chargeId: string, context: CommandContext) =>
       run(chargeId, { type: 'TimeOutChargeStart', now: now() }, context),

@@ -29,6 +29,8 @@ export interface AcceptCpmsStart extends CommandBase {
 export interface RefuseCpmsStart extends CommandBase {
   type: 'RefuseCpmsStart';
   reason: string;
+  /** The CPMS took the command but did not confirm it: the session may still start (late-start.ts). */
+  startMayFollow?: boolean;
 }
 
 /** From the sweeper: fails the charge if the CPMS has not confirmed by the deadline. */

@@ -21,6 +21,7 @@ import type {
   FailureReason,
   MeterReading,
 } from './charge-session.events';
+import { stopLateStart } from './late-start';
 import {
   evolveChargeSession,
   initialChargeSessionState,
@@ -64,9 +65,10 @@ const failed = (
   reason: FailureReason,
   message: string,
   now: string,
+  startMayFollow = false,
 ): ChargeSessionEvent => ({
   type: 'ChargeSessionFailed',
-  data: { chargeId, reason, message, failedAt: now },
+  data: { chargeId, reason, message, ...(startMayFollow ? { startMayFollow } : {}), failedAt: now },
 });
 
 /**
@@ -94,7 +96,15 @@ const acceptStart = (command: AcceptCpmsStart, state: ChargeSessionState): Charg
 
 const refuseStart = (command: RefuseCpmsStart, state: ChargeSessionState): ChargeSessionEvent[] =>
   state.status === 'pending'
-    ? [failed(state.chargeId, 'cpms_refused', `the CPMS refused the start: ${command.reason}`, command.now)]
+    ? [
+        failed(
+          state.chargeId,
+          'cpms_refused',
+          `the CPMS refused the start: ${command.reason}`,
+          command.now,
+          command.startMayFollow,
+        ),
+      ]
     : [];
 
 const timeOut = (command: TimeOutChargeStart, state: ChargeSessionState): ChargeSessionEvent[] =>
@@ -215,14 +225,7 @@ const reportStatus = (command: ReportCpmsStatus, state: ChargeSessionState): Cha
     return [];
   }
   // A session the CPMS started after we gave up on it: nobody pays for it, so it must be stopped.
-  if (state.status === 'failed' && status === 'STARTED' && !state.stop) {
-    return [
-      {
-        type: 'ChargeSessionStopRequested',
-        data: { chargeId: state.chargeId, reason: 'start_after_failure', requestedAt: now },
-      },
-    ];
-  }
+  if (state.status === 'failed') return stopLateStart(state, status, now);
   return [];
 };
 

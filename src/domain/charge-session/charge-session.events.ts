@@ -152,6 +152,8 @@ export const chargeSessionEventSchemas = {
     chargeId,
     reason: z.enum(FAILURE_REASONS),
     message: z.string(),
+    /** The CPMS took the start command but did not confirm it: the charger may still start the session. */
+    startMayFollow: z.boolean().optional(),
     failedAt: timestamp,
   }),
   /** The payment intent was captured or voided for this charge (or could not be: `failed`). */

@@ -11,6 +11,7 @@ import type {
   SettlementOutcome,
   StopReason,
 } from './charge-session.events';
+import { countLateStartStop, lateStartWatchOf, type LateStartWatch } from './late-start';
 
 /** What a charge is fixed to at its start: where, for whom, against which intent and at which tariff. */
 export interface ChargeTerms {
@@ -81,6 +82,8 @@ export type ChargeSessionState =
       status: 'failed';
       reason: FailureReason;
       settlement: Settlement | null;
+      /** Whether, and since when, a session the CPMS starts late is looked for (./late-start.ts). */
+      lateStart: LateStartWatch | null;
     } & ChargeDetails &
       Stoppable);
 
@@ -172,6 +175,9 @@ export const evolveChargeSession = (
       return {
         ...current,
         ...(current.status === 'active' ? { status: 'stopping' } : {}),
+        ...(current.status === 'failed'
+          ? { lateStart: countLateStartStop(current.lateStart, event.data) }
+          : {}),
         stop,
       } as ChargeSessionState;
     }
@@ -213,6 +219,7 @@ export const evolveChargeSession = (
         reason: event.data.reason,
         stop,
         settlement: null,
+        lateStart: lateStartWatchOf(event.data),
       };
     }
     case 'ChargeSessionSettled': {

@@ -24,7 +24,12 @@ export type StartSessionResult =
       /** Set by station routing: the mapped adapter and ids the session runs on, for its later calls. */
       route?: ChargeCpmsRoute;
     }
-  | { outcome: 'refused'; reason: string };
+  | {
+      outcome: 'refused';
+      reason: string;
+      /** The CPMS took the command but did not confirm it: the charger may still start the session. */
+      startMayFollow?: boolean;
+    };
 
 /** A call about a session already started: what routing needs (where) and what the CPMS needs (which). */
 export interface SessionRequest {

@@ -1,4 +1,5 @@
 import { isRunning, type ChargeSessionState } from '../../domain/charge-session/charge-session.state';
+import { watchesForLateStart } from '../../domain/charge-session/late-start';
 
 export const CHARGE_PROCESS_QUEUE = 'charge-processes';
 export const CPMS_POLL_QUEUE = 'cpms-status-poll';
@@ -30,9 +31,15 @@ export const outstandingActions = (charge: ChargeSessionState, now: Date): Charg
   return actions;
 };
 
-/** Whether the CPMS should be asked for the session's status. */
-export const needsPolling = (charge: ChargeSessionState): boolean =>
-  (charge.status === 'pending' && charge.cpmsStartAccepted) || isRunning(charge);
+/**
+ * Whether the CPMS should be asked for the session's status: a start it accepted, a running session, or
+ * a failed charge whose session may still start, within `lateStartWatchMs` of the failure (Part D of
+ * docs/decisions/0027: a CPMS that cannot push, or a lost push, must not leave a driver charging unpaid).
+ */
+export const needsPolling = (charge: ChargeSessionState, now: Date, lateStartWatchMs: number): boolean =>
+  (charge.status === 'pending' && charge.cpmsStartAccepted) ||
+  isRunning(charge) ||
+  watchesForLateStart(charge, now, lateStartWatchMs);
 
 /**
  * Job ids: one per action, charge and minute of real time (not the domain clock: this paces retries).
@@ -52,8 +59,28 @@ export const jobIdFor = (action: string, chargeId: string, bucketMs = 60_000, no
  */
 export const startJobIdFor = (chargeId: string): string => `cpms-start-${chargeId}`;
 
-export const jobIdForAction = (action: ChargeAction, chargeId: string): string =>
-  action === 'cpms-start' ? startJobIdFor(chargeId) : jobIdFor(action, chargeId);
+/**
+ * A stop asked again for a late start is a new job, not the same minute's finished one: its id names
+ * which late stop it is.
+ */
+export const jobIdForAction = (
+  action: ChargeAction,
+  charge: Exclude<ChargeSessionState, { status: 'empty' }>,
+) => {
+  if (action === 'cpms-start') return startJobIdFor(charge.chargeId);
+  const lateStop = charge.status === 'failed' ? (charge.lateStart?.stopRequests ?? 0) : 0;
+  return action === 'cpms-stop' && lateStop > 0
+    ? jobIdFor(`${action}-late${lateStop}`, charge.chargeId)
+    : jobIdFor(action, charge.chargeId);
+};
+
+/** The read-model filter for charges to poll; `needsPolling` decides from each one's stream. */
+export const pollCandidatesFilter = (now: Date, lateStartWatchMs: number) => ({
+  $or: [
+    { status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] } },
+    { status: 'failed', failedAt: { $gte: new Date(now.getTime() - lateStartWatchMs).toISOString() } },
+  ],
+});
 
 /**
  * The read-model filter for charges that may have outstanding work or need polling: it only finds the

@@ -49,7 +49,7 @@ const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, conte
   });
   if (result.outcome === 'accepted')
     await deps.charges.acceptCpmsStart(state.chargeId, result.cpmsSessionId, context, result.route ?? null);
-  else await deps.charges.refuseCpmsStart(state.chargeId, result.reason, context);
+  else await deps.charges.refuseCpmsStart(state.chargeId, result.reason, context, result.startMayFollow);
 };
 
 const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {

@@ -14,6 +14,7 @@ import {
   needsPolling,
   OPEN_CHARGES_FILTER,
   outstandingActions,
+  pollCandidatesFilter,
   type ChargeJob,
 } from './charge-actions';
 import { chargeJobHandler, cpmsPollHandler, type ChargeJobDeps } from './charge-jobs';
@@ -44,7 +45,7 @@ export const enqueueOutstanding = async (
       action,
       { chargeId: charge.chargeId },
       {
-        jobId: jobIdForAction(action, charge.chargeId),
+        jobId: jobIdForAction(action, charge),
         retry: action === 'cpms-start' ? START_RETRY : PROCESS_RETRY,
       },
     );
@@ -88,13 +89,14 @@ export const sweepCharges = async (deps: ChargeSweepDeps): Promise<number> => {
   return ids.length;
 };
 
-export const pollCpms = async (deps: ChargeSweepDeps & { pollIntervalMs: number }): Promise<number> => {
-  const ids = await openChargeIds(deps, {
-    status: { $in: ['pending', 'active', 'stopping', 'stop_failed'] },
-  });
+export const pollCpms = async (
+  deps: ChargeSweepDeps & { pollIntervalMs: number; lateStartWatchMs: number },
+): Promise<number> => {
+  const now = deps.clock.now();
+  const ids = await openChargeIds(deps, pollCandidatesFilter(now, deps.lateStartWatchMs));
   let polled = 0;
   for (const id of ids) {
-    if (!needsPolling(await deps.loadCharge(id))) continue;
+    if (!needsPolling(await deps.loadCharge(id), now, deps.lateStartWatchMs)) continue;
     polled += 1;
     await deps.jobQueue.enqueue<ChargeJob>(
       CPMS_POLL_QUEUE,
@@ -113,6 +115,8 @@ export const startChargeWorkers = (
       readStore: ReadStore;
       sweepIntervalMs: number;
       pollIntervalMs: number;
+      /** How long after a failure a session the CPMS may still start is looked for. */
+      lateStartWatchMs: number;
       concurrency?: number;
     },
 ): { close: () => Promise<void> } => {
@@ -129,7 +133,11 @@ export const startChargeWorkers = (
   const periodic = [
     runPeriodically('charge sweep', deps.sweepIntervalMs, deps.logger, () => sweepCharges(sweepDeps)),
     runPeriodically('CPMS status poll', deps.pollIntervalMs, deps.logger, () =>
-      pollCpms({ ...sweepDeps, pollIntervalMs: deps.pollIntervalMs }),
+      pollCpms({
+        ...sweepDeps,
+        pollIntervalMs: deps.pollIntervalMs,
+        lateStartWatchMs: deps.lateStartWatchMs,
+      }),
     ),
   ];
   return {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import type { ChargeSessionState } from '../../../src/domain/charge-session/charge-session.state';
-import { jobIdFor, needsPolling, outstandingActions } from '../../../src/workers/charges/charge-actions';
+import { MAX_LATE_START_STOPS } from '../../../src/domain/charge-session/late-start';
+import {
+  jobIdFor,
+  jobIdForAction,
+  needsPolling,
+  outstandingActions,
+} from '../../../src/workers/charges/charge-actions';
 
 /** Only the fields the process managers read; the rest of the state does not matter here. */
 const charge = (overrides: Record<string, unknown>): ChargeSessionState =>
@@ -17,6 +23,7 @@ const charge = (overrides: Record<string, unknown>): ChargeSessionState =>
 
 const BEFORE = new Date('2026-03-02T09:01:00.000Z');
 const AFTER = new Date('2026-03-02T09:02:00.000Z');
+const WATCH_MS = 600_000;
 
 describe('charge process managers: what is outstanding', () => {
   it('a new charge needs the CPMS start; a late one the timeout too', () => {
@@ -24,8 +31,30 @@ describe('charge process managers: what is outstanding', () => {
     assert.deepEqual(outstandingActions(charge({}), AFTER), ['cpms-start', 'start-timeout']);
     const accepted = charge({ cpmsStartAccepted: true });
     assert.deepEqual(outstandingActions(accepted, BEFORE), []);
-    assert.ok(needsPolling(accepted));
-    assert.ok(!needsPolling(charge({})));
+    assert.ok(needsPolling(accepted, BEFORE, WATCH_MS));
+    assert.ok(!needsPolling(charge({}), BEFORE, WATCH_MS));
+  });
+
+  it('a failed charge whose session may still start is polled within the window, while stops are left', () => {
+    const watched = (stopRequests: number) =>
+      charge({ status: 'failed', lateStart: { since: BEFORE.toISOString(), stopRequests } });
+    assert.ok(needsPolling(watched(0), AFTER, WATCH_MS));
+    assert.ok(needsPolling(watched(2), new Date(BEFORE.getTime() + WATCH_MS - 1), WATCH_MS));
+    assert.ok(!needsPolling(watched(0), new Date(BEFORE.getTime() + WATCH_MS), WATCH_MS), 'window over');
+    assert.ok(!needsPolling(watched(MAX_LATE_START_STOPS), AFTER, WATCH_MS), 'no stops left');
+    assert.ok(!needsPolling(charge({ status: 'failed', lateStart: null }), AFTER, WATCH_MS), 'refused');
+  });
+
+  it('a stop asked again for a late start is a job of its own, not the finished one of the same minute', () => {
+    const stop = { reason: 'start_after_failure', outcome: 'pending', failureReason: null };
+    const failed = (stopRequests: number) =>
+      charge({ status: 'failed', stop, lateStart: { since: BEFORE.toISOString(), stopRequests } }) as Exclude<
+        ChargeSessionState,
+        { status: 'empty' }
+      >;
+    const ids = [0, 1, 2].map((n) => jobIdForAction('cpms-stop', failed(n)));
+    assert.equal(new Set(ids).size, 3);
+    assert.ok(ids.every((id) => !id.includes(':')));
   });
 
   it('a pending stop needs the CPMS stop; a finished charge its settlement, until recorded', () => {

@@ -47,7 +47,12 @@ class LongshipAdapter implements StationAdapter {
       connectorId: target.connectorNumber,
       idTag,
     });
-    if (outcome.kind !== 'accepted') return { outcome: 'refused', reason: refusalOf(outcome, 'start') };
+    if (outcome.kind !== 'accepted') {
+      const reason = refusalOf(outcome, 'start');
+      return outcome.kind === 'unconfirmed'
+        ? { outcome: 'refused', reason, startMayFollow: true }
+        : { outcome: 'refused', reason };
+    }
     const session = await this.client.sessionByIdTag(target.chargePointId, idTag);
     return { outcome: 'accepted', cpmsSessionId: session?.id ?? null };
   }

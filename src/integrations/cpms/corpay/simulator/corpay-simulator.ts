@@ -54,6 +54,19 @@ export class CorpaySimulator {
     this.connectors.set(connectorId, { lastStartAt: null });
   }
 
+  /**
+   * The charger starts, late, every session left in WAITING_TO_START (`start: 'never'`): the field's
+   * start that comes after the caller gave up. Answers how many started.
+   */
+  startWaitingSessions(): number {
+    const waiting = [...this.sessions.values()].filter((session) => session.status === 'WAITING_TO_START');
+    for (const session of waiting) {
+      session.status = 'STARTED';
+      session.startedAtMs = this.nowMs();
+    }
+    return waiting.length;
+  }
+
   /** Every token issued so far stops working (a 401 mid-session). */
   revokeTokens(): void {
     this.tokens.clear();

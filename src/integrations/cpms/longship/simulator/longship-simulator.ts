@@ -65,6 +65,7 @@ export class LongshipSimulator {
   private readonly timers = new SimulatorTimers();
   private readonly server = new SimulatorServer();
   private readonly pusher: LongshipPusher;
+  private readonly heldStarts: (() => void)[] = [];
   private behaviour: LongshipBehaviour = DEFAULT_LONGSHIP_BEHAVIOUR;
   private nextTransactionId = 1000;
   private baseUrl = '';
@@ -72,6 +73,16 @@ export class LongshipSimulator {
 
   constructor(private readonly options: LongshipSimulatorOptions) {
     this.pusher = new LongshipPusher(options.webhook);
+  }
+
+  /**
+   * The charge points start, late, every start left unconfirmed (`startConfirm: 'never'`): the field's
+   * start that comes after the caller gave up. Answers how many started.
+   */
+  confirmHeldStarts(): number {
+    const held = this.heldStarts.splice(0);
+    for (const begin of held) begin();
+    return held.length;
   }
 
   configure(behaviour: Partial<LongshipBehaviour>): void {
@@ -261,7 +272,13 @@ export class LongshipSimulator {
     const outcome = busy ? 'reject' : this.behaviour.startConfirm;
     if (!busy) connector.lastStartAt = now;
     this.accepted(res, message);
-    if (outcome === 'never') return;
+    if (outcome === 'never') {
+      this.heldStarts.push(() => {
+        message.status = 'Accepted';
+        this.beginSession(chargePoint, connectorId, idTag);
+      });
+      return;
+    }
     this.timers.later(this.behaviour.startConfirmDelayMs, () => {
       if (outcome === 'reject') return void (message.status = 'Rejected');
       message.status = 'Accepted';
