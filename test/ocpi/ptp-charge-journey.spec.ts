@@ -6,6 +6,7 @@ import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
 import { eventually } from '../support/eventually';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { PTP_JOURNEY_ENV, registerWithCpo } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 const SCOPES = [
@@ -36,11 +37,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
   before(async () => {
     api = await startTestGateway({
       env: {
-        OCPI_RETRY_BACKOFF_MS: '10',
-        VAT_RATE_PERCENT: '20',
-        CHARGE_SWEEP_INTERVAL_MS: '50',
-        CPMS_POLL_INTERVAL_MS: '100',
-        CHARGE_STOP_MARGIN_MINOR: '500',
+        ...PTP_JOURNEY_ENV,
         OCPI_FAC_SWEEP_INTERVAL_MS: '200',
       },
       ocpiExchanges: conformance.record,
@@ -48,15 +45,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     ocpi = api.gateway.ocpi as OcpiRuntime;
     cpo = new OcpiCpoSimulator({ countryCode: 'TR', partyId: 'CPM', versions: ['2.3.0'], pageLimit: 2 });
     await cpo.listen();
-    ({ partyRef } = await ocpi.credentials.registerWith(
-      {
-        versionsUrl: cpo.versionsUrl,
-        token: cpo.issueRegistrationToken(),
-        name: 'cpo',
-        acceptsUnencodedTokens: false,
-      },
-      systemContext(crypto.randomUUID()),
-    ));
+    ({ partyRef } = await registerWithCpo(ocpi, cpo));
     await ocpi.pulls.pullTariffs(partyRef, systemContext(crypto.randomUUID()));
     key = await api.issueKey({ merchantId: 'mer_ocpi_charge', scopes: SCOPES });
     const tariff = await api.request('PUT', '/v1/tariffs/TRF-OCPI', { key, body: merchantTariff });
