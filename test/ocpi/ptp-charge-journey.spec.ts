@@ -3,22 +3,14 @@ import { systemContext } from '../../src/commands/command-context';
 import { simulatedCdr } from '../../src/integrations/ocpi-cpo/ocpi-cpo-data';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import type { OcpiRuntime } from '../../src/runtime/ocpi';
-import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
+import { CHARGING_SCOPES } from '../http/adhoc-charges.fixtures';
+import { authorizedIntent } from '../http/webhooks.fixtures';
 import { eventually } from '../support/eventually';
 import { ocpiConformance } from '../support/ocpi-conformance';
 import { PTP_JOURNEY_ENV, registerWithCpo } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
-const SCOPES = [
-  'payments:read',
-  'payments:write',
-  'charges:read',
-  'charges:write',
-  'tariffs:read',
-  'tariffs:write',
-  'infrastructure:read',
-  'infrastructure:write',
-];
+const SCOPES = [...CHARGING_SCOPES, 'infrastructure:read', 'infrastructure:write'];
 
 /** The CPO's TRF-DC as the merchant's own tariff: 9.50 TRY/kWh, 11.40 with VAT. */
 const merchantTariff = {
@@ -65,17 +57,6 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     return response.body as { id: string; adapterType: string };
   };
 
-  const authorizedIntent = async (amount: number) => {
-    const created = await api.request('POST', '/v1/payment-intents', { key, body: createBody(amount) });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const authorized = await api.request('POST', `/v1/payment-intents/${created.body.id}/authorize`, {
-      key,
-      body: authorizeBody(amount),
-    });
-    assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
-    return created.body.id as string;
-  };
-
   const chargeWhen = (id: string, check: (charge: any) => boolean, what: string) =>
     eventually(async () => {
       const response = await api.request('GET', `/v1/adhoc-charges/${id}`, { key });
@@ -100,7 +81,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
         { connectorId: '1', connectorNumber: 1, cpmsConnectorId: '1', evseUid: 'LOC-IST-2-EVSE-1' },
       ],
     });
-    const intentId = await authorizedIntent(50_000);
+    const intentId = await authorizedIntent(api, key, 50_000);
     const started = await api.request('POST', '/v1/adhoc-charges/start', {
       key,
       body: { paymentIntentId: intentId, tariffId: 'TRF-OCPI', stationId: 'ST-OCPI-1', connectorId: '1' },
@@ -172,7 +153,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     });
     assert.equal(test.status, 422, JSON.stringify(test.body));
     assert.equal(test.body.error.code, 'station_test_unsupported');
-    const intentId = await authorizedIntent(10_000);
+    const intentId = await authorizedIntent(api, key, 10_000);
     const started = await api.request('POST', '/v1/adhoc-charges/start', {
       key,
       body: { paymentIntentId: intentId, tariffId: 'TRF-OCPI', stationId: 'ST-OCPI-NOLOC', connectorId: '1' },
@@ -187,7 +168,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
   });
 
   it('a confirmation the CPO cannot take is retried with backoff until it is delivered, once', async () => {
-    const intentId = await authorizedIntent(30_000);
+    const intentId = await authorizedIntent(api, key, 30_000);
     const sent = await ocpi.commands.startSession(
       {
         partyRef,
