@@ -7,7 +7,7 @@ import { CHARGING_SCOPES } from '../http/adhoc-charges.fixtures';
 import { authorizedIntent } from '../http/webhooks.fixtures';
 import { eventually } from '../support/eventually';
 import { ocpiConformance } from '../support/ocpi-conformance';
-import { PTP_JOURNEY_ENV, registerWithCpo } from '../support/ocpi-cpo-peer';
+import { PTP_JOURNEY_ENV, registerWithCpo, startSessionAt } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 const SCOPES = [...CHARGING_SCOPES, 'infrastructure:read', 'infrastructure:write'];
@@ -169,16 +169,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
 
   it('a confirmation the CPO cannot take is retried with backoff until it is delivered, once', async () => {
     const intentId = await authorizedIntent(api, key, 30_000);
-    const sent = await ocpi.commands.startSession(
-      {
-        partyRef,
-        paymentIntentId: intentId,
-        locationId: 'LOC-IST-1',
-        evseUid: 'LOC-IST-1-EVSE-2',
-        connectorId: '1',
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const sent = await startSessionAt(ocpi, partyRef, intentId, 'LOC-IST-1-EVSE-2');
     assert.equal(sent.result, 'ACCEPTED');
     await cpo.pushCdr(
       simulatedCdr({

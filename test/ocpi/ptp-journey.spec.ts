@@ -8,7 +8,7 @@ import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
 import { operatorKey, registerTerminal } from '../http/terminals.fixtures';
 import { ocpiConformance } from '../support/ocpi-conformance';
-import { PTP_JOURNEY_ENV, registerWithCpo } from '../support/ocpi-cpo-peer';
+import { PTP_JOURNEY_ENV, registerWithCpo, startSessionAt } from '../support/ocpi-cpo-peer';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -61,16 +61,7 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
     assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
 
     // START_SESSION with the intent as authorization_reference; the CPO's result lands on our response_url.
-    const start = await ocpi.commands.startSession(
-      {
-        partyRef,
-        paymentIntentId: intentId,
-        locationId: 'LOC-IST-1',
-        evseUid: 'LOC-IST-1-EVSE-1',
-        connectorId: '1',
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const start = await startSessionAt(ocpi, partyRef, intentId, 'LOC-IST-1-EVSE-1');
     assert.equal(start.result, 'ACCEPTED');
     await Promise.all(cpo.resultsPosted);
 

@@ -22,3 +22,15 @@ export const registerWithCpo = (ocpi: OcpiRuntime, cpo: OcpiCpoSimulator) =>
     },
     systemContext(crypto.randomUUID()),
   );
+
+/** START_SESSION to the simulated CPO at one of its EVSEs of LOC-IST-1 (connector 1), for a payment intent. */
+export const startSessionAt = (
+  ocpi: OcpiRuntime,
+  partyRef: string,
+  paymentIntentId: string,
+  evseUid: string,
+) =>
+  ocpi.commands.startSession(
+    { partyRef, paymentIntentId, locationId: 'LOC-IST-1', evseUid, connectorId: '1' },
+    systemContext(crypto.randomUUID()),
+  );
