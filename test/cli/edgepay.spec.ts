@@ -5,22 +5,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { COMMANDS } from '../../src/cli/commands';
-import { runCli } from '../../src/cli/run-cli';
+import { cliInProcess as cli } from '../support/cli-in-process';
 import { gatewayEnvironment } from '../support/gateway-process';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-/** Runs a command line in this process, capturing what it prints. */
-const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, COMMANDS, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { LOG_LEVEL: 'error', ...env },
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 const oneLine = (text: string) => {
   assert.equal(text.trim().split('\n').length, 1, `not one line: ${text}`);

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { COMMANDS } from '../../src/cli/commands';
-import { runCli } from '../../src/cli/run-cli';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import { authorizationHeader } from '../../src/ocpi/transport/credentials-token';
+import { cliInProcess } from '../support/cli-in-process';
 import { ocpiConformance } from '../support/ocpi-conformance';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -16,16 +15,7 @@ describe('edgepay ocpi: the credentials operations from the command line, with a
   let cpo: OcpiCpoSimulator;
   let env: NodeJS.ProcessEnv;
 
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, COMMANDS, {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      env: { LOG_LEVEL: 'error', ...env },
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = (args: string[]) => cliInProcess(args, env);
   const versionsWith = (token: string) =>
     api.request('GET', '/ocpi/versions', {
       headers: {

@@ -46,14 +46,20 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   });
   after(() => h.close());
 
-  it('starts, meters, stops and captures through the mapped adapter, with the CPMS ids of the mapping', async () => {
-    const intentId = await h.authorizedIntent(50_000);
+  /** An authorized intent and a charge started with it on a station's connector. */
+  const startOn = async (stationId: string, connectorId: string, amount = 20_000) => {
+    const intentId = await h.authorizedIntent(amount);
     const started = await h.start({
       paymentIntentId: intentId,
       tariffId: 'standard',
-      stationId: 'map-longship',
-      connectorId: 'A',
+      stationId,
+      connectorId,
     });
+    return { intentId, started };
+  };
+
+  it('starts, meters, stops and captures through the mapped adapter, with the CPMS ids of the mapping', async () => {
+    const { intentId, started } = await startOn('map-longship', 'A', 50_000);
     const active = await h.waitForCharge(started.id, (charge) => charge.status === 'active');
     assert.equal(active.cpms.sessionId, `fake-${started.id}`);
     assert.deepEqual(
@@ -96,13 +102,7 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   it('fails the start and voids the intent when the CPMS refuses', async () => {
     cpms.startAnswer = 'refuse';
     try {
-      const intentId = await h.authorizedIntent(20_000);
-      const started = await h.start({
-        paymentIntentId: intentId,
-        tariffId: 'standard',
-        stationId: 'MAP-REFUSING',
-        connectorId: 'A',
-      });
+      const { intentId, started } = await startOn('MAP-REFUSING', 'A');
       const failed = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
       assert.deepEqual(
         [failed.status, failed.failure.reason, failed.failure.message, failed.settlement.outcome],
@@ -118,13 +118,7 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   it('retries a start the CPMS cannot answer, then fails it at the start timeout and voids the intent', async () => {
     cpms.startAnswer = 'unavailable';
     try {
-      const intentId = await h.authorizedIntent(20_000);
-      const started = await h.start({
-        paymentIntentId: intentId,
-        tariffId: 'standard',
-        stationId: 'MAP-REFUSING',
-        connectorId: 'A',
-      });
+      const { intentId, started } = await startOn('MAP-REFUSING', 'A');
       await eventually(async () => assert.ok(cpms.callsOf('start', started.id).length >= 2, 'retried'));
       h.clock.advance(121_000);
       const failed = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
@@ -139,13 +133,7 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   });
 
   it('refuses the start at once when the mapped adapter is not configured, and voids the intent', async () => {
-    const intentId = await h.authorizedIntent(20_000);
-    const started = await h.start({
-      paymentIntentId: intentId,
-      tariffId: 'standard',
-      stationId: 'MAP-CORPAY',
-      connectorId: 'A',
-    });
+    const { intentId, started } = await startOn('MAP-CORPAY', 'A');
     const failed = await h.waitForCharge(started.id, (charge) => charge.settlement !== null);
     assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
     assert.equal(cpms.callsOf('start', started.id).length, 0);
@@ -157,23 +145,11 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   });
 
   it('refuses a connector the mapping does not name, and keeps unmapped stations on the default CPMS', async () => {
-    const intentId = await h.authorizedIntent(20_000);
-    const unnamed = await h.start({
-      paymentIntentId: intentId,
-      tariffId: 'standard',
-      stationId: 'MAP-LONGSHIP',
-      connectorId: 'Z',
-    });
+    const { started: unnamed } = await startOn('MAP-LONGSHIP', 'Z');
     const failed = await h.waitForCharge(unnamed.id, (charge) => charge.settlement !== null);
     assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
 
-    const other = await h.authorizedIntent(20_000);
-    const unmapped = await h.start({
-      paymentIntentId: other,
-      tariffId: 'standard',
-      stationId: 'NOT-MAPPED',
-      connectorId: '1',
-    });
+    const { started: unmapped } = await startOn('NOT-MAPPED', '1');
     await h.waitForCharge(unmapped.id, (charge) => charge.status === 'active');
     assert.deepEqual(
       h.api.gateway.cpmsSimulator?.calls(unmapped.id).map((call) => call.kind),
@@ -183,13 +159,7 @@ describe('HTTP: charges on mapped stations go through their CPMS adapter', funct
   });
 
   it('feeds a pushed session status to its charge', async () => {
-    const intentId = await h.authorizedIntent(20_000);
-    const started = await h.start({
-      paymentIntentId: intentId,
-      tariffId: 'standard',
-      stationId: 'MAP-LONGSHIP',
-      connectorId: 'A',
-    });
+    const { started } = await startOn('MAP-LONGSHIP', 'A');
     const active = await h.waitForCharge(started.id, (charge) => charge.status === 'active');
     // The CPMS ends the session by itself and pushes it; the fake's own answer to polls stays STARTED.
     await cpms.sink!.session({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../src/infrastructure/clock';
-import { capturingLogger } from '../support/edenred-flow';
+import { capturingLogger } from '../support/capturing-logger';
 import { edenredError, FakeEdenred } from '../support/fake-edenred-client';
 import { startTestGateway, type ApiResponse, type TestGateway } from '../support/test-gateway';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';

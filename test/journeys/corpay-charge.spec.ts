@@ -6,6 +6,7 @@ import {
   configureCorpay,
   runToCapture,
   startCharge,
+  startOnBusyConnector,
   startJourney,
   type Journey,
 } from './journey-harness';
@@ -52,10 +53,7 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
   });
 
   it('voids the intent when Corpay refuses a busy connector', async () => {
-    const first = await startCharge(j, 'ANK-CP-2', 'A');
-    await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
-    const second = await startCharge(j, 'ANK-CP-2', 'A', 20_000);
-    const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
+    const { first, second, failed } = await startOnBusyConnector(j, 'ANK-CP-2', 'A');
     assert.deepEqual(
       [failed.status, failed.failure.reason, failed.settlement.outcome],
       ['failed', 'cpms_refused', 'voided'],

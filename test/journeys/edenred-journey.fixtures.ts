@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/infrastructure/clock';
 import { EdenredSimulator } from '../../src/integrations/edenred/simulator/edenred-simulator';
-import { capturingLogger } from '../support/edenred-flow';
+import { capturingLogger } from '../support/capturing-logger';
 import type { ApiResponse } from '../support/test-gateway';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitUntil } from '../support/wait-until';

@@ -141,6 +141,15 @@ export const startCharge = async (j: Journey, stationId: string, connectorId: st
   return { intentId, charge };
 };
 
+/** A second charge on a connector already charging: the first once active, the second once settled. */
+export const startOnBusyConnector = async (j: Journey, stationId: string, connectorId: string) => {
+  const first = await startCharge(j, stationId, connectorId);
+  await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
+  const second = await startCharge(j, stationId, connectorId, 20_000);
+  const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
+  return { first, second, failed };
+};
+
 export const capturesOf = async (j: Journey, intentId: string) =>
   (await j.h.intentEvents(intentId)).filter((event) => event.type === 'PaymentIntentCaptured').length;
 

@@ -8,6 +8,7 @@ import {
   INFRA,
   runToCapture,
   startCharge,
+  startOnBusyConnector,
   startJourney,
   type Journey,
 } from './journey-harness';
@@ -65,10 +66,7 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
   });
 
   it('voids the intent when the charge point refuses a busy connector', async () => {
-    const first = await startCharge(j, 'IST-LS-2', 'A');
-    await j.h.waitForCharge(first.charge.id, (charge) => charge.status === 'active');
-    const second = await startCharge(j, 'IST-LS-2', 'A', 20_000);
-    const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
+    const { first, second, failed } = await startOnBusyConnector(j, 'IST-LS-2', 'A');
     assert.deepEqual(
       [failed.status, failed.failure.reason, failed.settlement.outcome],
       ['failed', 'cpms_refused', 'voided'],

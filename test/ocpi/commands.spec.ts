@@ -6,6 +6,7 @@ import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { ocpiSessionRef } from '../../src/ocpi/modules/sessions-receiver';
 import { authorizedIntent } from '../http/webhooks.fixtures';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { startSessionAt } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_SESSION, CommandResult', () => {
@@ -43,16 +44,7 @@ describe('OCPI commands as sender: START_SESSION with our payment intent, STOP_S
       const { cpo, partyRef } = await registeredCpo([version]);
       const key = await api.issueKey({ merchantId: 'mer_cmd' });
       const intentId = await authorizedIntent(api, key, 40_000);
-      const sent = await ocpi.commands.startSession(
-        {
-          partyRef,
-          paymentIntentId: intentId,
-          locationId: 'LOC-IST-1',
-          evseUid: 'LOC-IST-1-EVSE-1',
-          connectorId: '1',
-        },
-        systemContext(crypto.randomUUID()),
-      );
+      const sent = await startSessionAt(ocpi, partyRef, intentId, 'LOC-IST-1-EVSE-1');
       assert.equal(sent.result, 'ACCEPTED');
       const received = cpo.commandsReceived[0]!;
       assert.equal(received.command, 'START_SESSION');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { systemContext } from '../../src/commands/command-context';
 import { CpmsUnavailableError, type CpmsAdapter } from '../../src/integrations/cpms/cpms-adapter';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import { ocpiStationId } from '../../src/ocpi/modules/ocpi-cpms-adapter';
 import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { registerWithCpo } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 /** What the charge workers pass for a charge on the OCPI station (only the charge id matters to OCPI). */
@@ -35,15 +35,7 @@ describe('An OCPI CPO as a CPMS adapter for charges', () => {
     const ocpi = api.gateway.ocpi as OcpiRuntime;
     cpo = new OcpiCpoSimulator({ countryCode: 'TR', partyId: 'CPO', versions: ['2.3.0'] });
     await cpo.listen();
-    const { partyRef } = await ocpi.credentials.registerWith(
-      {
-        versionsUrl: cpo.versionsUrl,
-        token: cpo.issueRegistrationToken(),
-        name: 'cpo',
-        acceptsUnencodedTokens: false,
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const { partyRef } = await registerWithCpo(ocpi, cpo);
     station = ocpiStationId(partyRef, 'LOC-IST-1');
     adapter = ocpi.cpmsAdapter(async (chargeId) => intents.get(chargeId));
   });

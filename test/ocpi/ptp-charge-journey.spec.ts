@@ -3,21 +3,14 @@ import { systemContext } from '../../src/commands/command-context';
 import { simulatedCdr } from '../../src/integrations/ocpi-cpo/ocpi-cpo-data';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import type { OcpiRuntime } from '../../src/runtime/ocpi';
-import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
+import { CHARGING_SCOPES } from '../http/adhoc-charges.fixtures';
+import { authorizedIntent } from '../http/webhooks.fixtures';
 import { eventually } from '../support/eventually';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { PTP_JOURNEY_ENV, registerWithCpo, startSessionAt } from '../support/ocpi-cpo-peer';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
-const SCOPES = [
-  'payments:read',
-  'payments:write',
-  'charges:read',
-  'charges:write',
-  'tariffs:read',
-  'tariffs:write',
-  'infrastructure:read',
-  'infrastructure:write',
-];
+const SCOPES = [...CHARGING_SCOPES, 'infrastructure:read', 'infrastructure:write'];
 
 /** The CPO's TRF-DC as the merchant's own tariff: 9.50 TRY/kWh, 11.40 with VAT. */
 const merchantTariff = {
@@ -36,11 +29,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
   before(async () => {
     api = await startTestGateway({
       env: {
-        OCPI_RETRY_BACKOFF_MS: '10',
-        VAT_RATE_PERCENT: '20',
-        CHARGE_SWEEP_INTERVAL_MS: '50',
-        CPMS_POLL_INTERVAL_MS: '100',
-        CHARGE_STOP_MARGIN_MINOR: '500',
+        ...PTP_JOURNEY_ENV,
         OCPI_FAC_SWEEP_INTERVAL_MS: '200',
       },
       ocpiExchanges: conformance.record,
@@ -48,15 +37,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     ocpi = api.gateway.ocpi as OcpiRuntime;
     cpo = new OcpiCpoSimulator({ countryCode: 'TR', partyId: 'CPM', versions: ['2.3.0'], pageLimit: 2 });
     await cpo.listen();
-    ({ partyRef } = await ocpi.credentials.registerWith(
-      {
-        versionsUrl: cpo.versionsUrl,
-        token: cpo.issueRegistrationToken(),
-        name: 'cpo',
-        acceptsUnencodedTokens: false,
-      },
-      systemContext(crypto.randomUUID()),
-    ));
+    ({ partyRef } = await registerWithCpo(ocpi, cpo));
     await ocpi.pulls.pullTariffs(partyRef, systemContext(crypto.randomUUID()));
     key = await api.issueKey({ merchantId: 'mer_ocpi_charge', scopes: SCOPES });
     const tariff = await api.request('PUT', '/v1/tariffs/TRF-OCPI', { key, body: merchantTariff });
@@ -74,17 +55,6 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     });
     assert.equal(response.status, 201, JSON.stringify(response.body));
     return response.body as { id: string; adapterType: string };
-  };
-
-  const authorizedIntent = async (amount: number) => {
-    const created = await api.request('POST', '/v1/payment-intents', { key, body: createBody(amount) });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const authorized = await api.request('POST', `/v1/payment-intents/${created.body.id}/authorize`, {
-      key,
-      body: authorizeBody(amount),
-    });
-    assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
-    return created.body.id as string;
   };
 
   const chargeWhen = (id: string, check: (charge: any) => boolean, what: string) =>
@@ -111,7 +81,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
         { connectorId: '1', connectorNumber: 1, cpmsConnectorId: '1', evseUid: 'LOC-IST-2-EVSE-1' },
       ],
     });
-    const intentId = await authorizedIntent(50_000);
+    const intentId = await authorizedIntent(api, key, 50_000);
     const started = await api.request('POST', '/v1/adhoc-charges/start', {
       key,
       body: { paymentIntentId: intentId, tariffId: 'TRF-OCPI', stationId: 'ST-OCPI-1', connectorId: '1' },
@@ -183,7 +153,7 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
     });
     assert.equal(test.status, 422, JSON.stringify(test.body));
     assert.equal(test.body.error.code, 'station_test_unsupported');
-    const intentId = await authorizedIntent(10_000);
+    const intentId = await authorizedIntent(api, key, 10_000);
     const started = await api.request('POST', '/v1/adhoc-charges/start', {
       key,
       body: { paymentIntentId: intentId, tariffId: 'TRF-OCPI', stationId: 'ST-OCPI-NOLOC', connectorId: '1' },
@@ -198,17 +168,8 @@ describe('A charge on a station mapped to an OCPI CPO: started, stopped at the l
   });
 
   it('a confirmation the CPO cannot take is retried with backoff until it is delivered, once', async () => {
-    const intentId = await authorizedIntent(30_000);
-    const sent = await ocpi.commands.startSession(
-      {
-        partyRef,
-        paymentIntentId: intentId,
-        locationId: 'LOC-IST-1',
-        evseUid: 'LOC-IST-1-EVSE-2',
-        connectorId: '1',
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const intentId = await authorizedIntent(api, key, 30_000);
+    const sent = await startSessionAt(ocpi, partyRef, intentId, 'LOC-IST-1-EVSE-2');
     assert.equal(sent.result, 'ACCEPTED');
     await cpo.pushCdr(
       simulatedCdr({

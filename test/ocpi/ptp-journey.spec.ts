@@ -8,6 +8,7 @@ import type { OcpiRuntime } from '../../src/runtime/ocpi';
 import { authorizeBody, createBody } from '../http/payment-intents.fixtures';
 import { operatorKey, registerTerminal } from '../http/terminals.fixtures';
 import { ocpiConformance } from '../support/ocpi-conformance';
+import { PTP_JOURNEY_ENV, registerWithCpo, startSessionAt } from '../support/ocpi-cpo-peer';
 import { eventually } from '../support/eventually';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -19,13 +20,7 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
 
   before(async () => {
     api = await startTestGateway({
-      env: {
-        OCPI_RETRY_BACKOFF_MS: '10',
-        VAT_RATE_PERCENT: '20',
-        CHARGE_SWEEP_INTERVAL_MS: '50',
-        CPMS_POLL_INTERVAL_MS: '100',
-        CHARGE_STOP_MARGIN_MINOR: '500',
-      },
+      env: PTP_JOURNEY_ENV,
       ocpiExchanges: conformance.record,
     });
     ocpi = api.gateway.ocpi as OcpiRuntime;
@@ -39,15 +34,7 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
 
   it('register, pull, activate, pre-authorize, START_SESSION, sessions, STOP_SESSION, CDR reconciled, capture, FAC at the CPO', async () => {
     // We register with the CPO (its token A), and pull its locations and tariffs.
-    const { partyRef } = await ocpi.credentials.registerWith(
-      {
-        versionsUrl: cpo.versionsUrl,
-        token: cpo.issueRegistrationToken(),
-        name: 'cpo',
-        acceptsUnencodedTokens: false,
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const { partyRef } = await registerWithCpo(ocpi, cpo);
     assert.deepEqual(await ocpi.pulls.pullLocations(partyRef, systemContext(crypto.randomUUID())), {
       stored: 3,
       skipped: 0,
@@ -74,16 +61,7 @@ describe('A PTP journey against the CPO simulator, over HTTP both ways', () => {
     assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
 
     // START_SESSION with the intent as authorization_reference; the CPO's result lands on our response_url.
-    const start = await ocpi.commands.startSession(
-      {
-        partyRef,
-        paymentIntentId: intentId,
-        locationId: 'LOC-IST-1',
-        evseUid: 'LOC-IST-1-EVSE-1',
-        connectorId: '1',
-      },
-      systemContext(crypto.randomUUID()),
-    );
+    const start = await startSessionAt(ocpi, partyRef, intentId, 'LOC-IST-1-EVSE-1');
     assert.equal(start.result, 'ACCEPTED');
     await Promise.all(cpo.resultsPosted);
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createOcpiClient, type OcpiCall } from '../../src/ocpi/client/ocpi-client';
 import { OcpiUrlRefusedError } from '../../src/ocpi/transport/ocpi-errors';
 import type { Resolver } from '../../src/webhooks/url-guard';
-import { systemContext } from '../../src/commands/command-context';
 import { OcpiCpoSimulator } from '../../src/integrations/ocpi-cpo/ocpi-cpo-simulator';
 import type { OcpiRuntime } from '../../src/runtime/ocpi';
+import { registerWithCpo } from '../support/ocpi-cpo-peer';
 import { startTestGateway } from '../support/test-gateway';
 
 const DNS: Record<string, string> = { 'cpo.example.com': '93.184.216.34', 'inside.example.com': '10.1.2.3' };
@@ -89,18 +89,7 @@ describe("OCPI peers' URLs go through the webhooks' URL guard", () => {
     await cpo.listen();
     try {
       const ocpi = api.gateway.ocpi as OcpiRuntime;
-      await assert.rejects(
-        ocpi.credentials.registerWith(
-          {
-            versionsUrl: cpo.versionsUrl,
-            token: cpo.issueRegistrationToken(),
-            name: 'cpo',
-            acceptsUnencodedTokens: false,
-          },
-          systemContext(crypto.randomUUID()),
-        ),
-        OcpiUrlRefusedError,
-      );
+      await assert.rejects(registerWithCpo(ocpi, cpo), OcpiUrlRefusedError);
       assert.equal(cpo.seenCorrelationIds.length, 0, 'nothing reached the peer');
     } finally {
       await cpo.close();

@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { systemContext } from '../../src/commands/command-context';
 import { edenredAuthorization } from '../../src/commands/edenred/edenred-authorization';
 import { edenredLinkService } from '../../src/commands/edenred/edenred-link.service';
@@ -16,26 +14,10 @@ import {
   edenredCaptureHandler,
   type EdenredCaptureHooks,
 } from '../../src/workers/edenred/edenred-capture-job';
+import { capturingLogger } from './capturing-logger';
 import { FakeEdenred } from './fake-edenred-client';
 import type { Job } from '../../src/infrastructure/job-queue/job-queue';
 import type { EdenredCaptureJob } from '../../src/workers/edenred/edenred-capture-job';
-
-/** Every line a logger writes, as JSON text, for the scans that no token ever reaches a log. */
-export const capturingLogger = (): { logger: Logger; lines: string[] } => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = winston.createLogger({
-    level: 'debug',
-    format: winston.format.json(),
-    transports: [new winston.transports.Stream({ stream })],
-  });
-  return { logger, lines };
-};
 
 export const SCOPE = { merchantId: 'mer_1', terminalId: 'trm_1' };
 const KEY = Buffer.alloc(32, 7).toString('base64');

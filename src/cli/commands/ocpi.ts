@@ -84,39 +84,37 @@ const register: CliCommand = {
   },
 };
 
-const reroll: CliCommand = {
-  path: ['ocpi', 'reroll'],
-  summary: 'renews the credentials tokens with a registered OCPI peer (PUT)',
+/** `ocpi <verb> <partyRef>`: one credentials call to a registered peer, its answer printed. */
+const partyCommand = (
+  verb: string,
+  summary: string,
+  call: (credentials: ReturnType<typeof deps>['credentials'], partyRef: string) => Promise<unknown>,
+): CliCommand => ({
+  path: ['ocpi', verb],
+  summary,
   usage: '<partyRef>',
   positionals: ['partyRef'],
   run: async ({ positionals, config, out }) => {
-    const partyRef = required(positionals[0], '<partyRef>', 'ocpi reroll');
+    const partyRef = required(positionals[0], '<partyRef>', `ocpi ${verb}`);
     out(
       JSON.stringify(
-        await withEventStore(config, (store) =>
-          deps(config, store).credentials.rerollWith(partyRef, context()),
-        ),
+        await withEventStore(config, (store) => call(deps(config, store).credentials, partyRef)),
       ),
     );
   },
-};
+});
 
-const unregister: CliCommand = {
-  path: ['ocpi', 'unregister'],
-  summary: 'unregisters from an OCPI peer (DELETE): neither token works afterwards',
-  usage: '<partyRef>',
-  positionals: ['partyRef'],
-  run: async ({ positionals, config, out }) => {
-    const partyRef = required(positionals[0], '<partyRef>', 'ocpi unregister');
-    out(
-      JSON.stringify(
-        await withEventStore(config, (store) =>
-          deps(config, store).credentials.unregisterFrom(partyRef, context()),
-        ),
-      ),
-    );
-  },
-};
+const reroll = partyCommand(
+  'reroll',
+  'renews the credentials tokens with a registered OCPI peer (PUT)',
+  (credentials, partyRef) => credentials.rerollWith(partyRef, context()),
+);
+
+const unregister = partyCommand(
+  'unregister',
+  'unregisters from an OCPI peer (DELETE): neither token works afterwards',
+  (credentials, partyRef) => credentials.unregisterFrom(partyRef, context()),
+);
 
 const simulateCpo: CliCommand = {
   path: ['simulate', 'ocpi-cpo'],

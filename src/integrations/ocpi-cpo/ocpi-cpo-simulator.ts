@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newUuid } from '../../infrastructure/ids';
 import { createOcpiClient, type OcpiClient } from '../../ocpi/client/ocpi-client';
 import type { OcpiVersion } from '../../ocpi/openapi/ocpi-description';
@@ -8,6 +8,7 @@ import { routingHeadersTo } from '../../ocpi/http/routing-headers';
 import { ocpiFailure, ocpiSuccess } from '../../ocpi/transport/ocpi-envelope';
 import { OcpiError } from '../../ocpi/transport/ocpi-errors';
 import { pageOf, pagingFor } from '../../ocpi/transport/paging';
+import { SimulatorServer } from '../simulator-kit/serve';
 import {
   simulatedLocations,
   simulatedTariffs,
@@ -72,7 +73,7 @@ export class OcpiCpoSimulator {
   private readonly name: string;
   private readonly versions: readonly OcpiVersion[];
   private readonly client: OcpiClient;
-  private server: Server | undefined;
+  private readonly server = new SimulatorServer();
   private baseUrl = '';
   readonly peer: PeerState = { endpoints: [], roles: [] };
   /** Every correlation id the simulator saw, to check a flow keeps one. */
@@ -111,18 +112,12 @@ export class OcpiCpoSimulator {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
-    const address = this.server.address();
-    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.baseUrl = await this.server.listen((req, res) => void this.handle(req, res), port, host);
     return this.baseUrl;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.server.close();
   }
 
   /** A token A for the gateway to register with (handed over out of band, as in credentials.asciidoc). */

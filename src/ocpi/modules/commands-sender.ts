@@ -16,8 +16,9 @@ import { modulePath } from '../http/ocpi-paths';
 import { routingHeadersTo } from '../http/routing-headers';
 import type { OcpiVersion } from '../openapi/ocpi-description';
 import type { OurPlatform } from '../our-platform';
-import { invalidParameters, methodNotAllowed, noMatchingEndpoints } from '../transport/ocpi-errors';
+import { invalidParameters } from '../transport/ocpi-errors';
 import { peerContext } from './owner';
+import { registeredEndpoint } from './registered-endpoint';
 
 export interface CommandsDeps {
   eventStore: EventStore;
@@ -58,13 +59,12 @@ export const ocpiCommands = (deps: CommandsDeps) => {
     },
     context: CommandContext,
   ) => {
-    const { state } = await deps.parties.load(partyRef);
-    if (state.status !== 'registered') throw methodNotAllowed(`${partyRef} is not registered`);
-    const { connection } = state;
-    const endpoint = connection.endpoints.find(
-      (candidate) => candidate.identifier === 'commands' && candidate.role === 'RECEIVER',
+    const { state, connection, endpoint } = await registeredEndpoint(
+      deps.parties,
+      partyRef,
+      'commands',
+      'RECEIVER',
     );
-    if (!endpoint) throw noMatchingEndpoints('the party has no commands receiver endpoint');
     const commandRef = newId('ocm');
     const now = () => new Date().toISOString();
     await run(

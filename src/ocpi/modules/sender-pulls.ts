@@ -10,7 +10,7 @@ import { pullPages } from '../client/pull-pages';
 import { ocpiCorrelationId } from '../credentials/credentials-flows';
 import { routingHeadersTo } from '../http/routing-headers';
 import type { OurPlatform } from '../our-platform';
-import { methodNotAllowed, noMatchingEndpoints } from '../transport/ocpi-errors';
+import { registeredEndpoint } from './registered-endpoint';
 import { definitionOf, ocpiTariffOwner } from './tariffs-receiver';
 
 export interface SenderPullDeps {
@@ -29,13 +29,12 @@ export const senderPulls = (deps: SenderPullDeps) => {
     module: 'locations' | 'tariffs',
     context: CommandContext,
   ) => {
-    const { state } = await deps.parties.load(partyRef);
-    if (state.status !== 'registered') throw methodNotAllowed(`${partyRef} is not registered`);
-    const { connection } = state;
-    const endpoint = connection.endpoints.find(
-      (candidate) => candidate.identifier === module && candidate.role === 'SENDER',
+    const { state, connection, endpoint } = await registeredEndpoint(
+      deps.parties,
+      partyRef,
+      module,
+      'SENDER',
     );
-    if (!endpoint) throw noMatchingEndpoints(`the party has no ${module} sender endpoint`);
     const cpo = connection.roles.find((role) => role.role === 'CPO') ?? connection.roles[0];
     const items = await pullPages<T>(deps.client, {
       url: endpoint.url,

@@ -8,7 +8,8 @@ import { longshipAdapterFactory } from '../../../src/integrations/cpms/longship/
 import { longshipWebhookRouter } from '../../../src/integrations/cpms/longship/longship-webhook-router';
 import { LongshipSimulator } from '../../../src/integrations/cpms/longship/simulator/longship-simulator';
 import type { StationAdapter } from '../../../src/integrations/cpms/station-adapter';
-import { adapterDeps, capturingLogger, corpaySettings, longshipSettings } from './support/adapter-fixtures';
+import { capturingLogger } from '../../support/capturing-logger';
+import { adapterDeps, corpaySettings, longshipSettings } from './support/adapter-fixtures';
 
 const longshipKeys = {
   tenantKey: 'TENANT-KEY-leak-check-7f3a',

@@ -48,18 +48,10 @@ export const energyWhOf = (energy: CorpaySession['energy']): number | undefined 
 export const corpayErrorOf = (body: unknown): { code?: string; message?: string } => {
   if (!body || typeof body !== 'object') return {};
   const fields = body as Record<string, unknown>;
-  const code =
-    typeof fields.code === 'string'
-      ? fields.code
-      : typeof fields.error === 'string'
-        ? fields.error
-        : undefined;
-  const message =
-    typeof fields.message === 'string'
-      ? fields.message
-      : typeof fields.error_description === 'string'
-        ? fields.error_description
-        : undefined;
+  const firstString = (...names: string[]) =>
+    names.map((name) => fields[name]).find((value): value is string => typeof value === 'string');
+  const code = firstString('code', 'error');
+  const message = firstString('message', 'error_description');
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 };
 

@@ -1,9 +1,8 @@
 import express, { type Request, type Response } from 'express';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CpmsSessionStatus } from '../../../domain/charge-session/charge-session.events';
 import { systemClock, type Clock } from '../../../infrastructure/clock';
+import { SimulatorServer, SimulatorTimers } from '../../simulator-kit/serve';
 
 /** How a simulated charge point answers; configurable per station so tests can run side by side. */
 export interface StationBehaviour {
@@ -52,9 +51,9 @@ const BODY_LIMIT = '16kb';
 export class CpmsSimulator {
   private readonly sessions = new Map<string, SimulatedSession>();
   private readonly behaviours = new Map<string, StationBehaviour>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new SimulatorTimers();
   private readonly recorded: SimulatorCall[] = [];
-  private server: Server | undefined;
+  private readonly server = new SimulatorServer();
   private defaultBehaviour: StationBehaviour = DEFAULT_BEHAVIOUR;
 
   constructor(private readonly options: { token: string; clock?: Clock } = { token: randomUUID() }) {}
@@ -80,26 +79,12 @@ export class CpmsSimulator {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer(this.app());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
-    const address = server.address() as AddressInfo;
-    return `http://${host}:${address.port}`;
+    return this.server.listen(this.app(), port, host);
   }
 
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await this.server.close();
   }
 
   private behaviourOf(stationId: string): StationBehaviour {
@@ -108,15 +93,6 @@ export class CpmsSimulator {
 
   private now(): string {
     return (this.options.clock ?? systemClock).now().toISOString();
-  }
-
-  private later(delayMs: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
   }
 
   private authorized(req: Request): boolean {
@@ -158,7 +134,7 @@ export class CpmsSimulator {
     const behaviour = this.behaviourOf(stationId);
     const answer = (status: number, body: unknown) =>
       behaviour.startAnswerDelayMs > 0
-        ? this.later(behaviour.startAnswerDelayMs, () => void res.status(status).json(body))
+        ? this.timers.later(behaviour.startAnswerDelayMs, () => void res.status(status).json(body))
         : void res.status(status).json(body);
     if (behaviour.start === 'refuse') {
       answer(409, { code: 'START_REFUSED', message: `connector ${connectorId} is not available` });
@@ -175,7 +151,7 @@ export class CpmsSimulator {
     };
     this.sessions.set(reference, session);
     if (behaviour.start === 'accept') {
-      this.later(behaviour.confirmDelayMs, () => {
+      this.timers.later(behaviour.confirmDelayMs, () => {
         if (session.status !== 'WAITING_TO_START') return;
         session.status = 'STARTED';
         session.startedAt = this.now();
@@ -198,7 +174,7 @@ export class CpmsSimulator {
     if (session.status !== 'STARTED') return void res.status(202).json(session);
     const behaviour = this.behaviourOf(session.stationId);
     session.status = 'WAITING_TO_STOP';
-    this.later(behaviour.stopDelayMs, () => {
+    this.timers.later(behaviour.stopDelayMs, () => {
       if (session.status !== 'WAITING_TO_STOP') return;
       if (behaviour.stop === 'fail') {
         session.status = 'STOP_FAILED';

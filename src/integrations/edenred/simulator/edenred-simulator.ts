@@ -1,8 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../../infrastructure/clock';
+import { SimulatorServer } from '../../simulator-kit/serve';
 import { FaultQueue, type Fault, type SimulatedOperation } from './fault-queue';
 import { errorPage, loginPage, type AuthorizationRequest } from './login-page';
 import { paymentRequestRejection } from './payment-request-checks';
@@ -81,7 +80,7 @@ export class EdenredSimulator {
   private readonly ledger = new SimulatedLedger();
   private readonly faults = new FaultQueue();
   private readonly receivedTransactions: Record<string, unknown>[] = [];
-  private server: Server | undefined;
+  private readonly server = new SimulatorServer();
   private baseUrl = '';
 
   constructor(options: EdenredSimulatorOptions = {}) {
@@ -198,24 +197,12 @@ export class EdenredSimulator {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer(this.app());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
-    this.baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
+    this.baseUrl = await this.server.listen(this.app(), port, host);
     return this.baseUrl;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await this.server.close();
   }
 
   /** How many requests of an operation arrived, injected failures included. */

@@ -1,7 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { FaultPlan } from '../../simulator-kit/faults';
-import { SimulatorServer, SimulatorTimers } from '../../simulator-kit/serve';
+import { SimulatorServer, SimulatorTimers } from '../../../simulator-kit/serve';
 import { CORPAY_TOKEN_PATH } from '../corpay-api';
 import {
   DEFAULT_CORPAY_BEHAVIOUR,

@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { FaultPlan } from '../../simulator-kit/faults';
 import { answerPage } from '../../simulator-kit/link-paging';
-import { SimulatorServer, SimulatorTimers } from '../../simulator-kit/serve';
+import { SimulatorServer, SimulatorTimers } from '../../../simulator-kit/serve';
 import type { OcppConnectorStatus } from '../../station-adapter';
 import {
   LONGSHIP_APPLICATION_KEY_HEADER,

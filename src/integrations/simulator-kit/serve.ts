@@ -1,12 +1,11 @@
-import type { Express } from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A simulator's HTTP server: listen(port, host) gives its URL, close() ends every connection. */
 export class SimulatorServer {
   private server: Server | undefined;
 
-  async listen(app: Express, port: number, host: string): Promise<string> {
+  async listen(app: RequestListener, port: number, host: string): Promise<string> {
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
