@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import { indexOpenApiRoutes } from './openapi-route-index';
+import { routeByPrefix } from './router-index';
 import path from 'node:path';
 import type { Clock } from '../infrastructure/clock';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
@@ -62,8 +63,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.set('etag', false);
 
   app.use(securityHeaders, requestId, observeRequests(deps.logger, deps.metrics));
-  app.use(publicHealthRoutes(deps.healthChecks));
-  app.use(docsRoutes(OPENAPI_SPEC));
+  const beforeAuthentication = [publicHealthRoutes(deps.healthChecks), docsRoutes(OPENAPI_SPEC)];
   if (settings.metricsPublic) {
     app.get(
       '/metrics',
@@ -71,7 +71,7 @@ export const createApp = (deps: AppDeps): Express => {
         void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
     );
   }
-  for (const router of deps.partnerRouters ?? []) app.use(router);
+  app.use(routeByPrefix([...beforeAuthentication, ...(deps.partnerRouters ?? [])]));
   app.use(
     authenticate(deps.authenticators, {
       limiter: new TokenBucketRateLimiter({
@@ -124,8 +124,12 @@ export const createApp = (deps: AppDeps): Express => {
       logger: deps.logger,
     }),
   );
-  app.use(protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version));
-  for (const router of deps.routers) app.use(router);
+  app.use(
+    routeByPrefix([
+      protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version),
+      ...deps.routers,
+    ]),
+  );
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;
