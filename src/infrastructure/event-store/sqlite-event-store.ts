@@ -137,7 +137,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 /**
  * The embedded event store: one SQLite file in WAL mode, shareable by several processes. An append
- * resolves once it is durable (see SqliteFile): appends made in the same tick share one sync.
+ * resolves once it is durable (see SqliteFile): appends made in the same tick share one transaction and
+ * one sync.
  */
 export class SqliteEventStore implements EventStore {
   /** The file, for the stores that keep their records next to the events (idempotency). */
@@ -149,7 +150,6 @@ export class SqliteEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly clock: Clock;
   private readonly statements: Statements;
-  private readonly appendTransaction: Database.Transaction<SqliteEventStore['appendInTransaction']>;
   private readonly heads: StreamHeadCache;
   private closed = false;
 
@@ -167,7 +167,6 @@ export class SqliteEventStore implements EventStore {
       this.db.close();
       throw error;
     }
-    this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
     const writesByOthers = this.statements.writesByOthers;
     this.heads = new StreamHeadCache({
       writesByOthers: () => writesByOthers.get() as number,
@@ -183,15 +182,12 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     assertAppendable(events, expectedRevision);
     const recordedAt = this.clock.now().toISOString();
-    let result: AppendResult;
     this.heads.forget(streamName);
+    let appended: { result: AppendResult; replayed: boolean };
     try {
-      const appended = this.appendTransaction.immediate(streamName, events, expectedRevision, recordedAt);
-      result = appended.result;
-      // A replayed append answers with where those events were stored, which need not be the head.
-      if (!appended.replayed) {
-        this.heads.remember(streamName, { revision: result.nextExpectedRevision, position: result.position });
-      }
+      appended = await this.file.write(() =>
+        this.appendInTransaction(streamName, events, expectedRevision, recordedAt),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Error(`stream ${streamName}: an event id being appended is already stored`, {
@@ -199,6 +195,11 @@ export class SqliteEventStore implements EventStore {
         });
       }
       throw error;
+    }
+    // A replayed append answers with where those events were stored, which need not be the head.
+    const { result, replayed } = appended;
+    if (!replayed) {
+      this.heads.remember(streamName, { revision: result.nextExpectedRevision, position: result.position });
     }
     await this.file.durable();
     this.signal.notify();
@@ -254,7 +255,10 @@ export class SqliteEventStore implements EventStore {
     await this.file.close();
   }
 
-  /** Runs inside BEGIN IMMEDIATE: no other connection can append between the revision check and the insert. */
+  /**
+   * Runs in the file's write batch (BEGIN IMMEDIATE, a savepoint per append): no other connection can
+   * append between the revision check and the insert, and a refused append undoes only itself.
+   */
   private appendInTransaction(
     streamName: string,
     events: readonly NewEvent[],

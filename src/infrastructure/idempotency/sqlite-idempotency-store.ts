@@ -32,15 +32,6 @@ const schema = `
   CREATE INDEX IF NOT EXISTS idempotency_records_expires_at ON idempotency_records (expires_at);
 `;
 
-/** The completeRecord statement's parameters: response JSON, scope, key. */
-type Completion = [string, string, string];
-
-interface PendingCompletions {
-  completions: Completion[];
-  written: Promise<void>;
-  write: () => void;
-}
-
 const toRecord = (row: Row): IdempotencyRecord => ({
   scope: row.scope,
   key: row.key,
@@ -68,9 +59,6 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly releaseRecord: Database.Statement<[string, string]>;
   private readonly deleteExpired: Database.Statement<[number]>;
   private readonly claimTransaction: (input: ClaimInput) => ClaimResult;
-  private readonly completeBatch: (completions: readonly Completion[]) => void;
-  /** The answers recorded in this turn of the event loop, written together in one commit. */
-  private pending: PendingCompletions | undefined;
   private closed = false;
 
   constructor(fileOrPath: string | SqliteFile, options: SqliteIdempotencyStoreOptions = {}) {
@@ -96,66 +84,39 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       "DELETE FROM idempotency_records WHERE scope = ? AND key = ? AND state = 'in_flight'",
     );
     this.deleteExpired = this.db.prepare('DELETE FROM idempotency_records WHERE expires_at < ?');
-    // IMMEDIATE takes the write lock before the read, so another connection (another process or
-    // instance on the same file) cannot claim between our look and our write.
-    const claim = this.db.transaction((input: ClaimInput): ClaimResult => {
+    // Runs in the file's write batch, which holds the write lock (BEGIN IMMEDIATE) before the read, so
+    // another connection (another process or instance on the same file) cannot claim between our look
+    // and our write. A fresh key (nearly every request) is claimed by the INSERT alone: it inserts
+    // nothing when any record holds the key, and only then is that record looked at.
+    this.claimTransaction = (input) => {
+      if (this.insertClaim.run(newClaim(input)).changes === 1) return { outcome: 'claimed' };
       const row = this.selectRecord.get(input.scope, input.key);
       if (row && !canTakeOver(toRecord(row), input.now)) return reportLive(toRecord(row));
       this.upsertClaim.run(newClaim(input));
       return { outcome: 'claimed' };
-    });
-    // A fresh key (nearly every request) is claimed by one autocommitted INSERT: atomic on its own, and
-    // it inserts nothing when any record holds the key. Only then does the transaction look at that record.
-    this.claimTransaction = (input) =>
-      this.insertClaim.run(newClaim(input)).changes === 1 ? { outcome: 'claimed' } : claim.immediate(input);
-    this.completeBatch = this.db.transaction((completions: readonly Completion[]) => {
-      for (const completion of completions) this.completeRecord.run(...completion);
-    });
+    };
   }
 
-  // A claim is committed without waiting for a sync (the WAL is written at commit, so it survives a
-  // killed process). The complete() that follows waits for one, which covers the claim as well. A claim
-  // lost to a power cut was never answered, and its retry is safe: events carry the Idempotency-Key, so
-  // the command handler does not apply them twice.
+  // Claims, answers and the events they answer for share the file's write batches: one commit per turn
+  // of the loop for all of them. A claim is committed without waiting for a sync (the WAL is written at
+  // commit, so it survives a killed process). The complete() that follows waits for one, which covers
+  // the claim and the command's events as well. A claim lost to a power cut was never answered, and its
+  // retry is safe: events carry the Idempotency-Key, so the command handler does not apply them twice.
   async claim(input: ClaimInput): Promise<ClaimResult> {
     this.assertOpen();
-    return this.claimTransaction(input);
+    return this.file.write(() => this.claimTransaction(input));
   }
 
-  // The answers of one turn of the loop share one commit (one WAL write of the table's pages instead of
-  // one per answer), then one group sync. Each caller still waits until its own answer is on disk.
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     this.assertOpen();
-    this.pending ??= this.completionBatch();
-    this.pending.completions.push([JSON.stringify(response), scope, key]);
-    return this.pending.written;
-  }
-
-  /** A batch written at the next turn of the loop, or at close if that comes first. */
-  private completionBatch(): PendingCompletions {
-    const completions: Completion[] = [];
-    let write = (): void => undefined;
-    const written = new Promise<void>((resolve, reject) => {
-      write = () => {
-        if (this.pending?.completions !== completions) return;
-        this.pending = undefined;
-        try {
-          this.assertOpen();
-          this.completeBatch(completions);
-        } catch (error) {
-          reject(error as Error);
-          return;
-        }
-        this.file.durable().then(resolve, reject);
-      };
-    });
-    setImmediate(write);
-    return { completions, written, write };
+    const json = JSON.stringify(response);
+    await this.file.write(() => this.completeRecord.run(json, scope, key));
+    await this.file.durable();
   }
 
   async release(scope: string, key: string): Promise<void> {
     this.assertOpen();
-    this.releaseRecord.run(scope, key);
+    await this.file.write(() => this.releaseRecord.run(scope, key));
   }
 
   async purgeExpired(now: number): Promise<number> {
@@ -170,8 +131,6 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** Closes the file only when the store opened it; a shared file stays open for the event store. */
   async close(): Promise<void> {
-    // Answers already handed to complete() are written before the store closes.
-    this.pending?.write();
     this.closed = true;
     if (this.ownsFile) await this.file.close();
   }

@@ -13,14 +13,26 @@ export interface SqliteFileOptions {
   busyTimeoutMs?: number;
 }
 
+interface QueuedWrite {
+  run: () => unknown;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /**
  * One SQLite file in WAL mode, shared by the stores that live in it (events, idempotency records), so
- * the writes of one command reach the disk with a single sync. The connection itself never syncs at
- * commit; under FULL, `durable()` waits for a group sync done off the event loop.
+ * the writes of one command reach the disk with a single sync. Writes queued in one turn of the event
+ * loop share one transaction (`write`), and the connection never syncs at commit; under FULL,
+ * `durable()` waits for a group sync done off the event loop (docs/decisions/0034).
  */
 export class SqliteFile {
   readonly db: Database.Database;
   private readonly groupCommit: WalGroupCommit | undefined;
+  private queued: QueuedWrite[] = [];
+  private closing: Promise<void> | undefined;
+  private readonly runBatch: Database.Transaction<(writes: readonly QueuedWrite[]) => Outcome[]>;
 
   /** `path` is a file name, or `:memory:` for a private in-memory file (nothing to sync). */
   constructor(path: string, options: SqliteFileOptions = {}) {
@@ -41,6 +53,52 @@ export class SqliteFile {
     }
     const inMemory = path === ':memory:' || path === '';
     this.groupCommit = synchronous === 'FULL' && !inMemory ? new WalGroupCommit(`${path}-wal`) : undefined;
+    // Inside the batch's transaction, a better-sqlite3 transaction function is a SAVEPOINT: a write
+    // that throws undoes its own changes only, and the others commit.
+    const savepoint = this.db.transaction((write: QueuedWrite) => write.run());
+    this.runBatch = this.db.transaction((writes: readonly QueuedWrite[]) =>
+      writes.map((write): Outcome => {
+        try {
+          return { ok: true, value: savepoint(write) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs `run` (synchronous statements) in this turn's write transaction: every write queued before the
+   * next turn of the loop shares one BEGIN IMMEDIATE ... COMMIT, taken and released within that turn, so
+   * the write lock is never held across callbacks. Resolves with `run`'s result once committed (written
+   * to the WAL: it survives a killed process); `durable()` then waits for the sync. A `run` that throws
+   * rejects alone, its changes rolled back; a batch that cannot commit rejects every write in it.
+   */
+  write<T>(run: () => T): Promise<T> {
+    if (!this.db.open) return Promise.reject(new Error('the SQLite file is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ run, resolve: resolve as (result: unknown) => void, reject });
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  private commitQueued(): void {
+    const writes = this.queued;
+    this.queued = [];
+    if (writes.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      if (!this.db.open) throw new Error('the SQLite file is closed');
+      outcomes = this.runBatch.immediate(writes);
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    writes.forEach((write, index) => {
+      const outcome = outcomes[index] as Outcome;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
   }
 
   get open(): boolean {
@@ -49,11 +107,21 @@ export class SqliteFile {
 
   /** Resolves once every commit made on this connection before the call is on disk (under FULL). */
   durable(): Promise<void> {
+    // Closing syncs every commit before it closes the connection.
+    if (this.closing) return this.closing;
     return this.groupCommit ? this.groupCommit.synced() : Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     if (!this.db.open) return;
+    // Writes already queued are committed and synced, not dropped.
+    this.commitQueued();
+    await this.groupCommit?.synced();
     await this.groupCommit?.close();
     this.db.close();
   }
