@@ -16,9 +16,11 @@ interface Folded {
 
 /**
  * The delivery worker's view of its subscriptions: each attempt reads only the events appended to the
- * subscription's stream since the last attempt (usually none) instead of folding the whole stream again,
- * and decrypts a signing secret once rather than per attempt. The stream stays the truth: a rotation or a
- * disable reaches the next attempt, as before. Bounded: the least recently used subscription goes first.
+ * subscription's stream since the last attempt, and none when the stream's head is where the state ends
+ * (usually), instead of folding the whole stream again; it decrypts a signing secret once rather than
+ * per attempt. The stream stays the truth: a rotation or a disable reaches the next attempt, at once from
+ * this process and within the SQLite head cache's interval from another (decision 0026), as an API key's
+ * revocation does. Bounded: the least recently used subscription goes first.
  */
 export class SubscriptionStates {
   private readonly folded = new Map<string, Folded>();
@@ -34,9 +36,12 @@ export class SubscriptionStates {
   async load(subscriptionId: string): Promise<WebhookSubscriptionState> {
     const known = this.folded.get(subscriptionId);
     let { state, revision } = known ?? { state: webhookSubscriptionDecider.initialState(), revision: -1 };
-    const newer = await this.eventStore.readStream(webhookSubscriptionStreamName(subscriptionId), {
-      fromRevision: revision + 1,
-    });
+    const streamName = webhookSubscriptionStreamName(subscriptionId);
+    const head = known && (await this.eventStore.streamHead(streamName));
+    const newer =
+      known && head?.revision === revision
+        ? []
+        : await this.eventStore.readStream(streamName, { fromRevision: revision + 1 });
     for (const event of newer) {
       state = webhookSubscriptionDecider.evolve(state, webhookSubscriptionEventCodec.parse(event));
       revision = event.revision;

@@ -239,9 +239,11 @@ export class WebhookDispatcher {
     const { catalogue } = this.options;
     const mapped = catalogue.publicTypeOf(event.type);
     if (!mapped || !this.index.couldWant(mapped.publicType, mapped.targeted)) return [];
-    const history = catalogue.needsHistory(event.type)
-      ? (await this.options.eventStore.readStream(event.streamName)).slice(0, event.revision + 1)
-      : [];
+    const history = !catalogue.needsHistory(event.type)
+      ? []
+      : event.revision === 0
+        ? [event]
+        : (await this.options.eventStore.readStream(event.streamName)).slice(0, event.revision + 1);
     const publicEvent = this.toPublicEvent(event, history);
     if (!publicEvent) return [];
     const jobs: QueuedDelivery[] = [];
