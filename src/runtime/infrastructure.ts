@@ -52,7 +52,7 @@ export const openInfrastructure = async (config: Config, logger: Logger): Promis
     readStore.volatile &&
     eventStore instanceof SqliteEventStore &&
     sqliteEventStoreFile(eventStoreSettings) !== undefined
-      ? new SqliteCheckpointFile(eventStore.file.db)
+      ? new SqliteCheckpointFile(eventStore.file)
       : undefined;
   return {
     eventStore,

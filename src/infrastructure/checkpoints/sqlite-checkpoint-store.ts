@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { GlobalPosition } from '../event-store/event-store';
+import { SqliteFile } from '../sqlite/sqlite-file';
 
 export interface StoredCheckpoint {
   position: GlobalPosition;
@@ -23,12 +24,19 @@ export class SqliteCheckpointFile {
   private readonly select: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement<[string, string, string]>;
   private readonly remove: Database.Statement<[string]>;
+  private readonly write: (run: () => unknown) => Promise<unknown>;
 
   /**
-   * `path` is a file name, or `:memory:`; or the event store's own connection, so that saving a checkpoint
-   * is not a commit by another connection (which would drop that store's cached stream heads).
+   * `path` is a file name, or `:memory:`; or the event store's own connection or file, so that saving a
+   * checkpoint is not a commit by another connection (which would drop that store's cached stream heads).
    */
-  constructor(pathOrConnection: string | Database.Database) {
+  constructor(source: string | Database.Database | SqliteFile) {
+    const pathOrConnection = source instanceof SqliteFile ? source.db : source;
+    // On the event store's file, a save joins that turn's write batch instead of committing on its own.
+    this.write =
+      source instanceof SqliteFile
+        ? (run) => source.write(run, { singleStatement: true })
+        : async (run) => run();
     this.ownsConnection = typeof pathOrConnection === 'string';
     this.db =
       typeof pathOrConnection === 'string'
@@ -66,10 +74,11 @@ export class SqliteCheckpointFile {
           : { position: BigInt(row.position), projections: JSON.parse(row.projections) as string[] };
       },
       save: async (checkpoint: StoredCheckpoint): Promise<void> => {
-        this.upsert.run(name, checkpoint.position.toString(), JSON.stringify(checkpoint.projections));
+        const projections = JSON.stringify(checkpoint.projections);
+        await this.write(() => this.upsert.run(name, checkpoint.position.toString(), projections));
       },
       clear: async (): Promise<void> => {
-        this.remove.run(name);
+        await this.write(() => this.remove.run(name));
       },
     };
   }

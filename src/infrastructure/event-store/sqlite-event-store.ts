@@ -151,6 +151,9 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: Clock;
   private readonly statements: Statements;
   private readonly heads: StreamHeadCache;
+  /** The last page a subscription read, shared with the others (see readPage). */
+  private lastPage:
+    { after: GlobalPosition; limit: number; commits: number; events: RecordedEvent[] } | undefined;
   private closed = false;
 
   /** `path` is a file name, or `:memory:` for a private in-memory store. */
@@ -314,8 +317,27 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: Number(last.revision), position: last.position };
   }
 
+  /**
+   * The live subscriptions of one process (projector, webhook dispatcher, process managers) usually wait
+   * at the same position and wake in the same turn of the loop: the first one's page is handed to the
+   * others instead of reading and parsing the same rows again. Stored events never change, so a page
+   * read earlier is still true; it may only be shorter than a read now. It is dropped at this process's
+   * next commit (the subscriptions' wake-up signal follows commits) and at the next turn of the loop, so
+   * another process's events wait at most one turn longer than the poll that finds them.
+   */
   private readPage(after: GlobalPosition, limit: number): RecordedEvent[] {
-    return this.statements.readAll.all(after, limit).map(rawToRecordedEvent);
+    const shared = this.lastPage;
+    if (shared && shared.after === after && shared.limit === limit && shared.commits === this.file.commits) {
+      return shared.events;
+    }
+    const events = this.statements.readAll.all(after, limit).map(rawToRecordedEvent);
+    if (this.subscriptions.size > 1) {
+      this.lastPage = { after, limit, commits: this.file.commits, events };
+      setImmediate(() => {
+        if (this.lastPage?.events === events) this.lastPage = undefined;
+      });
+    }
+    return events;
   }
 
   private assertOpen(): void {

@@ -104,19 +104,20 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   // retry is safe: events carry the Idempotency-Key, so the command handler does not apply them twice.
   async claim(input: ClaimInput): Promise<ClaimResult> {
     this.assertOpen();
-    return this.file.write(() => this.claimTransaction(input));
+    // One change at most: the INSERT, or (when it inserted nothing) the take-over's upsert.
+    return this.file.write(() => this.claimTransaction(input), { singleStatement: true });
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     this.assertOpen();
     const json = JSON.stringify(response);
-    await this.file.write(() => this.completeRecord.run(json, scope, key));
+    await this.file.write(() => this.completeRecord.run(json, scope, key), { singleStatement: true });
     await this.file.durable();
   }
 
   async release(scope: string, key: string): Promise<void> {
     this.assertOpen();
-    await this.file.write(() => this.releaseRecord.run(scope, key));
+    await this.file.write(() => this.releaseRecord.run(scope, key), { singleStatement: true });
   }
 
   async purgeExpired(now: number): Promise<number> {

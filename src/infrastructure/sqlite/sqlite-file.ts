@@ -15,6 +15,7 @@ export interface SqliteFileOptions {
 
 interface QueuedWrite {
   run: () => unknown;
+  savepoint: boolean;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -31,6 +32,7 @@ export class SqliteFile {
   readonly db: Database.Database;
   private readonly groupCommit: WalGroupCommit | undefined;
   private queued: QueuedWrite[] = [];
+  private committedBatches = 0;
   private closing: Promise<void> | undefined;
   private readonly runBatch: Database.Transaction<(writes: readonly QueuedWrite[]) => Outcome[]>;
 
@@ -59,7 +61,7 @@ export class SqliteFile {
     this.runBatch = this.db.transaction((writes: readonly QueuedWrite[]) =>
       writes.map((write): Outcome => {
         try {
-          return { ok: true, value: savepoint(write) };
+          return { ok: true, value: write.savepoint ? savepoint(write) : write.run() };
         } catch (error) {
           return { ok: false, error };
         }
@@ -73,11 +75,14 @@ export class SqliteFile {
    * the write lock is never held across callbacks. Resolves with `run`'s result once committed (written
    * to the WAL: it survives a killed process); `durable()` then waits for the sync. A `run` that throws
    * rejects alone, its changes rolled back; a batch that cannot commit rejects every write in it.
+   * `singleStatement`: `run` executes one writing statement at most, which SQLite undoes by itself when
+   * it fails, so it needs no savepoint of its own.
    */
-  write<T>(run: () => T): Promise<T> {
+  write<T>(run: () => T, options: { singleStatement?: boolean } = {}): Promise<T> {
     if (!this.db.open) return Promise.reject(new Error('the SQLite file is closed'));
+    const savepoint = options.singleStatement !== true;
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ run, resolve: resolve as (result: unknown) => void, reject });
+      this.queued.push({ run, savepoint, resolve: resolve as (result: unknown) => void, reject });
       if (this.queued.length === 1) setImmediate(() => this.commitQueued());
     });
   }
@@ -90,6 +95,7 @@ export class SqliteFile {
     try {
       if (!this.db.open) throw new Error('the SQLite file is closed');
       outcomes = this.runBatch.immediate(writes);
+      this.committedBatches += 1;
     } catch (error) {
       for (const write of writes) write.reject(error);
       return;
@@ -99,6 +105,11 @@ export class SqliteFile {
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(outcome.error);
     });
+  }
+
+  /** Write batches committed so far on this connection: what was read before one may be shorter now. */
+  get commits(): number {
+    return this.committedBatches;
   }
 
   get open(): boolean {
