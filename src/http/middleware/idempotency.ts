@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IdempotencyStore, StoredResponse } from '../../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../../infrastructure/logging/logger';
 import { ApiError } from '../errors/api-error';
@@ -30,9 +30,7 @@ const canonical = (value: unknown): unknown => {
 };
 
 export const requestHash = (method: string, path: string, body: unknown): string =>
-  createHash('sha256')
-    .update(JSON.stringify([method, path, canonical(body ?? null)]))
-    .digest('hex');
+  hash('sha256', JSON.stringify([method, path, canonical(body ?? null)]), 'hex');
 
 const replay = (res: Response, stored: StoredResponse): void => {
   for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
