@@ -231,7 +231,9 @@ export class MemoryCollection<T extends StoredDocument> implements ReadCollectio
   private matching(filter: Filter, limit = Infinity): T[] {
     const found = this.lookup(filter);
     if (found?.exact) return found.docs;
-    const candidates = found?.docs ?? [...this.docs.values()];
+    const candidates = found?.docs ?? this.candidates(filter);
+    // Building a query costs more than most lookups it would serve.
+    if (candidates.length === 0) return [];
     const query = new Query(filter, QUERY_OPTIONS);
     const matches: T[] = [];
     for (const doc of candidates) {
