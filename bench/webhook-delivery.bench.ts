@@ -256,49 +256,26 @@ const main = async () => {
     const cpu = (runs: Measured[]) => median(runs.map((m) => m.cpuUsPerItem));
     const baseline = `BullMQ empty job ${formatRate(rate(emptyJob), 'jobs/s')}`;
     const cpuBaseline = `BullMQ empty job ${Math.round(cpu(emptyJob))} us`;
+    const rateRow = (figure: string, deliveries: number) => ({
+      figure,
+      baseline,
+      gateway: formatRate(deliveries, 'deliveries/s'),
+      ratio: percent(deliveries / rate(emptyJob)),
+    });
+    const cpuRow = (figure: string, us: number) => ({
+      figure,
+      baseline: cpuBaseline,
+      gateway: `${Math.round(us)} us`,
+      ratio: percent(cpu(emptyJob) / us),
+    });
     printRows([
-      {
-        figure: 'webhook delivery, steady (BullMQ, same Redis)',
-        baseline,
-        gateway: formatRate(steadyRate(viaBullMq), 'deliveries/s'),
-        ratio: percent(steadyRate(viaBullMq) / rate(emptyJob)),
-      },
-      {
-        figure: 'webhook delivery, steady (in-process queue)',
-        baseline,
-        gateway: formatRate(steadyRate(inProcess), 'deliveries/s'),
-        ratio: percent(steadyRate(inProcess) / rate(emptyJob)),
-      },
-      {
-        figure: 'CPU per delivery, steady, BullMQ (this process)',
-        baseline: cpuBaseline,
-        gateway: `${Math.round(steadyCpu(viaBullMq))} us`,
-        ratio: percent(cpu(emptyJob) / steadyCpu(viaBullMq)),
-      },
-      {
-        figure: "webhook delivery from the gateway's start (BullMQ, same Redis)",
-        baseline,
-        gateway: formatRate(rate(viaBullMq), 'deliveries/s'),
-        ratio: percent(rate(viaBullMq) / rate(emptyJob)),
-      },
-      {
-        figure: "webhook delivery from the gateway's start (in-process queue)",
-        baseline,
-        gateway: formatRate(rate(inProcess), 'deliveries/s'),
-        ratio: percent(rate(inProcess) / rate(emptyJob)),
-      },
-      {
-        figure: 'CPU per delivery, BullMQ (this process)',
-        baseline: cpuBaseline,
-        gateway: `${Math.round(cpu(viaBullMq))} us`,
-        ratio: percent(cpu(emptyJob) / cpu(viaBullMq)),
-      },
-      {
-        figure: 'CPU per delivery, in-process (this process)',
-        baseline: cpuBaseline,
-        gateway: `${Math.round(cpu(inProcess))} us`,
-        ratio: percent(cpu(emptyJob) / cpu(inProcess)),
-      },
+      rateRow('webhook delivery, steady (BullMQ, same Redis)', steadyRate(viaBullMq)),
+      rateRow('webhook delivery, steady (in-process queue)', steadyRate(inProcess)),
+      cpuRow('CPU per delivery, steady, BullMQ (this process)', steadyCpu(viaBullMq)),
+      rateRow("webhook delivery from the gateway's start (BullMQ, same Redis)", rate(viaBullMq)),
+      rateRow("webhook delivery from the gateway's start (in-process queue)", rate(inProcess)),
+      cpuRow('CPU per delivery, BullMQ (this process)', cpu(viaBullMq)),
+      cpuRow('CPU per delivery, in-process (this process)', cpu(inProcess)),
     ]);
   } finally {
     await redis.stop();
