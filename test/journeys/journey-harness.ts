@@ -3,7 +3,7 @@ import { CorpaySimulator } from '../../src/integrations/cpms/corpay/simulator/co
 import { LONGSHIP_WEBHOOK_MOUNT_PATH } from '../../src/integrations/cpms/longship/longship-webhook-router';
 import { LongshipSimulator } from '../../src/integrations/cpms/longship/simulator/longship-simulator';
 import { ManualClock } from '../../src/infrastructure/clock';
-import { startChargingHarness, type ChargingHarness } from '../http/adhoc-charges.fixtures';
+import { startChargingHarness, types, type ChargingHarness } from '../http/adhoc-charges.fixtures';
 import { recordingLogger } from '../support/recording-logger';
 import type { ApiResponse } from '../support/test-gateway';
 
@@ -148,6 +148,20 @@ export const startOnBusyConnector = async (j: Journey, stationId: string, connec
   const second = await startCharge(j, stationId, connectorId, 20_000);
   const failed = await j.h.waitForCharge(second.charge.id, (charge) => charge.settlement !== null);
   return { first, second, failed };
+};
+
+/** The refused second start of `startOnBusyConnector`: failed as cpms_refused, its intent voided. */
+export const assertRefusedAndVoided = async (
+  j: Journey,
+  { second, failed }: Awaited<ReturnType<typeof startOnBusyConnector>>,
+  why: RegExp,
+) => {
+  assert.deepEqual(
+    [failed.status, failed.failure.reason, failed.settlement.outcome],
+    ['failed', 'cpms_refused', 'voided'],
+  );
+  assert.match(failed.failure.message, why);
+  assert.equal(types(await j.h.intentEvents(second.intentId)).at(-1), 'PaymentIntentVoided');
 };
 
 export const capturesOf = async (j: Journey, intentId: string) =>

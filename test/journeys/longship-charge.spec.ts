@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { idTagFor } from '../../src/integrations/cpms/id-tag';
-import { types } from '../http/adhoc-charges.fixtures';
 import { eventually } from '../support/eventually';
 import {
   capturesOf,
@@ -8,6 +7,7 @@ import {
   INFRA,
   runToCapture,
   startCharge,
+  assertRefusedAndVoided,
   startOnBusyConnector,
   startJourney,
   type Journey,
@@ -66,13 +66,9 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
   });
 
   it('voids the intent when the charge point refuses a busy connector', async () => {
-    const { first, second, failed } = await startOnBusyConnector(j, 'IST-LS-2', 'A');
-    assert.deepEqual(
-      [failed.status, failed.failure.reason, failed.settlement.outcome],
-      ['failed', 'cpms_refused', 'voided'],
-    );
-    assert.match(failed.failure.message, /start_rejected/);
-    assert.equal(types(await j.h.intentEvents(second.intentId)).at(-1), 'PaymentIntentVoided');
+    const busy = await startOnBusyConnector(j, 'IST-LS-2', 'A');
+    const { first, second } = busy;
+    await assertRefusedAndVoided(j, busy, /start_rejected/);
     assert.equal(await capturesOf(j, second.intentId), 0);
     // The first driver is not disturbed by the refusal.
     await runToCapture(j, first.charge.id, first.intentId);
