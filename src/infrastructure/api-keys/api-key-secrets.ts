@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * API keys look like `epk_live_<prefix>_<secret>`: the prefix (12 lowercase base32 characters, 60 bits)
@@ -38,7 +38,7 @@ export const generateApiKey = (
  * One SHA-256, not bcrypt or scrypt: slow hashes protect guessable passwords, while a 256-bit random
  * secret cannot be brute-forced from its hash anyway, and a fast hash keeps every request cheap.
  */
-export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const hashApiKey = (key: string): string => hash('sha256', key, 'hex');
 
 export const parseApiKey = (key: string): { env: ApiKeyEnvironment; prefix: string } | null => {
   const match = keyPattern.exec(key);
@@ -48,5 +48,5 @@ export const parseApiKey = (key: string): { env: ApiKeyEnvironment; prefix: stri
 
 export const verifyApiKey = (key: string, storedHash: string): boolean => {
   if (!sha256HexPattern.test(storedHash) || parseApiKey(key) === null) return false;
-  return timingSafeEqual(Buffer.from(hashApiKey(key), 'hex'), Buffer.from(storedHash, 'hex'));
+  return timingSafeEqual(hash('sha256', key, 'buffer'), Buffer.from(storedHash, 'hex'));
 };
