@@ -1,8 +1,9 @@
-import express, { type Express, type Router } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import { indexOpenApiRoutes } from './openapi-route-index';
 import { routeByPrefix } from './router-index';
+import { composeMiddleware } from './compose-middleware';
 import path from 'node:path';
 import type { Clock } from '../infrastructure/clock';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
@@ -62,75 +63,76 @@ export const createApp = (deps: AppDeps): Express => {
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  app.use(securityHeaders, requestId, observeRequests(deps.logger, deps.metrics));
-  const beforeAuthentication = [publicHealthRoutes(deps.healthChecks), docsRoutes(OPENAPI_SPEC)];
+  const beforeAuthentication: Router[] = [publicHealthRoutes(deps.healthChecks), docsRoutes(OPENAPI_SPEC)];
   if (settings.metricsPublic) {
-    app.get(
-      '/metrics',
-      async (_req, res) =>
-        void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+    beforeAuthentication.push(
+      Router().get(
+        '/metrics',
+        async (_req, res) =>
+          void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+      ),
     );
   }
-  app.use(routeByPrefix([...beforeAuthentication, ...(deps.partnerRouters ?? [])]));
-  app.use(
-    authenticate(deps.authenticators, {
-      limiter: new TokenBucketRateLimiter({
-        capacity: settings.authFailuresPerMinute,
-        refillPerMinute: settings.authFailuresPerMinute,
-      }),
-      now,
-    }),
-  );
-  app.use(
-    rateLimit(
-      new TokenBucketRateLimiter({
-        capacity: settings.rateLimitPerMinute,
-        refillPerMinute: settings.rateLimitPerMinute,
-      }),
-      now,
-    ),
-  );
-  app.use(
-    express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
-  );
-  app.use(boundedJsonDepth, cardDataGuard, decodablePath);
   compileOpenApiRoutesOnce();
   indexOpenApiRoutes();
+  const validateRequests = OpenApiValidator.middleware({
+    apiSpec: OPENAPI_SPEC,
+    validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
+    validateResponses: settings.validateResponses,
+    validateSecurity: false,
+    validateFormats: true,
+    // One date-time reader for every parameter and body field: strict, and normalized to UTC.
+    formats: { 'date-time': { type: 'string', validate: isDateTime } },
+    serDes: [
+      {
+        format: 'date-time',
+        deserialize: toUtcDateTime,
+        serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
+      },
+    ],
+  }) as RequestHandler[];
+
   app.use(
-    OpenApiValidator.middleware({
-      apiSpec: OPENAPI_SPEC,
-      validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
-      validateResponses: settings.validateResponses,
-      validateSecurity: false,
-      validateFormats: true,
-      // One date-time reader for every parameter and body field: strict, and normalized to UTC.
-      formats: { 'date-time': { type: 'string', validate: isDateTime } },
-      serDes: [
-        {
-          format: 'date-time',
-          deserialize: toUtcDateTime,
-          serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
-        },
-      ],
-    }),
-  );
-  app.use(declaredShapeOnly, requireScopeFromContract);
-  app.use(
-    idempotency({
-      store: deps.idempotencyStore,
-      ttlMs: settings.idempotencyTtlMs,
-      lockMs: settings.idempotencyLockMs,
-      now,
-      logger: deps.logger,
-    }),
-  );
-  app.use(
-    routeByPrefix([
-      protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version),
-      ...deps.routers,
+    composeMiddleware([
+      securityHeaders,
+      requestId,
+      observeRequests(deps.logger, deps.metrics),
+      routeByPrefix([...beforeAuthentication, ...(deps.partnerRouters ?? [])]),
+      authenticate(deps.authenticators, {
+        limiter: new TokenBucketRateLimiter({
+          capacity: settings.authFailuresPerMinute,
+          refillPerMinute: settings.authFailuresPerMinute,
+        }),
+        now,
+      }),
+      rateLimit(
+        new TokenBucketRateLimiter({
+          capacity: settings.rateLimitPerMinute,
+          refillPerMinute: settings.rateLimitPerMinute,
+        }),
+        now,
+      ),
+      express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+      boundedJsonDepth,
+      cardDataGuard,
+      decodablePath,
+      ...validateRequests,
+      declaredShapeOnly,
+      requireScopeFromContract,
+      idempotency({
+        store: deps.idempotencyStore,
+        ttlMs: settings.idempotencyTtlMs,
+        lockMs: settings.idempotencyLockMs,
+        now,
+        logger: deps.logger,
+      }),
+      routeByPrefix([
+        protectedHealthRoutes(deps.healthChecks, deps.metrics, settings.version),
+        ...deps.routers,
+      ]),
+      routeNotFound,
     ]),
   );
-  app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;
 };
