@@ -50,6 +50,21 @@ describe('SqliteFile write batches (decision 0034)', () => {
     assert.deepEqual(rows(file.db), ['a', 'c']);
   });
 
+  it('rolls back a write that throws when it is alone in its turn', async () => {
+    await file.write(() => insert('a'));
+    const before = file.commits;
+    await assert.rejects(
+      file.write(() => {
+        insert('b');
+        insert('a');
+      }),
+      /UNIQUE/,
+    );
+    assert.equal(file.commits, before, 'nothing was committed');
+    assert.deepEqual(rows(file.db), ['a']);
+    assert.equal(file.db.inTransaction, false);
+  });
+
   it('is committed before its promise resolves: another connection sees it, and not before', async () => {
     const other = new Database(join(dir, 'batch.sqlite'));
     try {

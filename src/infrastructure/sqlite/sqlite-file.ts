@@ -35,6 +35,8 @@ export class SqliteFile {
   private committedBatches = 0;
   private closing: Promise<void> | undefined;
   private readonly runBatch: Database.Transaction<(writes: readonly QueuedWrite[]) => Outcome[]>;
+  /** One write: its own transaction at the top level, a SAVEPOINT inside a batch. */
+  private readonly runOne: Database.Transaction<(write: QueuedWrite) => unknown>;
 
   /** `path` is a file name, or `:memory:` for a private in-memory file (nothing to sync). */
   constructor(path: string, options: SqliteFileOptions = {}) {
@@ -57,7 +59,8 @@ export class SqliteFile {
     this.groupCommit = synchronous === 'FULL' && !inMemory ? new WalGroupCommit(`${path}-wal`) : undefined;
     // Inside the batch's transaction, a better-sqlite3 transaction function is a SAVEPOINT: a write
     // that throws undoes its own changes only, and the others commit.
-    const savepoint = this.db.transaction((write: QueuedWrite) => write.run());
+    this.runOne = this.db.transaction((write: QueuedWrite) => write.run());
+    const savepoint = this.runOne;
     this.runBatch = this.db.transaction((writes: readonly QueuedWrite[]) =>
       writes.map((write): Outcome => {
         try {
@@ -87,10 +90,25 @@ export class SqliteFile {
     });
   }
 
+  private commitAlone(write: QueuedWrite): void {
+    let value: unknown;
+    try {
+      if (!this.db.open) throw new Error('the SQLite file is closed');
+      value = this.runOne.immediate(write);
+    } catch (error) {
+      write.reject(error);
+      return;
+    }
+    this.committedBatches += 1;
+    write.resolve(value);
+  }
+
   private commitQueued(): void {
     const writes = this.queued;
     this.queued = [];
     if (writes.length === 0) return;
+    // Alone in its turn (no concurrency): no savepoint, its failure rolls back the transaction.
+    if (writes.length === 1) return this.commitAlone(writes[0] as QueuedWrite);
     let outcomes: Outcome[];
     try {
       if (!this.db.open) throw new Error('the SQLite file is closed');
