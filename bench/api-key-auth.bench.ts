@@ -3,7 +3,7 @@
  * reading the key's own stream from the SQLite event store (what the embedded default does so that a
  * revocation from `edgepay keys revoke` counts at once; docs/decisions/0013).
  *
- *   npx tsx bench/api-key-auth.bench.ts
+ *   npx tsx bench/api-key-auth.bench.ts [--json]
  *
  * Method: one SQLite event store (FULL sync) holding BENCH_KEYS keys, their api_keys documents in the
  * in-memory read store; each round authenticates BENCH_CALLS random keys with each variant, the variants
@@ -20,18 +20,11 @@ import { systemClock } from '../src/infrastructure/clock';
 import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
 import { MemoryReadStore } from '../src/infrastructure/read-store/memory-read-store';
 import { apiKeyProjection, type ApiKeyDocument } from '../src/projections/api-keys/api-key.projection';
+import { intEnv, median, note, printRows } from './support/rows';
 
-const intEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
 const KEYS = intEnv('BENCH_KEYS', 1000);
 const CALLS = intEnv('BENCH_CALLS', 20_000);
 const ROUNDS = intEnv('BENCH_ROUNDS', 7);
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const main = async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edgepay-auth-bench-'));
@@ -70,15 +63,19 @@ const main = async () => {
       for (let call = 0; call < CALLS; call++) await authenticate(keys[call % KEYS] as string);
       const microsPerCall = ((performance.now() - started) * 1000) / CALLS;
       results[name].push(microsPerCall);
-      console.log(`round ${round + 1} ${name}: ${microsPerCall.toFixed(1)} µs per call`);
+      note(`round ${round + 1} ${name}: ${microsPerCall.toFixed(1)} µs per call`);
     }
   }
   const readModel = median(results.readModel);
   const withStream = median(results.readModelAndStream);
-  console.log(
-    `\nmedian µs per call: read model ${readModel.toFixed(1)}, read model + stream ${withStream.toFixed(1)}`,
-  );
-  console.log(`ratio (with stream / without): ${(withStream / readModel).toFixed(2)}`);
+  printRows([
+    {
+      figure: 'API-key check, in process, µs per call',
+      baseline: `read model alone ${readModel.toFixed(1)} µs`,
+      gateway: `read model + key stream head ${withStream.toFixed(1)} µs`,
+      ratio: `${(withStream / readModel).toFixed(2)}x`,
+    },
+  ]);
   await eventStore.close();
   rmSync(dir, { recursive: true, force: true });
 };

@@ -4,7 +4,7 @@
  * Idempotency-Key as over HTTP. Prints the CPU time per command; compare trees by running it alternately
  * in each (the figure in bench/README.md, decision 0026, was taken so).
  *
- *   npx tsx bench/command-handler.bench.ts     # BENCH_INTENTS (3000)
+ *   npx tsx bench/command-handler.bench.ts [--json]     # BENCH_INTENTS (3000)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { commandHandlerFor } from '../src/commands/command-handler';
 import { paymentIntentAggregate } from '../src/commands/payment-intents/payment-intent.service';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite-event-store';
 import { authorize, capture, create } from '../test/domain/payment-intent/payment-intent.fixtures';
+import { note, printRows } from './support/rows';
 
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 3000);
 const WARM_UP = 300;
@@ -39,7 +40,15 @@ const main = async () => {
     }
     const used = process.cpuUsage(cpu);
     const perCommand = (used.user + used.system) / (3 * INTENTS);
-    console.log(`${perCommand.toFixed(1)} us of CPU per command (${3 * INTENTS} commands)`);
+    note(`${perCommand.toFixed(1)} us of CPU per command (${3 * INTENTS} commands)`);
+    printRows([
+      {
+        figure: 'command handler alone, in process (create, authorize, capture)',
+        baseline: 'none (compare trees by alternate runs)',
+        gateway: `${perCommand.toFixed(1)} us of CPU per command`,
+        ratio: '-',
+      },
+    ]);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
