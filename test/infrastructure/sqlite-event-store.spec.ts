@@ -235,6 +235,45 @@ describe('SqliteEventStore', function () {
     await waitUntil(() => pages.flat().length === 5, { timeoutMs: 5_000, message: 'the fifth event' });
     assert.equal(new Set(pages.flat().map((event) => event.id)).size, 5);
   });
+  it('delivers every event once and in order to each of several live subscriptions sharing pages', async () => {
+    const store = open(join(dir, 'shared-pages.sqlite'), { pollIntervalMs: 20, pageSize: 16 });
+    const seen: bigint[][] = [[], [], []];
+    for (const positions of seen) {
+      store.subscribeToAll({
+        onEvent: async (event) => void positions.push(event.position),
+        onEvents: async (events) => {
+          // Uneven pace, so the subscriptions drift apart and meet again at shared positions.
+          if (positions.length % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const event of events) positions.push(event.position);
+        },
+      });
+    }
+    // A second store on the file: its commits reach the first one's subscriptions only by polling.
+    const other = open(join(dir, 'shared-pages.sqlite'));
+    const writes: Promise<unknown>[] = [];
+    for (let stream = 0; stream < 40; stream++) {
+      const writer = stream % 4 === 0 ? other : store;
+      writes.push(
+        (async () => {
+          for (let revision = 0; revision < 5; revision++) {
+            await writer.appendToStream(
+              `s-${stream}`,
+              [newEvent()],
+              revision === 0 ? 'no_stream' : revision - 1,
+            );
+          }
+        })(),
+      );
+    }
+    await Promise.all(writes);
+    await waitUntil(() => seen.every((positions) => positions.length >= 200), {
+      timeoutMs: 10_000,
+      message: 'every subscription has all 200 events',
+    });
+    const stored = (await store.readAll()).map((event) => event.position);
+    for (const positions of seen) assert.deepEqual(positions, stored);
+  });
+
   it('is empty at first: no head position, nothing to read', async () => {
     const store = open(join(dir, 'empty.sqlite'));
     assert.equal(await store.headPosition(), undefined);
