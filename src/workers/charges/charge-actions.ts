@@ -1,5 +1,6 @@
 import { isRunning, type ChargeSessionState } from '../../domain/charge-session/charge-session.state';
 import { watchesForLateStart } from '../../domain/charge-session/late-start';
+import type { RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 
 export const CHARGE_PROCESS_QUEUE = 'charge-processes';
 export const CPMS_POLL_QUEUE = 'cpms-status-poll';
@@ -60,18 +61,39 @@ export const jobIdFor = (action: string, chargeId: string, bucketMs = 60_000, no
 export const startJobIdFor = (chargeId: string): string => `cpms-start-${chargeId}`;
 
 /**
- * A stop asked again for a late start is a new job, not the same minute's finished one: its id names
- * which late stop it is.
+ * A stop is one job per stop request, like the start: a minute's job could still be in flight or waiting
+ * for its retry when the next minute's ran, and the CPMS was asked twice. A stop asked again for a late
+ * start is a new request, so its id names which late stop it is. The job's own retries (STOP_RETRY) pace
+ * the asking; its last attempt records the stop as failed rather than leave it pending.
  */
+export const stopJobIdFor = (charge: Exclude<ChargeSessionState, { status: 'empty' }>): string => {
+  const lateStop = charge.status === 'failed' ? (charge.lateStart?.stopRequests ?? 0) : 0;
+  return lateStop > 0 ? `cpms-stop-late${lateStop}-${charge.chargeId}` : `cpms-stop-${charge.chargeId}`;
+};
+
 export const jobIdForAction = (
   action: ChargeAction,
   charge: Exclude<ChargeSessionState, { status: 'empty' }>,
 ) => {
   if (action === 'cpms-start') return startJobIdFor(charge.chargeId);
-  const lateStop = charge.status === 'failed' ? (charge.lateStart?.stopRequests ?? 0) : 0;
-  return action === 'cpms-stop' && lateStop > 0
-    ? jobIdFor(`${action}-late${lateStop}`, charge.chargeId)
-    : jobIdFor(action, charge.chargeId);
+  if (action === 'cpms-stop') return stopJobIdFor(charge);
+  return jobIdFor(action, charge.chargeId);
+};
+
+/** The start's single job retries for about a minute (0.5 s doubling), within the start timeout. */
+export const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', baseDelayMs: 500 } };
+
+/**
+ * The stop's single job asks for about a quarter of an hour: quickly at first (a CPMS blip), then once a
+ * minute. A driver may be charging past the authorization meanwhile, so it asks longer than the start.
+ */
+export const STOP_RETRY: RetryPolicy = {
+  attempts: 20,
+  backoff: {
+    type: 'schedule',
+    delaysMs: [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000],
+    jitter: 0.2,
+  },
 };
 
 /** The read-model filter for charges to poll; `needsPolling` decides from each one's stream. */

@@ -6,8 +6,8 @@ import { DomainError } from '../../domain/shared/domain-error';
 import type { PaymentIntentState } from '../../domain/payment-intent/payment-intent.state';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
-import type { CpmsAdapter, SessionRequest } from '../../integrations/cpms/cpms-adapter';
-import type { ChargeAction, ChargeJob } from './charge-actions';
+import type { CpmsAdapter, SessionRequest, StopSessionResult } from '../../integrations/cpms/cpms-adapter';
+import { STOP_RETRY, type ChargeAction, type ChargeJob } from './charge-actions';
 import { voidReasonOf } from '../../domain/charge-session/void-reason';
 import type { SettlementOutcome } from '../../domain/charge-session/charge-session.events';
 import { captureEndedOf, followChargeCapture } from './charge-capture';
@@ -52,9 +52,29 @@ const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, conte
   else await deps.charges.refuseCpmsStart(state.chargeId, result.reason, context, result.startMayFollow);
 };
 
-const stopAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, context: CommandContext) => {
+/**
+ * Asks the CPMS to stop; an error is retried by the job (STOP_RETRY). When the last attempt fails too, the
+ * stop is recorded as failed, so the charge shows stop_failed instead of a stop pending for ever.
+ */
+const stopAtCpms = async (
+  deps: ChargeJobDeps,
+  state: ChargeSessionState,
+  context: CommandContext,
+  attempt: number,
+) => {
   if (state.status === 'empty' || state.status === 'pending' || state.stop?.outcome !== 'pending') return;
-  const result = await deps.cpms.stopSession(sessionRequestOf(state));
+  let result: StopSessionResult;
+  try {
+    result = await deps.cpms.stopSession(sessionRequestOf(state));
+  } catch (error) {
+    if (attempt < STOP_RETRY.attempts) throw error;
+    deps.logger.error('the CPMS did not take the stop; recorded as failed', {
+      chargeId: state.chargeId,
+      attempts: attempt,
+      error,
+    });
+    result = { outcome: 'refused', reason: `the CPMS did not answer the stop after ${attempt} attempts` };
+  }
   await deps.charges.recordCpmsStopOutcome(
     state.chargeId,
     result.outcome === 'accepted' ? { accepted: true } : { accepted: false, reason: result.reason },
@@ -126,7 +146,7 @@ export const chargeJobHandler =
         await deps.charges.timeOutStart(chargeId, context);
         return;
       case 'cpms-stop':
-        return stopAtCpms(deps, state, context);
+        return stopAtCpms(deps, state, context, job.attempt);
       case 'settle':
         if ((state.status === 'completed' || state.status === 'failed') && !state.settlement) {
           await settle(deps, state, context);

@@ -15,14 +15,15 @@ import {
   OPEN_CHARGES_FILTER,
   outstandingActions,
   pollCandidatesFilter,
+  START_RETRY,
+  STOP_RETRY,
+  type ChargeAction,
   type ChargeJob,
 } from './charge-actions';
 import { chargeJobHandler, cpmsPollHandler, type ChargeJobDeps } from './charge-jobs';
 
 const BATCH = 200;
 const PROCESS_RETRY: RetryPolicy = { attempts: 6, backoff: { type: 'exponential', baseDelayMs: 500 } };
-/** The start's single job retries for about a minute (0.5 s doubling), within the start timeout. */
-const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', baseDelayMs: 500 } };
 /** A failed poll is simply the next poll. */
 const POLL_RETRY: RetryPolicy = { attempts: 1, backoff: { type: 'fixed', delayMs: 0 } };
 
@@ -31,6 +32,9 @@ export interface ChargeProcessDeps {
   clock: Clock;
   logger: Logger;
 }
+
+const retryPolicyFor = (action: ChargeAction): RetryPolicy =>
+  action === 'cpms-start' ? START_RETRY : action === 'cpms-stop' ? STOP_RETRY : PROCESS_RETRY;
 
 /** Queues what the charge still needs. Safe to call any number of times: job ids are deterministic. */
 export const enqueueOutstanding = async (
@@ -46,7 +50,7 @@ export const enqueueOutstanding = async (
       { chargeId: charge.chargeId },
       {
         jobId: jobIdForAction(action, charge),
-        retry: action === 'cpms-start' ? START_RETRY : PROCESS_RETRY,
+        retry: retryPolicyFor(action),
       },
     );
   }

@@ -45,7 +45,7 @@ describe('charge process managers: what is outstanding', () => {
     assert.ok(!needsPolling(charge({ status: 'failed', lateStart: null }), AFTER, WATCH_MS), 'refused');
   });
 
-  it('a stop asked again for a late start is a job of its own, not the finished one of the same minute', () => {
+  it('every stop request is one job; a stop asked again for a late start is a job of its own', () => {
     const stop = { reason: 'start_after_failure', outcome: 'pending', failureReason: null };
     const failed = (stopRequests: number) =>
       charge({ status: 'failed', stop, lateStart: { since: BEFORE.toISOString(), stopRequests } }) as Exclude<

@@ -6,7 +6,7 @@ import { ManualClock } from '../../../src/infrastructure/clock';
 import type { Job } from '../../../src/infrastructure/job-queue/job-queue';
 import { silentLogger } from '../../../src/infrastructure/logging/logger';
 import type { CpmsAdapter } from '../../../src/integrations/cpms/cpms-adapter';
-import type { ChargeAction, ChargeJob } from '../../../src/workers/charges/charge-actions';
+import { STOP_RETRY, type ChargeAction, type ChargeJob } from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
 import { chargeServicesFor } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
@@ -46,7 +46,7 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
   let paymentIntents: PaymentIntentService;
   let charges: ChargeService;
   let cpms: ReturnType<typeof countingCpms>;
-  let run: (name: ChargeAction, chargeId: string, id?: string) => Promise<void>;
+  let run: (name: ChargeAction, chargeId: string, id?: string, attempt?: number) => Promise<void>;
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
@@ -57,8 +57,8 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
     cpms = countingCpms();
     const handler = chargeJobHandler({ charges, paymentIntents, cpms: cpms.adapter, logger: silentLogger() });
     let jobs = 0;
-    run = (name, chargeId, id = `job-${++jobs}`) =>
-      handler({ id, name, data: { chargeId }, attempt: 1 } as Job<ChargeJob>);
+    run = (name, chargeId, id = `job-${++jobs}`, attempt = 1) =>
+      handler({ id, name, data: { chargeId }, attempt } as Job<ChargeJob>);
 
     const context = systemContext('setup');
     await tariffs.upsert(
@@ -173,5 +173,26 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
     await run('cpms-stop', chargeId);
     assert.equal(cpms.calls.filter((call) => call.startsWith('stop')).length, 1);
     assert.equal(count(await typesOf(`charge_session-${chargeId}`), 'ChargeSessionCpmsStopAccepted'), 1);
+  });
+
+  it('retries a stop the CPMS does not answer, and records it as failed when the last attempt fails too', async () => {
+    const { chargeId } = await completed(1_000);
+    cpms.adapter.stopSession = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    await assert.rejects(run('cpms-stop', chargeId, 'stop', 1), /ECONNREFUSED/);
+    await assert.rejects(run('cpms-stop', chargeId, 'stop', STOP_RETRY.attempts - 1), /ECONNREFUSED/);
+    const stopOf = async () => {
+      const state = await charges.load(chargeId);
+      return state.status === 'completed' ? state.stop?.outcome : state.status;
+    };
+    assert.equal(await stopOf(), 'pending', 'still pending while attempts are left');
+    await run('cpms-stop', chargeId, 'stop', STOP_RETRY.attempts);
+    assert.equal(await stopOf(), 'failed');
+    const failed = (await store.readStream(`charge_session-${chargeId}`)).at(-1);
+    assert.deepEqual(
+      [failed?.type, failed?.data.reason],
+      ['ChargeSessionStopFailed', `the CPMS did not answer the stop after ${STOP_RETRY.attempts} attempts`],
+    );
   });
 });

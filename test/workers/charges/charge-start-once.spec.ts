@@ -27,7 +27,7 @@ const later = async <T>(shiftMs: number, work: () => Promise<T>): Promise<T> => 
   }
 };
 
-describe('charge process managers: a slow CPMS start is asked for once', () => {
+describe('charge process managers: a slow CPMS start or stop is asked for once', () => {
   let simulator: CpmsSimulator;
   let queue: InProcessJobQueue;
   let charges: ChargeService;
@@ -116,6 +116,40 @@ describe('charge process managers: a slow CPMS start is asked for once', () => {
     assert.deepEqual(
       simulator.calls(chargeId).map((call) => call.kind),
       ['start'],
+    );
+  });
+
+  it('while the stop is in flight or waiting for its retry, sweeps in this minute and the next queue no second stop', async () => {
+    simulator.configure({ startAnswerDelayMs: 0, stopAnswerDelayMs: 1500 });
+    await sweep();
+    await waitUntil(startAccepted, { message: 'the start recorded as accepted' });
+    const context = systemContext('test');
+    await waitUntil(() => simulator.session(chargeId)?.status === 'STARTED', {
+      message: 'the session running at the CPMS',
+    });
+    await charges.reportCpmsStatus(
+      chargeId,
+      'STARTED',
+      simulator.session(chargeId)?.sessionId ?? null,
+      context,
+    );
+    await charges.complete(chargeId, undefined, scope, context);
+    await sweep();
+    await waitUntil(() => simulator.calls(chargeId).length === 2, { message: 'the stop at the CPMS' });
+    await sweep();
+    await later(MINUTE_MS, sweep);
+    await later(2 * MINUTE_MS, sweep);
+    const stopOutcome = async () => {
+      const state = await charges.load(chargeId);
+      return state.status === 'completed' ? state.stop?.outcome : state.status;
+    };
+    assert.equal(await stopOutcome(), 'pending', 'the sweeps ran while the stop was in flight');
+    await waitUntil(async () => (await stopOutcome()) === 'accepted', { message: 'the stop recorded' });
+    await later(3 * MINUTE_MS, sweep);
+    await queue.close();
+    assert.deepEqual(
+      simulator.calls(chargeId).map((call) => call.kind),
+      ['start', 'stop'],
     );
   });
 });

@@ -12,6 +12,8 @@ export interface StationBehaviour {
   stop: 'accept' | 'fail';
   /** How long the start request takes to answer (a slow CPMS); the session exists from its arrival. */
   startAnswerDelayMs: number;
+  /** How long the stop request takes to answer; the stop takes effect from its arrival. */
+  stopAnswerDelayMs: number;
   /** From accepting a start to STARTED. */
   confirmDelayMs: number;
   /** From accepting a stop to STOPPED (or STOP_FAILED). */
@@ -22,6 +24,7 @@ export const DEFAULT_BEHAVIOUR: StationBehaviour = {
   start: 'accept',
   stop: 'accept',
   startAnswerDelayMs: 0,
+  stopAnswerDelayMs: 0,
   confirmDelayMs: 50,
   stopDelayMs: 50,
 };
@@ -165,14 +168,18 @@ export class CpmsSimulator {
     this.recorded.push({ kind: 'stop', reference });
     const session = this.sessions.get(reference);
     if (!session) return void res.status(404).json({ code: 'NOT_FOUND', message: 'no such session' });
+    const behaviour = this.behaviourOf(session.stationId);
+    const answer = () =>
+      behaviour.stopAnswerDelayMs > 0
+        ? this.timers.later(behaviour.stopAnswerDelayMs, () => void res.status(202).json({ ...session }))
+        : void res.status(202).json({ ...session });
     if (session.status === 'WAITING_TO_START') {
       // Cancelled before the charge point confirmed: it never starts.
       session.status = 'STOPPED';
       session.stoppedAt = this.now();
-      return void res.status(202).json(session);
+      return answer();
     }
-    if (session.status !== 'STARTED') return void res.status(202).json(session);
-    const behaviour = this.behaviourOf(session.stationId);
+    if (session.status !== 'STARTED') return answer();
     session.status = 'WAITING_TO_STOP';
     this.timers.later(behaviour.stopDelayMs, () => {
       if (session.status !== 'WAITING_TO_STOP') return;
@@ -183,6 +190,6 @@ export class CpmsSimulator {
       session.status = 'STOPPED';
       session.stoppedAt = this.now();
     });
-    res.status(202).json(session);
+    answer();
   }
 }
