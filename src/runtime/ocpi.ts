@@ -87,7 +87,6 @@ const pageLinkSecret = (config: Config): Buffer =>
 /** OCPI's surface (`/ocpi`), its client, and the admin operations on peers (register with, re-roll, unregister). */
 export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
   const { config } = deps;
-  const description = new OcpiDescription(OCPI_DESCRIPTION_DIR);
   const us = ourPlatformFrom(config, deps.listeningUrl);
   const client = ocpiClientFrom(config, deps.onExchange);
   const parties = ocpiPartyService({ eventStore: deps.eventStore, clock: deps.clock });
@@ -123,43 +122,45 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
     paging,
     catchUp,
   });
-  const app = createOcpiApp({
-    description,
-    handlers: {
-      ...credentialsHandlers(credentialsDeps),
-      ...locationsReceiver(locations),
-      ...tariffsReceiver(tariffs),
-      ...commands.handlers,
-      ...sessions.handlers,
-      ...terminals.handlers,
-      ...advice.handlers,
-      ...cdrsReceiver({
-        cdrs,
-        tariffs,
-        us,
-        pricing: { vatRatePercent: config.VAT_RATE_PERCENT, timeZone: config.TARIFF_TIME_ZONE },
-        merchantOfIntent: async (paymentIntentId) => {
-          const { state } = await intents.load(paymentIntentId);
-          return state.status === 'empty' ? undefined : state.merchantId;
-        },
-      }),
-    },
-    us,
-    clock: deps.clock,
-    logger: deps.logger,
-    readStore: deps.readStore,
-    catchUp,
-    loadParty: (partyRef) => parties.load(partyRef),
-    validateResponses: deps.validateResponses,
-    ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
-    authFailures: {
-      limiter: new TokenBucketRateLimiter({
-        capacity: config.AUTH_FAILURES_PER_MINUTE,
-        refillPerMinute: config.AUTH_FAILURES_PER_MINUTE,
-      }),
-      now: () => deps.clock.now().getTime(),
-    },
-  });
+  // Parsing OCPI's OpenAPI description takes a couple of hundred ms: only a process serving HTTP does it.
+  const httpApp = () =>
+    createOcpiApp({
+      description: new OcpiDescription(OCPI_DESCRIPTION_DIR),
+      handlers: {
+        ...credentialsHandlers(credentialsDeps),
+        ...locationsReceiver(locations),
+        ...tariffsReceiver(tariffs),
+        ...commands.handlers,
+        ...sessions.handlers,
+        ...terminals.handlers,
+        ...advice.handlers,
+        ...cdrsReceiver({
+          cdrs,
+          tariffs,
+          us,
+          pricing: { vatRatePercent: config.VAT_RATE_PERCENT, timeZone: config.TARIFF_TIME_ZONE },
+          merchantOfIntent: async (paymentIntentId) => {
+            const { state } = await intents.load(paymentIntentId);
+            return state.status === 'empty' ? undefined : state.merchantId;
+          },
+        }),
+      },
+      us,
+      clock: deps.clock,
+      logger: deps.logger,
+      readStore: deps.readStore,
+      catchUp,
+      loadParty: (partyRef) => parties.load(partyRef),
+      validateResponses: deps.validateResponses,
+      ...(deps.onExchange ? { onExchange: deps.onExchange } : {}),
+      authFailures: {
+        limiter: new TokenBucketRateLimiter({
+          capacity: config.AUTH_FAILURES_PER_MINUTE,
+          refillPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+        }),
+        now: () => deps.clock.now().getTime(),
+      },
+    });
   return {
     us,
     parties,
@@ -209,16 +210,17 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
         sweepIntervalMs: config.OCPI_FAC_SWEEP_INTERVAL_MS,
       }),
     /** Sends /ocpi/... to OCPI's own app and everything else to EdgePay's API: beside it, never inside. */
-    besideApi:
-      (api: RequestListener): RequestListener =>
-      (req, res) => {
+    besideApi: (api: RequestListener): RequestListener => {
+      const app = httpApp();
+      return (req, res) => {
         const url = req.url ?? '/';
         if (url === '/ocpi' || url.startsWith('/ocpi/') || url.startsWith('/ocpi?')) {
           app(req as Parameters<typeof app>[0], res as Parameters<typeof app>[1]);
           return;
         }
         api(req, res);
-      },
+      };
+    },
   };
 };
 
