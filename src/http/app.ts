@@ -1,5 +1,5 @@
-import express, { Router, type Express, type RequestHandler } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import express, { Router, type Express } from 'express';
+import { openApiValidation } from './openapi-validation';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import { indexOpenApiRoutes } from './openapi-route-index';
 import { routeByPrefix } from './router-index';
@@ -75,7 +75,7 @@ export const createApp = (deps: AppDeps): Express => {
   }
   compileOpenApiRoutesOnce();
   indexOpenApiRoutes();
-  const validateRequests = OpenApiValidator.middleware({
+  const validateRequests = openApiValidation(app, {
     apiSpec: OPENAPI_SPEC,
     validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
     validateResponses: settings.validateResponses,
@@ -90,7 +90,7 @@ export const createApp = (deps: AppDeps): Express => {
         serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
       },
     ],
-  }) as RequestHandler[];
+  });
 
   app.use(
     composeMiddleware([
@@ -116,7 +116,7 @@ export const createApp = (deps: AppDeps): Express => {
       boundedJsonDepth,
       cardDataGuard,
       decodablePath,
-      ...validateRequests,
+      validateRequests,
       declaredShapeOnly,
       requireScopeFromContract,
       idempotency({

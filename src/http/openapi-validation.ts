@@ -1,0 +1,89 @@
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { OpenApiValidatorOpts } from 'express-openapi-validator/dist/framework/types';
+import path from 'node:path';
+import { composeMiddleware } from './compose-middleware';
+
+/** The parts of express-openapi-validator 5.x this module builds the middleware from (its own classes). */
+interface Validator {
+  options: OpenApiValidatorOpts & { ignorePaths?: unknown; ignoreUndocumented?: boolean };
+  ajvOpts: { preprocessor: unknown };
+  installPathParams(app: Express, context: Context): void;
+  metadataMiddleware(context: Context, responseApiDoc: unknown): RequestHandler;
+  securityMiddleware(apiDoc: unknown): RequestHandler;
+  multipartMiddleware(apiDoc: unknown): RequestHandler;
+  requestValidationMiddleware(apiDoc: unknown): RequestHandler;
+  responseValidationMiddleware(apiDoc: unknown, serial: number): RequestHandler;
+}
+interface Context {
+  serial: number;
+}
+interface Spec {
+  apiDoc: unknown;
+}
+
+const fromValidator = (file: string): Record<string, new (...args: never[]) => unknown> => {
+  const directory = path.dirname(require.resolve('express-openapi-validator'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the validator's own module instances
+  return require(path.join(directory, file)) as Record<string, new (...args: never[]) => unknown>;
+};
+
+/**
+ * The same middleware as `OpenApiValidator.middleware(options)`, in the same order, minus a promise per
+ * middleware per request. The package's middlewares each wait on the loaded contract (`pContext.then`) on
+ * every request, so a request passed five promise hops before its route. Here they are built once, when
+ * the contract is loaded, from the package's own builders, and run in one synchronous chain; requests that
+ * arrive before that wait for it (docs/decisions/0037).
+ */
+export const openApiValidation = (app: Express, options: OpenApiValidatorOpts): RequestHandler => {
+  const { OpenApiValidator } = fromValidator('openapi.validator.js');
+  const { OpenApiSpecLoader } = fromValidator('framework/openapi.spec.loader.js');
+  const { OpenApiContext } = fromValidator('framework/openapi.context.js');
+  const { SchemaPreprocessor } = fromValidator('middlewares/parsers/schema.preprocessor.js');
+  const validator = new OpenApiValidator!(options as never) as Validator;
+  const settings = validator.options;
+
+  const build = async (): Promise<RequestHandler> => {
+    const loader = new OpenApiSpecLoader!({
+      apiDoc: typeof settings.apiSpec === 'string' ? settings.apiSpec : structuredClone(settings.apiSpec),
+      validateApiSpec: settings.validateApiSpec,
+      $refParser: settings.$refParser,
+    } as never) as { load(): Promise<Spec> };
+    const spec = await loader.load();
+    const preprocessor = new SchemaPreprocessor!(
+      spec.apiDoc as never,
+      validator.ajvOpts.preprocessor as never,
+      settings.validateResponses as never,
+    ) as { preProcess(): { apiDocRes: unknown } };
+    const { apiDocRes } = preprocessor.preProcess();
+    const context = new OpenApiContext!(
+      spec as never,
+      settings.ignorePaths as never,
+      settings.ignoreUndocumented as never,
+      settings.useRequestUrl as never,
+    ) as Context;
+    validator.installPathParams(app, context);
+    const chain: RequestHandler[] = [validator.metadataMiddleware(context, apiDocRes)];
+    const { components } = spec.apiDoc as { components?: { securitySchemes?: unknown } };
+    if (settings.validateSecurity && components?.securitySchemes) {
+      chain.push(validator.securityMiddleware(spec.apiDoc));
+    }
+    if (settings.fileUploader) chain.push(validator.multipartMiddleware(spec.apiDoc));
+    if (settings.validateRequests) chain.push(validator.requestValidationMiddleware(spec.apiDoc));
+    if (settings.validateResponses) {
+      chain.push(validator.responseValidationMiddleware(apiDocRes, context.serial));
+    }
+    return composeMiddleware(chain);
+  };
+
+  let built: RequestHandler | undefined;
+  const building = build().then((handler) => {
+    built = handler;
+    return handler;
+  });
+  // A contract that fails to load fails every request, as the package's own middleware does.
+  building.catch(() => undefined);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (built) return built(req, res, next);
+    building.then((handler) => handler(req, res, next)).catch(next);
+  };
+};
