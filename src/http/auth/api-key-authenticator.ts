@@ -28,25 +28,52 @@ export interface ApiKeyAuthenticatorDeps {
   confirmFromStream: boolean;
 }
 
-/**
- * The issue is the stream's first event (revision 0); only what follows it can revoke the key. A live
- * key's stream ends at its issue, which the stream's head tells with one indexed row and no event to
- * decode; only a longer stream is read.
- */
-const revokedInStore = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
-  const streamName = apiKeyStreamName(apiKeyId);
-  const head = await eventStore.streamHead(streamName);
-  if (head === undefined || head.revision === 0) return false;
-  const later = await eventStore.readStream(streamName, { fromRevision: 1 });
-  return later.some((event) => event.type === 'ApiKeyRevoked');
-};
+/** A merchant key's principal, as of its stream's head when it was read. */
+interface KnownKey {
+  hash: string;
+  revision: number;
+  principal: Principal;
+}
 
-/** Finds the key's record by its public prefix in the api_keys read model, then compares hashes. */
-export const apiKeyAuthenticator =
-  (deps: ApiKeyAuthenticatorDeps) =>
-  async (key: string): Promise<Principal> => {
+/** Bounds the memory of keys seen: past it, the oldest half is forgotten. */
+const KNOWN_KEYS_LIMIT = 10_000;
+
+/**
+ * Finds the key's record by its public prefix in the api_keys read model, then compares hashes. With
+ * `confirmFromStream`, a merchant key found active at its stream's revision 0 (its issue) is remembered
+ * with its principal: while the stream is still at that revision (one lookup in the head cache) the key
+ * cannot have been revoked, so the next request skips the read model and rebuilding the principal. The
+ * secret is checked against the stored hash every time (docs/decisions/0038).
+ */
+export const apiKeyAuthenticator = (deps: ApiKeyAuthenticatorDeps) => {
+  const known = new Map<string, KnownKey>();
+  const remember = (prefix: string, entry: KnownKey) => {
+    if (known.size >= KNOWN_KEYS_LIMIT) {
+      let drop = known.size / 2;
+      for (const oldest of known.keys()) {
+        if (drop-- <= 0) break;
+        known.delete(oldest);
+      }
+    }
+    known.set(prefix, entry);
+  };
+
+  const stillKnown = async (prefix: string, key: string): Promise<Principal | undefined> => {
+    const entry = known.get(prefix);
+    if (!entry || !verifyApiKey(key, entry.hash)) return undefined;
+    const head = await deps.eventStore.streamHead(apiKeyStreamName(entry.principal.credentialId));
+    if (head?.revision === entry.revision) return entry.principal;
+    known.delete(prefix);
+    return undefined;
+  };
+
+  return async (key: string): Promise<Principal> => {
     const parsed = parseApiKey(key);
     if (!parsed) throw refused();
+    if (deps.confirmFromStream) {
+      const principal = await stillKnown(parsed.prefix, key);
+      if (principal) return principal;
+    }
     const keys = deps.readStore.collection<ApiKeyDocument>('api_keys');
     let record = await keys.findOne({ prefix: parsed.prefix });
     if (!record) {
@@ -58,13 +85,28 @@ export const apiKeyAuthenticator =
     const terminalKey = record.terminalId ? { ...record, terminalId: record.terminalId } : undefined;
     if (terminalKey) await assertTerminalInService(deps.readStore, terminalKey);
     if (record.status !== 'active') throw refused();
-    if (deps.confirmFromStream && (await revokedInStore(deps.eventStore, record._id))) throw refused();
+    const head = deps.confirmFromStream
+      ? await deps.eventStore.streamHead(apiKeyStreamName(record._id))
+      : undefined;
+    if (head && head.revision > 0 && (await revokedAfterIssue(deps.eventStore, record._id))) throw refused();
     if (terminalKey && !(await isCurrentTerminalKey(deps.readStore, terminalKey))) throw refused();
-    return {
+    const principal: Principal = {
       credentialId: record._id,
       kind: 'api_key',
       merchantId: record.merchantId,
       ...(record.terminalId ? { terminalId: record.terminalId } : {}),
       scopes: new Set(record.scopes),
     };
+    // A terminal's key also depends on its terminal's records, which its own stream does not show.
+    if (head?.revision === 0 && !terminalKey) {
+      remember(parsed.prefix, { hash: record.hash, revision: 0, principal: Object.freeze(principal) });
+    }
+    return principal;
   };
+};
+
+/** The issue is the stream's first event (revision 0); only what follows it can revoke the key. */
+const revokedAfterIssue = async (eventStore: EventStore, apiKeyId: string): Promise<boolean> => {
+  const later = await eventStore.readStream(apiKeyStreamName(apiKeyId), { fromRevision: 1 });
+  return later.some((event) => event.type === 'ApiKeyRevoked');
+};
