@@ -42,41 +42,24 @@ describe('API key authentication: a live merchant key is remembered by its strea
   const issue = async (id: string, options: { terminalId?: string } = {}) => {
     const generated = generateApiKey('test');
     const terminalId = options.terminalId ?? null;
+    const issued = {
+      prefix: generated.prefix,
+      hash: generated.hash,
+      name: id,
+      merchantId: 'mer_1',
+      terminalId,
+      scopes: ['payments:read'],
+      issuedAt: ISSUED_AT,
+    };
+    const data = { apiKeyId: id, ...issued };
     await eventStore.appendToStream(
       apiKeyStreamName(id),
-      [
-        {
-          id: `evt-issue-${id}`,
-          type: 'ApiKeyIssued',
-          data: {
-            apiKeyId: id,
-            prefix: generated.prefix,
-            hash: generated.hash,
-            name: id,
-            merchantId: 'mer_1',
-            terminalId,
-            scopes: ['payments:read'],
-            issuedAt: ISSUED_AT,
-          },
-          metadata,
-        },
-      ],
+      [{ id: `evt-issue-${id}`, type: 'ApiKeyIssued', data, metadata }],
       'no_stream',
     );
     await keys.replaceOne(
       { _id: id },
-      {
-        _id: id,
-        prefix: generated.prefix,
-        hash: generated.hash,
-        name: id,
-        merchantId: 'mer_1',
-        terminalId,
-        scopes: ['payments:read'],
-        status: 'active',
-        issuedAt: ISSUED_AT,
-        revokedAt: null,
-      },
+      { _id: id, ...issued, status: 'active', revokedAt: null },
       { upsert: true },
     );
     return generated.key;
