@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { composeMiddleware } from './compose-middleware';
 
 /** Literal segments a layer's path must start with to be indexed: "v1", "payment-intents". */
 const KEY_DEPTH = 2;
@@ -55,30 +56,20 @@ export const routeByPrefix = (routers: readonly Router[]): RequestHandler => {
   const keyed = routers.map((router) => ({ router, keys: routerKeys(router) }));
   const declared = new Set(keyed.flatMap(({ keys }) => [...(keys ?? [])]));
   // Keyed by the declared keys a path meets, so the map stays as small as the routers' declarations.
-  const candidates = new Map<string, Router[]>();
-  const candidatesFor = (path: string): Router[] => {
+  const chains = new Map<string, RequestHandler>();
+  const chainFor = (path: string): RequestHandler => {
     const [requestFirst, requestSecond] = requestKeys(path);
     const first = declared.has(requestFirst) ? requestFirst : '';
     const second = requestSecond !== undefined && declared.has(requestSecond) ? requestSecond : '';
     const lookup = `${first} ${second}`;
-    let found = candidates.get(lookup);
-    if (!found) {
-      found = keyed
-        .filter(({ keys }) => !keys || keys.has(first) || keys.has(second))
-        .map(({ router }) => router);
-      candidates.set(lookup, found);
+    let chain = chains.get(lookup);
+    if (!chain) {
+      chain = composeMiddleware(
+        keyed.filter(({ keys }) => !keys || keys.has(first) || keys.has(second)).map(({ router }) => router),
+      );
+      chains.set(lookup, chain);
     }
-    return found;
+    return chain;
   };
-  return (req: Request, res: Response, next: NextFunction) => {
-    const found = candidatesFor(req.path);
-    let at = 0;
-    const step = (error?: unknown): void => {
-      if (error !== undefined && error !== null && error !== false) return next(error);
-      const router = found[at++];
-      if (!router) return next();
-      router(req, res, step);
-    };
-    step();
-  };
+  return (req: Request, res: Response, next: NextFunction) => chainFor(req.path)(req, res, next);
 };

@@ -3,6 +3,7 @@ import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import type { ApiKeyDocument } from '../../projections/api-keys/api-key.projection';
 import { parseApiKey, verifyApiKey } from '../../infrastructure/api-keys/api-key-secrets';
+import { LruCache } from '../../commands/lru-cache';
 import { AuthenticationError } from './authentication-error';
 import type { Principal } from './principal';
 import { assertTerminalInService, isCurrentTerminalKey } from './terminal-key-check';
@@ -28,15 +29,13 @@ export interface ApiKeyAuthenticatorDeps {
   confirmFromStream: boolean;
 }
 
-/** A merchant key's principal, as of its stream's head when it was read. */
+/** A live merchant key: its stored hash and its principal, valid while its stream is at its issue. */
 interface KnownKey {
   hash: string;
-  revision: number;
   principal: Principal;
 }
 
-/** Bounds the memory of keys seen: past it, the oldest half is forgotten. */
-const KNOWN_KEYS_LIMIT = 10_000;
+const KNOWN_KEYS = 10_000;
 
 /**
  * Finds the key's record by its public prefix in the api_keys read model, then compares hashes. With
@@ -46,23 +45,13 @@ const KNOWN_KEYS_LIMIT = 10_000;
  * secret is checked against the stored hash every time (docs/decisions/0038).
  */
 export const apiKeyAuthenticator = (deps: ApiKeyAuthenticatorDeps) => {
-  const known = new Map<string, KnownKey>();
-  const remember = (prefix: string, entry: KnownKey) => {
-    if (known.size >= KNOWN_KEYS_LIMIT) {
-      let drop = known.size / 2;
-      for (const oldest of known.keys()) {
-        if (drop-- <= 0) break;
-        known.delete(oldest);
-      }
-    }
-    known.set(prefix, entry);
-  };
+  const known = new LruCache<string, KnownKey>(KNOWN_KEYS);
 
   const stillKnown = async (prefix: string, key: string): Promise<Principal | undefined> => {
     const entry = known.get(prefix);
     if (!entry || !verifyApiKey(key, entry.hash)) return undefined;
     const head = await deps.eventStore.streamHead(apiKeyStreamName(entry.principal.credentialId));
-    if (head?.revision === entry.revision) return entry.principal;
+    if (head?.revision === 0) return entry.principal;
     known.delete(prefix);
     return undefined;
   };
@@ -99,7 +88,7 @@ export const apiKeyAuthenticator = (deps: ApiKeyAuthenticatorDeps) => {
     };
     // A terminal's key also depends on its terminal's records, which its own stream does not show.
     if (head?.revision === 0 && !terminalKey) {
-      remember(parsed.prefix, { hash: record.hash, revision: 0, principal: Object.freeze(principal) });
+      known.set(parsed.prefix, { hash: record.hash, principal: Object.freeze(principal) });
     }
     return principal;
   };

@@ -80,8 +80,11 @@ export const jobIdForAction = (
   return jobIdFor(action, charge.chargeId);
 };
 
+/** Settlement and capture follow-ups: their handlers do only what the stream says is left. */
+const PROCESS_RETRY: RetryPolicy = { attempts: 6, backoff: { type: 'exponential', baseDelayMs: 500 } };
+
 /** The start's single job retries for about a minute (0.5 s doubling), within the start timeout. */
-export const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', baseDelayMs: 500 } };
+const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', baseDelayMs: 500 } };
 
 /**
  * The stop's single job asks for about a quarter of an hour: quickly at first (a CPMS blip), then once a
@@ -95,6 +98,9 @@ export const STOP_RETRY: RetryPolicy = {
     jitter: 0.2,
   },
 };
+
+export const retryPolicyFor = (action: ChargeAction): RetryPolicy =>
+  action === 'cpms-start' ? START_RETRY : action === 'cpms-stop' ? STOP_RETRY : PROCESS_RETRY;
 
 /** The read-model filter for charges to poll; `needsPolling` decides from each one's stream. */
 export const pollCandidatesFilter = (now: Date, lateStartWatchMs: number) => ({

@@ -15,15 +15,12 @@ import {
   OPEN_CHARGES_FILTER,
   outstandingActions,
   pollCandidatesFilter,
-  START_RETRY,
-  STOP_RETRY,
-  type ChargeAction,
+  retryPolicyFor,
   type ChargeJob,
 } from './charge-actions';
 import { chargeJobHandler, cpmsPollHandler, type ChargeJobDeps } from './charge-jobs';
 
 const BATCH = 200;
-const PROCESS_RETRY: RetryPolicy = { attempts: 6, backoff: { type: 'exponential', baseDelayMs: 500 } };
 /** A failed poll is simply the next poll. */
 const POLL_RETRY: RetryPolicy = { attempts: 1, backoff: { type: 'fixed', delayMs: 0 } };
 
@@ -32,9 +29,6 @@ export interface ChargeProcessDeps {
   clock: Clock;
   logger: Logger;
 }
-
-const retryPolicyFor = (action: ChargeAction): RetryPolicy =>
-  action === 'cpms-start' ? START_RETRY : action === 'cpms-stop' ? STOP_RETRY : PROCESS_RETRY;
 
 /** Queues what the charge still needs. Safe to call any number of times: job ids are deterministic. */
 export const enqueueOutstanding = async (

@@ -21,17 +21,17 @@ import { routeEvent } from './subscription-routing';
 export const DISPATCHER_NAME = 'webhook-dispatcher';
 
 /**
- * Jobs recorded but not yet queued are queued together once there are this many (and at the end of every
- * batch of events, before the checkpoint moves): one Redis pipeline instead of a round trip per job.
+ * Planned deliveries are recorded together, and their jobs queued together, once there are this many (and
+ * at the end of every batch of events, before the checkpoint moves): one SQLite transaction and one Redis
+ * pipeline instead of one each per delivery (decision 0036).
  */
-const QUEUE_IN_BULKS_OF = 100;
+const RECORD_IN_GROUPS_OF = 100;
 
 type QueuedDelivery = EnqueuedJob<DeliveryJob>;
 
 /** A delivery the dispatcher found for an event: to record, then queue; or a replay's job, to queue. */
 type PlannedDelivery =
-  | { kind: 'schedule'; schedule: ScheduleInput; body: string; sourceEventId: string }
-  | { kind: 'ready'; job: QueuedDelivery };
+  { kind: 'schedule'; schedule: ScheduleInput; body: string } | { kind: 'ready'; job: QueuedDelivery };
 
 export interface WebhookDispatcherOptions {
   eventStore: EventStore;
@@ -181,7 +181,7 @@ export class WebhookDispatcher {
   /**
    * Every delivery of the batch is recorded and queued before the checkpoint moves past it. Deliveries are
    * planned event by event (the routing index follows the events in order), then recorded together, up to
-   * QUEUE_IN_BULKS_OF at a time: their appends share one SQLite transaction and one sync (decision 0036)
+   * RECORD_IN_GROUPS_OF at a time: their appends share one SQLite transaction and one sync (decision 0036)
    * instead of one each, and their jobs one Redis pipeline. A group that fails is recorded and queued
    * again as a whole: a delivery already recorded is not recorded twice, an id already queued is a no-op.
    */
@@ -204,7 +204,7 @@ export class WebhookDispatcher {
       await this.untilDone(generation, event.id, async () => {
         planned.push(...(await this.plan(event)));
       });
-      if (planned.length >= QUEUE_IN_BULKS_OF) await recordAndQueue();
+      if (planned.length >= RECORD_IN_GROUPS_OF) await recordAndQueue();
     }
     await recordAndQueue();
   }
@@ -222,7 +222,8 @@ export class WebhookDispatcher {
 
   private async jobFor(planned: PlannedDelivery): Promise<QueuedDelivery | null> {
     if (planned.kind === 'ready') return planned.job;
-    const { schedule, body, sourceEventId } = planned;
+    const { schedule, body } = planned;
+    const sourceEventId = schedule.source.eventId;
     const { state } = await this.options.deliveries.schedule(
       schedule,
       systemContext(`dispatch-${sourceEventId}`, sourceEventId),
@@ -298,7 +299,6 @@ export class WebhookDispatcher {
     const body = publicEventBody(publicEvent);
     return routeEvent(subscriptions, publicEvent, event.position).map(({ subscriptionId, held }) => ({
       kind: 'schedule',
-      sourceEventId: event.id,
       body,
       schedule: {
         deliveryId: deliveryIdFor(event.id, subscriptionId),
