@@ -19,28 +19,51 @@ export interface ChainContent {
   metadata: EventMetadata & { previousHash?: string; hash?: string };
 }
 
+/** Keys repeat from event to event (`deliveryId`, `occurredAt`): each is escaped once, up to a bound. */
+const QUOTED_KEYS_KEPT = 10_000;
+const quotedKeys = new Map<string, string>();
+const quotedKey = (key: string): string => {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+};
+
 /**
  * JSON with object keys sorted at every level and undefined members left out, as a stored event reads back.
- * Written with loops and one string rather than map/filter/join: it runs for every appended event.
+ * Written with loops and one string rather than map/filter/join: it runs for every appended event. Its
+ * output is what every stored hash commits to, so it must never change (test/infrastructure/hash-chain.spec.ts
+ * holds it to the reference form).
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
       const item: unknown = value[i];
-      out += `${i === 0 ? '' : ','}${item === undefined ? 'null' : canonicalJson(item)}`;
+      out += item === undefined ? 'null' : canonicalJson(item);
     }
-    return `${out}]`;
+    return out + ']';
   }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  keys.sort();
   let out = '{';
-  for (const key of Object.keys(record).sort()) {
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    if (first) first = false;
+    else out += ',';
+    out += quotedKey(key);
+    out += ':';
+    out += canonicalJson(item);
   }
-  return `${out}}`;
+  return out + '}';
 };
 
 const sha256 = (text: string): string => hash('sha256', text, 'hex');
