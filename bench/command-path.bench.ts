@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
+import { ensureProductionBuild } from './support/production-build';
 import type { ReadyMessage, UsageMessage } from './target-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -581,10 +582,12 @@ const main = async () => {
     pipelining: 1,
     targets: TARGETS,
     profile: PROFILE,
+    gateway: 'production build (dist/, plain node)',
   };
   console.log(`machine: ${JSON.stringify(machine)}`);
   console.log(`settings: ${JSON.stringify(settings)}`);
 
+  ensureProductionBuild();
   const targets: Target[] = [];
   try {
     for (const name of TARGETS) targets.push(await startTarget(name));

@@ -4,7 +4,8 @@
  *
  *   target-server.ts bare              express.json() and a POST and a GET route answering a small JSON
  *   target-server.ts gateway FULL      the real gateway on the embedded default (SQLite file in a temp
- *   target-server.ts gateway NORMAL    directory, in-memory read store, in-process queue), all roles
+ *   target-server.ts gateway NORMAL    directory, in-memory read store, in-process queue), all roles,
+ *                                      from the production build in dist/ (as `npm start` runs it)
  *
  * It reports `{ type: 'ready', url, apiKey?, dataDir? }` over IPC and answers `{ type: 'close' }`.
  */
@@ -14,13 +15,23 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { issueApiKey } from '../src/commands/api-keys/api-key.service';
-import { systemContext } from '../src/commands/command-context';
-import { systemClock } from '../src/infrastructure/clock';
-import { loadConfig } from '../src/infrastructure/config';
-import { createLogger } from '../src/infrastructure/logging/logger';
-import { startGateway } from '../src/runtime/gateway';
+import { fromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
+
+// The gateway as `npm start` runs it (command-path.bench.ts builds it first).
+const { issueApiKey } = fromProductionBuild<typeof import('../src/commands/api-keys/api-key.service')>(
+  'commands/api-keys/api-key.service',
+);
+const { systemContext } =
+  fromProductionBuild<typeof import('../src/commands/command-context')>('commands/command-context');
+const { systemClock } =
+  fromProductionBuild<typeof import('../src/infrastructure/clock')>('infrastructure/clock');
+const { loadConfig } =
+  fromProductionBuild<typeof import('../src/infrastructure/config')>('infrastructure/config');
+const { createLogger } = fromProductionBuild<typeof import('../src/infrastructure/logging/logger')>(
+  'infrastructure/logging/logger',
+);
+const { startGateway } = fromProductionBuild<typeof import('../src/runtime/gateway')>('runtime/gateway');
 
 export interface ReadyMessage {
   type: 'ready';

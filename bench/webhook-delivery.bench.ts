@@ -21,18 +21,30 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { issueApiKey } from '../src/commands/api-keys/api-key.service';
-import { systemContext } from '../src/commands/command-context';
-import { systemClock } from '../src/infrastructure/clock';
-import { loadConfig } from '../src/infrastructure/config';
-import { silentLogger } from '../src/infrastructure/logging/logger';
-import { startGateway, type Role } from '../src/runtime/gateway';
+import type { Role } from '../src/runtime/gateway';
 import { RedisServer } from '../test/support/redis-server';
+import { ensureProductionBuild, fromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
 import { formatRate, intEnv, median, note, percent, printRows } from './support/rows';
+
+// The gateway as `npm start` runs it: the production build in dist/, built first when src/ changed.
+ensureProductionBuild();
+const { issueApiKey } = fromProductionBuild<typeof import('../src/commands/api-keys/api-key.service')>(
+  'commands/api-keys/api-key.service',
+);
+const { systemContext } =
+  fromProductionBuild<typeof import('../src/commands/command-context')>('commands/command-context');
+const { systemClock } =
+  fromProductionBuild<typeof import('../src/infrastructure/clock')>('infrastructure/clock');
+const { loadConfig } =
+  fromProductionBuild<typeof import('../src/infrastructure/config')>('infrastructure/config');
+const { silentLogger } = fromProductionBuild<typeof import('../src/infrastructure/logging/logger')>(
+  'infrastructure/logging/logger',
+);
+const { startGateway } = fromProductionBuild<typeof import('../src/runtime/gateway')>('runtime/gateway');
 
 const N = intEnv('BENCH_DELIVERIES', 2000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
@@ -41,45 +53,44 @@ const PRODUCERS = 16;
 
 interface Receiver {
   url: string;
-  ids: Set<string>;
-  /** When the first webhook arrived, and this process's CPU usage then. */
-  first: { at: number; cpu: NodeJS.CpuUsage } | undefined;
-  waitFor(count: number): Promise<number>;
+  /** Resolves when the first webhook arrives, with when, and this process's CPU usage then. */
+  first: Promise<{ at: number; cpu: NodeJS.CpuUsage }>;
+  /** Resolves when `count` distinct webhooks arrived, with when. */
+  all: Promise<number>;
   close(): Promise<void>;
 }
 
-const startReceiver = async (): Promise<Receiver> => {
-  const ids = new Set<string>();
-  let waiter: { count: number; resolve: (at: number) => void } | undefined;
-  const receiver = { first: undefined as Receiver['first'] };
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      receiver.first ??= { at: performance.now(), cpu: process.cpuUsage() };
-      ids.add(String(req.headers['webhook-id']));
-      res.writeHead(204).end();
-      if (waiter && ids.size >= waiter.count) waiter.resolve(performance.now());
+/** Milliseconds since the epoch, comparable with the receiver process's `at`. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** The receiver in its own process (support/webhook-receiver.ts), expecting `count` webhooks. */
+const startReceiver = async (count: number): Promise<Receiver> => {
+  const child = fork(path.join(__dirname, 'support', 'webhook-receiver.ts'), [], {
+    execArgv: ['--require', 'tsx/cjs'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let onFirst: (first: { at: number; cpu: NodeJS.CpuUsage }) => void = () => undefined;
+  let onAll: (at: number) => void = () => undefined;
+  const first = new Promise<{ at: number; cpu: NodeJS.CpuUsage }>((resolve) => (onFirst = resolve));
+  const all = new Promise<number>((resolve) => (onAll = resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the webhook receiver exited (${code})`)));
+    child.on('message', (message: { type: string; url?: string; at?: number }) => {
+      if (message.type === 'listening') resolve(message.url as string);
+      if (message.type === 'first') onFirst({ at: message.at as number, cpu: process.cpuUsage() });
+      if (message.type === 'all') onAll(message.at as number);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  child.send({ type: 'expect', count });
   return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    ids,
-    get first() {
-      return receiver.first;
+    url,
+    first,
+    all,
+    close: async () => {
+      if (child.connected) child.send({ type: 'close' });
+      await exited;
     },
-    waitFor: (count) =>
-      new Promise((resolve) => {
-        if (ids.size >= count) resolve(performance.now());
-        else waiter = { count, resolve };
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 };
 
@@ -199,26 +210,26 @@ const PROFILES = path.join(__dirname, 'results', 'profiles');
 
 const deliveryRate = async (redisUrl: string | undefined, round: number): Promise<Measured> => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'edgepay-bench-webhooks-'));
-  const receiver = await startReceiver();
+  const receiver = await startReceiver(N);
   const profile = process.env.BENCH_PROFILE === '1' ? profiler() : undefined;
   try {
     await seed(dataDir, redisUrl, receiver.url);
     await profile?.start();
-    const started = performance.now();
+    const started = now();
     const cpu = process.cpuUsage();
     const gateway = await start(dataDir, redisUrl, ['projector', 'worker']);
     try {
-      const ended = await receiver.waitFor(N);
+      const ended = await receiver.all;
       const cpuUs = cpuUsSince(cpu);
-      const first = receiver.first;
-      const steady = first && {
+      const first = await receiver.first;
+      const steady = {
         rate: (N - 1) / ((ended - first.at) / 1000),
         cpuUsPerItem: cpuUsSince(first.cpu) / (N - 1),
       };
       const queue = redisUrl ? 'bullmq' : 'in-process';
       if (profile) mkdirSync(PROFILES, { recursive: true });
       await profile?.stop(path.join(PROFILES, `webhook-delivery-${queue}-round${round}.cpuprofile`));
-      return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N, ...(steady ? { steady } : {}) };
+      return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N, steady };
     } finally {
       await gateway.close();
     }
