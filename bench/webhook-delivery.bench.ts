@@ -9,7 +9,9 @@
  * is N over the time to drain. "Webhook delivery": a gateway (api + projector) records one subscription
  * and N payment intents (N payment_intent.created events), and stops; a gateway with the worker role then
  * starts on the same event store, and the rate is N over the time from its start until the receiver (a
- * bare node http server answering 204 on 127.0.0.1) has every webhook. That covers the whole path:
+ * bare node http server answering 204 on 127.0.0.1, in its own process as a subscriber's server would be)
+ * has every webhook. The gateway is the production build (dist/), as `npm start` runs it. That covers the
+ * whole path:
  * dispatcher (read the event's stream, route, record the delivery, queue the job), the job queue, the
  * worker (read the delivery and subscription streams, decrypt the secret, sign, POST, record the attempt)
  * and the projector applying the new delivery events.
