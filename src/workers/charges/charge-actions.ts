@@ -89,9 +89,14 @@ const START_RETRY: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', 
 /**
  * The stop's single job asks for about a quarter of an hour: quickly at first (a CPMS blip), then once a
  * minute. A driver may be charging past the authorization meanwhile, so it asks longer than the start.
+ * From attempt STOP_ASKS on, a stop the CPMS does not take is recorded as failed; the attempts after it
+ * are there for when that record cannot be written (the event store down at that moment), so the job does
+ * not end with the stop still pending and its id blocking any other.
  */
+export const STOP_ASKS = 20;
+const STOP_RECORD_ATTEMPTS = 5;
 export const STOP_RETRY: RetryPolicy = {
-  attempts: 20,
+  attempts: STOP_ASKS + STOP_RECORD_ATTEMPTS,
   backoff: {
     type: 'schedule',
     delaysMs: [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000],

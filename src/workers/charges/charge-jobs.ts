@@ -7,7 +7,7 @@ import type { PaymentIntentState } from '../../domain/payment-intent/payment-int
 import type { Job } from '../../infrastructure/job-queue/job-queue';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { CpmsAdapter, SessionRequest, StopSessionResult } from '../../integrations/cpms/cpms-adapter';
-import { STOP_RETRY, type ChargeAction, type ChargeJob } from './charge-actions';
+import { STOP_ASKS, type ChargeAction, type ChargeJob } from './charge-actions';
 import { voidReasonOf } from '../../domain/charge-session/void-reason';
 import type { SettlementOutcome } from '../../domain/charge-session/charge-session.events';
 import { captureEndedOf, followChargeCapture } from './charge-capture';
@@ -53,8 +53,9 @@ const startAtCpms = async (deps: ChargeJobDeps, state: ChargeSessionState, conte
 };
 
 /**
- * Asks the CPMS to stop; an error is retried by the job (STOP_RETRY). When the last attempt fails too, the
- * stop is recorded as failed, so the charge shows stop_failed instead of a stop pending for ever.
+ * Asks the CPMS to stop; an error is retried by the job (STOP_RETRY). When the ask fails at attempt
+ * STOP_ASKS or later, the stop is recorded as failed, so the charge shows stop_failed instead of a stop
+ * pending for ever; if that record cannot be written, the job's remaining attempts ask and record again.
  */
 const stopAtCpms = async (
   deps: ChargeJobDeps,
@@ -67,7 +68,7 @@ const stopAtCpms = async (
   try {
     result = await deps.cpms.stopSession(sessionRequestOf(state));
   } catch (error) {
-    if (attempt < STOP_RETRY.attempts) throw error;
+    if (attempt < STOP_ASKS) throw error;
     deps.logger.error('the CPMS did not take the stop; recorded as failed', {
       chargeId: state.chargeId,
       attempts: attempt,

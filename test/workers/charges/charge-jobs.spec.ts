@@ -6,7 +6,12 @@ import { ManualClock } from '../../../src/infrastructure/clock';
 import type { Job } from '../../../src/infrastructure/job-queue/job-queue';
 import { silentLogger } from '../../../src/infrastructure/logging/logger';
 import type { CpmsAdapter } from '../../../src/integrations/cpms/cpms-adapter';
-import { STOP_RETRY, type ChargeAction, type ChargeJob } from '../../../src/workers/charges/charge-actions';
+import {
+  STOP_ASKS,
+  STOP_RETRY,
+  type ChargeAction,
+  type ChargeJob,
+} from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
 import { chargeServicesFor } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
@@ -181,18 +186,43 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
       throw new Error('connect ECONNREFUSED');
     };
     await assert.rejects(run('cpms-stop', chargeId, 'stop', 1), /ECONNREFUSED/);
-    await assert.rejects(run('cpms-stop', chargeId, 'stop', STOP_RETRY.attempts - 1), /ECONNREFUSED/);
+    await assert.rejects(run('cpms-stop', chargeId, 'stop', STOP_ASKS - 1), /ECONNREFUSED/);
     const stopOf = async () => {
       const state = await charges.load(chargeId);
       return state.status === 'completed' ? state.stop?.outcome : state.status;
     };
     assert.equal(await stopOf(), 'pending', 'still pending while attempts are left');
-    await run('cpms-stop', chargeId, 'stop', STOP_RETRY.attempts);
+    await run('cpms-stop', chargeId, 'stop', STOP_ASKS);
     assert.equal(await stopOf(), 'failed');
     const failed = (await store.readStream(`charge_session-${chargeId}`)).at(-1);
     assert.deepEqual(
       [failed?.type, failed?.data.reason],
-      ['ChargeSessionStopFailed', `the CPMS did not answer the stop after ${STOP_RETRY.attempts} attempts`],
+      ['ChargeSessionStopFailed', `the CPMS did not answer the stop after ${STOP_ASKS} attempts`],
     );
+  });
+
+  it('keeps attempts after the last ask, so a failure it could not record at once is recorded by the next', async () => {
+    assert.ok(STOP_RETRY.attempts > STOP_ASKS, 'the job has attempts left after its last ask');
+    const { chargeId } = await completed(1_000);
+    cpms.adapter.stopSession = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    const record = charges.recordCpmsStopOutcome.bind(charges);
+    let storeDown = true;
+    charges.recordCpmsStopOutcome = async (...args) => {
+      if (storeDown) throw new Error('SQLITE_BUSY: the event store is unavailable');
+      return record(...args);
+    };
+    await assert.rejects(run('cpms-stop', chargeId, 'stop', STOP_ASKS), /SQLITE_BUSY/);
+    const stopOf = async () => {
+      const state = await charges.load(chargeId);
+      return state.status === 'completed' ? state.stop?.outcome : state.status;
+    };
+    assert.equal(await stopOf(), 'pending');
+    storeDown = false;
+    await run('cpms-stop', chargeId, 'stop', STOP_ASKS + 1);
+    assert.equal(await stopOf(), 'failed');
+    const failed = (await store.readStream(`charge_session-${chargeId}`)).at(-1);
+    assert.equal(failed?.data.reason, `the CPMS did not answer the stop after ${STOP_ASKS + 1} attempts`);
   });
 });
