@@ -1,5 +1,4 @@
 import express, { Router, type Express } from 'express';
-import type { OpenApiValidatorOpts } from 'express-openapi-validator/dist/framework/types';
 import { openApiValidation } from './openapi-validation';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import { indexOpenApiRoutes } from './openapi-route-index';
@@ -56,24 +55,6 @@ export interface AppDeps {
   };
 }
 
-/** How requests (and, in tests, answers) are held to the contract. */
-export const openApiValidatorOptions = (validateResponses: boolean): OpenApiValidatorOpts => ({
-  apiSpec: OPENAPI_SPEC,
-  validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
-  validateResponses,
-  validateSecurity: false,
-  validateFormats: true,
-  // One date-time reader for every parameter and body field: strict, and normalized to UTC.
-  formats: { 'date-time': { type: 'string', validate: isDateTime } },
-  serDes: [
-    {
-      format: 'date-time',
-      deserialize: toUtcDateTime,
-      serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
-    },
-  ],
-});
-
 export const createApp = (deps: AppDeps): Express => {
   const { settings } = deps;
   const now = () => deps.clock.now().getTime();
@@ -94,7 +75,22 @@ export const createApp = (deps: AppDeps): Express => {
   }
   compileOpenApiRoutesOnce();
   indexOpenApiRoutes();
-  const validateRequests = openApiValidation(app, openApiValidatorOptions(settings.validateResponses));
+  const validateRequests = openApiValidation(app, {
+    apiSpec: OPENAPI_SPEC,
+    validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
+    validateResponses: settings.validateResponses,
+    validateSecurity: false,
+    validateFormats: true,
+    // One date-time reader for every parameter and body field: strict, and normalized to UTC.
+    formats: { 'date-time': { type: 'string', validate: isDateTime } },
+    serDes: [
+      {
+        format: 'date-time',
+        deserialize: toUtcDateTime,
+        serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
+      },
+    ],
+  });
 
   app.use(
     composeMiddleware([

@@ -2,12 +2,11 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import type { OpenApiValidatorOpts } from 'express-openapi-validator/dist/framework/types';
 import path from 'node:path';
 import { composeMiddleware } from './compose-middleware';
-import { requestValidation } from './openapi-request-validation';
 
 /** The parts of express-openapi-validator 5.x this module builds the middleware from (its own classes). */
 interface Validator {
   options: OpenApiValidatorOpts & { ignorePaths?: unknown; ignoreUndocumented?: boolean };
-  ajvOpts: { preprocessor: unknown; request: unknown };
+  ajvOpts: { preprocessor: unknown };
   installPathParams(app: Express, context: Context): void;
   metadataMiddleware(context: Context, responseApiDoc: unknown): RequestHandler;
   securityMiddleware(apiDoc: unknown): RequestHandler;
@@ -35,12 +34,7 @@ const fromValidator = (file: string): Record<string, new (...args: never[]) => u
  * the contract is loaded, from the package's own builders, and run in one synchronous chain; requests that
  * arrive before that wait for it (docs/decisions/0037).
  */
-export const openApiValidation = (
-  app: Express,
-  options: OpenApiValidatorOpts,
-  /** Off: every request runs the package's own request validator (the differential spec compares both). */
-  { queryFreeShortcut = true }: { queryFreeShortcut?: boolean } = {},
-): RequestHandler => {
+export const openApiValidation = (app: Express, options: OpenApiValidatorOpts): RequestHandler => {
   const { OpenApiValidator } = fromValidator('openapi.validator.js');
   const { OpenApiSpecLoader } = fromValidator('framework/openapi.spec.loader.js');
   const { OpenApiContext } = fromValidator('framework/openapi.context.js');
@@ -74,13 +68,7 @@ export const openApiValidation = (
       chain.push(validator.securityMiddleware(spec.apiDoc));
     }
     if (settings.fileUploader) chain.push(validator.multipartMiddleware(spec.apiDoc));
-    if (settings.validateRequests) {
-      chain.push(
-        queryFreeShortcut
-          ? requestValidation(spec.apiDoc, validator.ajvOpts.request)
-          : validator.requestValidationMiddleware(spec.apiDoc),
-      );
-    }
+    if (settings.validateRequests) chain.push(validator.requestValidationMiddleware(spec.apiDoc));
     if (settings.validateResponses) {
       chain.push(validator.responseValidationMiddleware(apiDocRes, context.serial));
     }
