@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
+import { countInstructions } from './support/instruction-counter';
 import { ensureProductionBuild } from './support/production-build';
 import type { ReadyMessage, UsageMessage } from './target-server';
 
@@ -145,6 +146,8 @@ interface RoundResult {
   latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
   /** The server process's CPU time (user + system) per answered request. */
   serverCpuUsPerRequest: number;
+  /** The server process's user-space instructions per answered request (perf), where perf counts them. */
+  serverInstructionsPerRequest?: number;
   /** Share of the round the server's event loop was busy (1 = saturated). */
   serverEventLoopUtilization: number;
   errors: { connection: number; non2xx: number; wrongBody: number };
@@ -352,13 +355,24 @@ const runAutocannon = (
     }
   });
 
+/** The server's user-space instructions per answer, where perf can count them. */
+const perRequest = (instructions: number | undefined, requests: number) =>
+  instructions === undefined
+    ? {}
+    : { serverInstructionsPerRequest: Math.round(instructions / Math.max(1, requests)) };
+
+const showInstructions = (perAnswer: number | undefined) =>
+  perAnswer === undefined ? '' : `, ${(perAnswer / 1e6).toFixed(3)}M instructions/req`;
+
 /** A measured round: autocannon plus the server's CPU time and event-loop utilisation over it. */
 const measure = async (target: Target, seconds: number, round: number): Promise<RoundResult> => {
   const profiled = PROFILE && target.name !== 'bare';
   if (profiled) await profile(target, 'start');
+  const counting = await countInstructions(target.child.pid as number);
   const before = await usageOf(target);
   const { result } = await runAutocannon(target, seconds, round);
   const after = await usageOf(target);
+  const instructions = await counting.stop();
   if (profiled) {
     mkdirSync(PROFILE_DIR, { recursive: true });
     await profile(target, 'stop', path.join(PROFILE_DIR, `gateway-${target.name}-round${round}.cpuprofile`));
@@ -369,6 +383,7 @@ const measure = async (target: Target, seconds: number, round: number): Promise<
     ...result,
     // Every answer of the run, also those after a window closed early.
     serverCpuUsPerRequest: Math.round((after.cpuUs - before.cpuUs) / Math.max(1, result.autocannon.requests)),
+    ...perRequest(instructions, result.autocannon.requests),
     serverEventLoopUtilization: Math.round((active / Math.max(1e-9, active + idle)) * 1000) / 1000,
   };
 };
@@ -384,6 +399,8 @@ interface GetRound {
   errors: number;
   /** CPU time of the server process per request: steadier than req/s on a shared machine. */
   serverCpuUsPerRequest: number;
+  /** User-space instructions of the server process per request (perf), steadier still. */
+  serverInstructionsPerRequest?: number;
 }
 
 /** GETs the intents the command rounds captured, in turn (the bare route: the same ids, echoed). */
@@ -392,7 +409,7 @@ const runGet = (
   ids: readonly string[],
   seconds: number,
   round: number,
-): Promise<Omit<GetRound, 'serverCpuUsPerRequest'> & { requests: number }> =>
+): Promise<Omit<GetRound, 'serverCpuUsPerRequest' | 'serverInstructionsPerRequest'> & { requests: number }> =>
   new Promise((resolve, reject) => {
     let n = 0;
     const headers: Record<string, string> =
@@ -493,6 +510,35 @@ interface Summary {
   errors: number;
   requests: number;
 }
+
+/**
+ * Per target, the median of the server's instructions per request, and the bare route's as a share of it:
+ * what the req/s ratio would be if time followed instructions. It does not quite (cache misses, system calls,
+ * I/O waits), but it hardly moves with the machine's load, so it shows a change in the code where the rates
+ * cannot.
+ */
+const printInstructionRatios = (
+  figure: string,
+  rounds: readonly { target: TargetName; serverInstructionsPerRequest?: number }[],
+): void => {
+  const medianOf = (name: TargetName) => {
+    const counted = rounds
+      .filter((round) => round.target === name)
+      .flatMap((round) =>
+        round.serverInstructionsPerRequest === undefined ? [] : [round.serverInstructionsPerRequest],
+      );
+    return counted.length === 0 ? undefined : median(counted);
+  };
+  const bare = medianOf('bare');
+  for (const name of TARGETS.filter((target) => target !== 'bare')) {
+    const gateway = medianOf(name);
+    if (bare === undefined || gateway === undefined) continue;
+    console.log(
+      `${figure}, instructions per request (median, perf): bare ${(bare / 1e6).toFixed(3)}M, ` +
+        `${labelOf(name)} ${(gateway / 1e6).toFixed(3)}M, bare/gateway ${(bare / gateway).toFixed(3)}`,
+    );
+  }
+};
 
 const summarise = (rounds: RoundResult[]): Summary[] => {
   const summaries = TARGETS.map((name): Summary => {
@@ -605,7 +651,8 @@ const main = async () => {
         rounds.push(result);
         console.log(
           `round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, ` +
-            `p99 ${result.latencyMs.p99} ms, server CPU ${result.serverCpuUsPerRequest} us/req, ` +
+            `p99 ${result.latencyMs.p99} ms, server CPU ${result.serverCpuUsPerRequest} us/req` +
+            `${showInstructions(result.serverInstructionsPerRequest)}, ` +
             `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy, errors ${errorCount(result.errors)}`,
         );
       }
@@ -618,12 +665,15 @@ const main = async () => {
         for (const target of targets) {
           const profiled = PROFILE && target.name !== 'bare';
           if (profiled) await profile(target, 'start');
+          const counting = await countInstructions(target.child.pid as number);
           const usageBefore = await usageOf(target);
           const { requests, ...measured } = await runGet(target, captured, DURATION_S, round);
           const usageAfter = await usageOf(target);
+          const instructions = await counting.stop();
           const result: GetRound = {
             ...measured,
             serverCpuUsPerRequest: Math.round((usageAfter.cpuUs - usageBefore.cpuUs) / Math.max(1, requests)),
+            ...perRequest(instructions, requests),
           };
           if (profiled) {
             mkdirSync(PROFILE_DIR, { recursive: true });
@@ -636,7 +686,8 @@ const main = async () => {
           getRounds.push(result);
           console.log(
             `GET round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, ` +
-              `server CPU ${result.serverCpuUsPerRequest} us/req, errors ${result.errors}`,
+              `server CPU ${result.serverCpuUsPerRequest} us/req${showInstructions(result.serverInstructionsPerRequest)}, ` +
+              `errors ${result.errors}`,
           );
         }
       }
@@ -683,6 +734,8 @@ const main = async () => {
           `server CPU ${summary.medianServerCpuUsPerRequest} us/req, errors ${summary.errors}`,
       );
     }
+    printInstructionRatios('create+authorize+capture', rounds);
+    printInstructionRatios('GET', getRounds);
 
     const bareCommand = summaries.find((summary) => summary.target === 'bare');
     const bareGet = getSummaries.find((summary) => summary.target === 'bare');
