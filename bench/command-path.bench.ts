@@ -6,7 +6,7 @@
  *   npx tsx bench/command-path.bench.ts [--json]
  *
  * `--json` prints the summary rows as one JSON line on stdout (everything else goes to stderr).
- * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (2),
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (6),
  * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (CPU profiles of the gateways during the measured
  * command and GET rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
  */
@@ -34,7 +34,7 @@ const intEnv = (name: string, fallback: number): number => {
 
 const ROUNDS = intEnv('BENCH_ROUNDS', 3);
 const DURATION_S = intEnv('BENCH_DURATION_S', 6);
-const WARMUP_S = intEnv('BENCH_WARMUP_S', 2);
+const WARMUP_S = intEnv('BENCH_WARMUP_S', 6);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 64);
 const JSON_OUTPUT = process.argv.includes('--json');
 // With --json, stdout carries the one JSON line alone.

@@ -15,23 +15,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fromProductionBuild } from './support/production-build';
+import { gatewayFromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
 
 // The gateway as `npm start` runs it (command-path.bench.ts builds it first).
-const { issueApiKey } = fromProductionBuild<typeof import('../src/commands/api-keys/api-key.service')>(
-  'commands/api-keys/api-key.service',
-);
-const { systemContext } =
-  fromProductionBuild<typeof import('../src/commands/command-context')>('commands/command-context');
-const { systemClock } =
-  fromProductionBuild<typeof import('../src/infrastructure/clock')>('infrastructure/clock');
-const { loadConfig } =
-  fromProductionBuild<typeof import('../src/infrastructure/config')>('infrastructure/config');
-const { createLogger } = fromProductionBuild<typeof import('../src/infrastructure/logging/logger')>(
-  'infrastructure/logging/logger',
-);
-const { startGateway } = fromProductionBuild<typeof import('../src/runtime/gateway')>('runtime/gateway');
+const { issueApiKey, systemContext, systemClock, loadConfig, createLogger, startGateway } =
+  gatewayFromProductionBuild();
 
 export interface ReadyMessage {
   type: 'ready';

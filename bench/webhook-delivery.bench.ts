@@ -28,25 +28,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../src/runtime/gateway';
 import { RedisServer } from '../test/support/redis-server';
-import { ensureProductionBuild, fromProductionBuild } from './support/production-build';
+import { ensureProductionBuild, gatewayFromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
 import { formatRate, intEnv, median, note, percent, printRows } from './support/rows';
 
 // The gateway as `npm start` runs it: the production build in dist/, built first when src/ changed.
 ensureProductionBuild();
-const { issueApiKey } = fromProductionBuild<typeof import('../src/commands/api-keys/api-key.service')>(
-  'commands/api-keys/api-key.service',
-);
-const { systemContext } =
-  fromProductionBuild<typeof import('../src/commands/command-context')>('commands/command-context');
-const { systemClock } =
-  fromProductionBuild<typeof import('../src/infrastructure/clock')>('infrastructure/clock');
-const { loadConfig } =
-  fromProductionBuild<typeof import('../src/infrastructure/config')>('infrastructure/config');
-const { silentLogger } = fromProductionBuild<typeof import('../src/infrastructure/logging/logger')>(
-  'infrastructure/logging/logger',
-);
-const { startGateway } = fromProductionBuild<typeof import('../src/runtime/gateway')>('runtime/gateway');
+const { issueApiKey, systemContext, systemClock, loadConfig, silentLogger, startGateway } =
+  gatewayFromProductionBuild();
 
 const N = intEnv('BENCH_DELIVERIES', 2000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);

@@ -45,3 +45,17 @@ const fromSource = process.env.BENCH_GATEWAY_CODE === 'src';
 export const fromProductionBuild = <Module>(modulePath: string): Module =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, chosen at run time
   require(path.join(fromSource ? SOURCE : BUILD, modulePath)) as Module;
+
+/** What a benchmark needs to start the gateway and issue it a key, from the production build. */
+export const gatewayFromProductionBuild = () => ({
+  ...fromProductionBuild<typeof import('../../src/commands/api-keys/api-key.service')>(
+    'commands/api-keys/api-key.service',
+  ),
+  ...fromProductionBuild<typeof import('../../src/commands/command-context')>('commands/command-context'),
+  ...fromProductionBuild<typeof import('../../src/infrastructure/clock')>('infrastructure/clock'),
+  ...fromProductionBuild<typeof import('../../src/infrastructure/config')>('infrastructure/config'),
+  ...fromProductionBuild<typeof import('../../src/infrastructure/logging/logger')>(
+    'infrastructure/logging/logger',
+  ),
+  ...fromProductionBuild<typeof import('../../src/runtime/gateway')>('runtime/gateway'),
+});
