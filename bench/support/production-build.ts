@@ -5,6 +5,8 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 const SOURCE = path.join(ROOT, 'src');
 const BUILD = path.join(ROOT, 'dist');
+/** `BENCH_GATEWAY_CODE=src` measures the source under tsx instead, to compare the two. */
+const fromSource = process.env.BENCH_GATEWAY_CODE === 'src';
 /** tsc rewrites every output on each build, so one of them dates the whole build. */
 const BUILD_MARKER = path.join(BUILD, 'runtime', 'gateway.js');
 
@@ -37,9 +39,6 @@ export const ensureProductionBuild = (): void => {
     stdio: 'inherit',
   });
 };
-
-/** `BENCH_GATEWAY_CODE=src` measures the source under tsx instead, to compare the two. */
-const fromSource = process.env.BENCH_GATEWAY_CODE === 'src';
 
 /** A module of the production build, by its path under src/ (`runtime/gateway`), typed as its source. */
 export const fromProductionBuild = <Module>(modulePath: string): Module =>

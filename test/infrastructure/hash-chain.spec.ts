@@ -54,6 +54,13 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes long keys, which it does not remember, as the reference form does', () => {
+    const long = `k${'"é\\'.repeat(40)}`;
+    const event = { [long]: { [long]: 1 }, short: 2 };
+    assert.equal(canonicalJson(event), referenceCanonicalJson(event));
+    assert.equal(canonicalJson(event), canonicalJson(event));
+  });
+
   it('writes the same string again once the keys are remembered', () => {
     const event = { data: { 'needs "quoting"': 1, plain: 2 } };
     assert.equal(canonicalJson(event), canonicalJson(event));

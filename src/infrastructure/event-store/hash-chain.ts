@@ -19,14 +19,19 @@ export interface ChainContent {
   metadata: EventMetadata & { previousHash?: string; hash?: string };
 }
 
-/** Keys repeat from event to event (`deliveryId`, `occurredAt`): each is escaped once, up to a bound. */
+/**
+ * Keys repeat from event to event (`deliveryId`, `occurredAt`): each is escaped once. Only short keys are
+ * kept, and at most this many, since a caller's metadata can bring keys of its own: about a megabyte at most.
+ */
 const QUOTED_KEYS_KEPT = 10_000;
+const QUOTED_KEY_MAX_LENGTH = 64;
 const quotedKeys = new Map<string, string>();
 const quotedKey = (key: string): string => {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
     quoted = JSON.stringify(key);
-    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(key, quoted);
+    if (key.length <= QUOTED_KEY_MAX_LENGTH && quotedKeys.size < QUOTED_KEYS_KEPT)
+      quotedKeys.set(key, quoted);
   }
   return quoted;
 };
