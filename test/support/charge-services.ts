@@ -1,6 +1,8 @@
 import { chargeService } from '../../src/commands/charges/charge.service';
 import { paymentIntentService } from '../../src/commands/payment-intents/payment-intent.service';
 import { tariffService } from '../../src/commands/tariffs/tariff.service';
+import { systemContext } from '../../src/commands/command-context';
+import type { AccessScope } from '../../src/commands/access-scope';
 import type { Clock } from '../../src/infrastructure/clock';
 import type { EventStore } from '../../src/infrastructure/event-store/event-store';
 
@@ -22,3 +24,12 @@ export const chargeServicesFor = (eventStore: EventStore, clock: Clock, startTim
   });
   return { paymentIntents, tariffs, charges };
 };
+
+/** The tariff the charge worker specs charge under: 10 TRY per kWh, billed per Wh, named `energy`. */
+export const upsertEnergyTariff = (tariffs: ReturnType<typeof tariffService>, scope: AccessScope) =>
+  tariffs.upsert(
+    'energy',
+    { currency: 'TRY', elements: [{ priceComponents: [{ type: 'ENERGY', price: 10, stepSize: 1 }] }] },
+    scope,
+    systemContext('setup'),
+  );

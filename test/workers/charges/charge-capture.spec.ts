@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { chargeService, type ChargeService } from '../../../src/commands/charges/charge.service';
 import { systemContext } from '../../../src/commands/command-context';
+import { upsertEnergyTariff } from '../../support/charge-services';
 import { tariffService } from '../../../src/commands/tariffs/tariff.service';
 import { ManualClock } from '../../../src/infrastructure/clock';
 import type { Job, JobQueue } from '../../../src/infrastructure/job-queue/job-queue';
@@ -57,12 +58,7 @@ describe('a charge paid with Edenred follows its capture to the end', () => {
         stopMargin: { minor: 0, percent: 0 },
       },
     });
-    await tariffs.upsert(
-      'energy',
-      { currency: 'TRY', elements: [{ priceComponents: [{ type: 'ENERGY', price: 10, stepSize: 1 }] }] },
-      SCOPE,
-      context,
-    );
+    await upsertEnergyTariff(tariffs, SCOPE);
     const handler = chargeJobHandler({
       charges,
       paymentIntents: flow.paymentIntents,

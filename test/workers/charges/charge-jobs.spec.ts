@@ -13,7 +13,7 @@ import {
   type ChargeJob,
 } from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
-import { chargeServicesFor } from '../../support/charge-services';
+import { chargeServicesFor, upsertEnergyTariff } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
 
 const scope = { merchantId: 'mer_1', terminalId: 'trm_1' };
@@ -65,13 +65,7 @@ describe('charge process managers: duplicate deliveries do the work once', () =>
     run = (name, chargeId, id = `job-${++jobs}`, attempt = 1) =>
       handler({ id, name, data: { chargeId }, attempt } as Job<ChargeJob>);
 
-    const context = systemContext('setup');
-    await tariffs.upsert(
-      'energy',
-      { currency: 'TRY', elements: [{ priceComponents: [{ type: 'ENERGY', price: 10, stepSize: 1 }] }] },
-      scope,
-      context,
-    );
+    await upsertEnergyTariff(tariffs, scope);
   });
 
   const chargeWith = async (meterWh: number) => {

@@ -9,7 +9,7 @@ import { simulatorCpmsClient } from '../../../src/integrations/cpms/simulator-cp
 import { CHARGE_PROCESS_QUEUE, type ChargeJob } from '../../../src/workers/charges/charge-actions';
 import { chargeJobHandler } from '../../../src/workers/charges/charge-jobs';
 import { enqueueOutstanding } from '../../../src/workers/charges/charge-process-manager';
-import { chargeServicesFor } from '../../support/charge-services';
+import { chargeServicesFor, upsertEnergyTariff } from '../../support/charge-services';
 import { InMemoryEventStore } from '../../support/in-memory-event-store';
 import { waitUntil } from '../../support/wait-until';
 
@@ -50,12 +50,7 @@ describe('charge process managers: a slow CPMS start or stop is asked for once',
       { concurrency: 4 },
     );
     const context = systemContext('setup');
-    await tariffs.upsert(
-      'energy',
-      { currency: 'TRY', elements: [{ priceComponents: [{ type: 'ENERGY', price: 10, stepSize: 1 }] }] },
-      scope,
-      context,
-    );
+    await upsertEnergyTariff(tariffs, scope);
     const intent = await paymentIntents.create(
       { amount: 10_000, paymentMethodType: 'card_present', terminalId: 'trm_1' },
       scope,
