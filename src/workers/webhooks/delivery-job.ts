@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EnqueuedJob, JobQueue, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
@@ -14,6 +15,28 @@ export interface DeliveryJob {
   /** The signed body: built once from the catalogue, identical on every attempt. */
   body: string;
 }
+
+/**
+ * A delivery's first attempt, as one of a group's: the dispatcher queues first attempts in groups (decision
+ * 0039), and a failed one continues in a `DeliveryJob` of its own.
+ */
+export interface FirstDelivery {
+  deliveryId: string;
+  subscriptionId: string;
+  /** The recorded event the delivery is for: names the delivery's own jobs. */
+  sourceEventId: string;
+  body: string;
+}
+
+export interface DeliveryGroupJob {
+  deliveries: FirstDelivery[];
+}
+
+export const DELIVERY_JOB_NAME = 'deliver';
+export const DELIVERY_GROUP_JOB_NAME = 'deliver-group';
+
+/** First attempts per group job: the queue's own work (add, fetch, finish) is shared by this many. */
+export const DELIVERIES_PER_GROUP = 20;
 
 /**
  * `whd-<event id>-<subscription id>` for the first delivery; a replay round and a resumed delivery get
@@ -48,7 +71,7 @@ export const deliveryJobFor = (
   schedule: readonly number[],
   delayMs = 0,
 ): EnqueuedJob<DeliveryJob> => ({
-  name: 'deliver',
+  name: DELIVERY_JOB_NAME,
   data: job,
   options: {
     jobId: deliveryJobId(sourceEventId, job.subscriptionId, job.round, job.attemptsBefore),
@@ -67,3 +90,39 @@ export const enqueueDelivery = (
   const { name, data, options } = deliveryJobFor(job, sourceEventId, schedule, delayMs);
   return jobQueue.enqueue<DeliveryJob>(WEBHOOK_DELIVERY_QUEUE, name, data, options);
 };
+
+/**
+ * `whg-` and a digest of the group's delivery ids: queuing the same group again (a dispatcher retrying its
+ * bulk) is a no-op. A dispatcher that restarts may cut its groups differently; a delivery in two groups is
+ * attempted by whichever runs first, and skipped by the other (see processDeliveryGroup).
+ */
+export const deliveryGroupJobId = (deliveries: readonly FirstDelivery[]): string =>
+  `whg-${createHash('sha256')
+    .update(deliveries.map((delivery) => delivery.deliveryId).join(','))
+    .digest('base64url')
+    .slice(0, 32)}`;
+
+/**
+ * First attempts in groups of DELIVERIES_PER_GROUP, in the order given. A group job that fails (a store or
+ * the queue down) runs again on the delivery schedule; its deliveries already attempted are skipped.
+ */
+export const deliveryGroupJobsFor = (
+  deliveries: readonly FirstDelivery[],
+  schedule: readonly number[],
+): EnqueuedJob<DeliveryGroupJob>[] => {
+  const jobs: EnqueuedJob<DeliveryGroupJob>[] = [];
+  for (let start = 0; start < deliveries.length; start += DELIVERIES_PER_GROUP) {
+    const group = deliveries.slice(start, start + DELIVERIES_PER_GROUP);
+    jobs.push({
+      name: DELIVERY_GROUP_JOB_NAME,
+      data: { deliveries: group },
+      options: { jobId: deliveryGroupJobId(group), retry: deliveryRetryPolicy(schedule, 0) },
+    });
+  }
+  return jobs;
+};
+
+/** What the webhook delivery queue holds: one delivery's attempts, or a group's first attempts. */
+export type WebhookQueueJob = DeliveryJob | DeliveryGroupJob;
+
+export const isDeliveryGroup = (data: WebhookQueueJob): data is DeliveryGroupJob => 'deliveries' in data;

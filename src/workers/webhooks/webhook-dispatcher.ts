@@ -14,7 +14,14 @@ import { WEBHOOK_SUBSCRIPTIONS } from '../../projections/webhooks/webhook-subscr
 import type { PublicEventCatalogue } from '../../public-events/catalogue';
 import { publicEventBody, type PublicEvent } from '../../public-events/public-event';
 import { rebuildDeliveryBody } from './delivery-body';
-import { deliveryJobFor, WEBHOOK_DELIVERY_QUEUE, type DeliveryJob } from './delivery-job';
+import {
+  deliveryGroupJobsFor,
+  deliveryJobFor,
+  WEBHOOK_DELIVERY_QUEUE,
+  type DeliveryJob,
+  type FirstDelivery,
+  type WebhookQueueJob,
+} from './delivery-job';
 import { SubscriptionIndex } from './subscription-index';
 import { routeEvent } from './subscription-routing';
 
@@ -23,7 +30,8 @@ export const DISPATCHER_NAME = 'webhook-dispatcher';
 /**
  * Planned deliveries are recorded together, and their jobs queued together, once there are this many (and
  * at the end of every batch of events, before the checkpoint moves): one SQLite transaction and one Redis
- * pipeline instead of one each per delivery (decision 0036).
+ * pipeline instead of one each per delivery (decision 0036), and their first attempts in group jobs
+ * (decision 0039).
  */
 const RECORD_IN_GROUPS_OF = 100;
 
@@ -191,7 +199,7 @@ export class WebhookDispatcher {
       const group = planned;
       planned = [];
       if (group.length === 0) return;
-      let jobs: QueuedDelivery[] = [];
+      let jobs: EnqueuedJob<WebhookQueueJob>[] = [];
       await this.untilDone(generation, 'recording deliveries', async () => {
         jobs = await this.record(group);
       });
@@ -210,18 +218,27 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Records the group's deliveries at once and answers the jobs to queue. Every write is awaited before a
-   * failure is thrown, so a retry never races a write of the failed try.
+   * Records the group's deliveries at once and answers the jobs to queue: replays one job each, first
+   * attempts in group jobs. Every write is awaited before a failure is thrown, so a retry never races a
+   * write of the failed try.
    */
-  private async record(group: readonly PlannedDelivery[]): Promise<QueuedDelivery[]> {
-    const settled = await Promise.allSettled(group.map((planned) => this.jobFor(planned)));
+  private async record(group: readonly PlannedDelivery[]): Promise<EnqueuedJob<WebhookQueueJob>[]> {
+    const settled = await Promise.allSettled(group.map((planned) => this.scheduled(planned)));
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    return settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+    const ready: EnqueuedJob<WebhookQueueJob>[] = [];
+    const firsts: FirstDelivery[] = [];
+    settled.forEach((result, i) => {
+      const planned = group[i] as PlannedDelivery;
+      if (planned.kind === 'ready') ready.push(planned.job);
+      else if (result.status === 'fulfilled' && result.value) firsts.push(result.value);
+    });
+    return [...ready, ...deliveryGroupJobsFor(firsts, this.options.schedule)];
   }
 
-  private async jobFor(planned: PlannedDelivery): Promise<QueuedDelivery | null> {
-    if (planned.kind === 'ready') return planned.job;
+  /** Records a planned delivery; answers its first attempt, or null when it is past that already. */
+  private async scheduled(planned: PlannedDelivery): Promise<FirstDelivery | null> {
+    if (planned.kind === 'ready') return null;
     const { schedule, body } = planned;
     const sourceEventId = schedule.source.eventId;
     const { state } = await this.options.deliveries.schedule(
@@ -230,17 +247,7 @@ export class WebhookDispatcher {
     );
     // Already attempted (a dispatcher replaying its subscription): the reconciler owns it from here.
     if (state.status !== 'pending' || state.round !== 0 || state.roundAttempts !== 0) return null;
-    return deliveryJobFor(
-      {
-        deliveryId: schedule.deliveryId,
-        subscriptionId: schedule.subscriptionId,
-        round: 0,
-        attemptsBefore: 0,
-        body,
-      },
-      sourceEventId,
-      this.options.schedule,
-    );
+    return { deliveryId: schedule.deliveryId, subscriptionId: schedule.subscriptionId, sourceEventId, body };
   }
 
   /** Retries `work` until it succeeds or the dispatcher stops: skipping the event would lose its webhooks. */

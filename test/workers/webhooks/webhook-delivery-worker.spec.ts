@@ -11,7 +11,15 @@ import { MemoryReadStore } from '../../../src/infrastructure/read-store/memory-r
 import { publicEventCatalogue } from '../../../src/public-events/catalogue';
 import { createSecretBox } from '../../../src/webhooks/secret-box';
 import type { WebhookPost, WebhookPostResult } from '../../../src/webhooks/webhook-sender';
-import type { DeliveryJob } from '../../../src/workers/webhooks/delivery-job';
+import type { EnqueuedJob, JobQueue } from '../../../src/infrastructure/job-queue/job-queue';
+import { ConcurrencyLimit } from '../../../src/workers/concurrency-limit';
+import { processDeliveryGroup } from '../../../src/workers/webhooks/delivery-group';
+import {
+  deliveryGroupJobsFor,
+  DELIVERIES_PER_GROUP,
+  type DeliveryGroupJob,
+  type DeliveryJob,
+} from '../../../src/workers/webhooks/delivery-job';
 import {
   DeliveryExhaustedError,
   processDeliveryJob,
@@ -165,5 +173,180 @@ describe('webhook delivery worker', () => {
     assert.equal(posts.length, 1);
     const events = await deps.eventStore.readAll();
     assert.ok(events.some((event) => event.type === 'WebhookSubscriptionDisabled'));
+  });
+
+  describe('a group of first attempts (decision 0039)', () => {
+    let queued: EnqueuedJob[];
+    beforeEach(() => {
+      queued = [];
+      const recording: Pick<JobQueue, 'enqueue'> = {
+        enqueue: async (_queue, name, data, options) => {
+          queued.push({ name, data, options });
+        },
+      };
+      deps.jobQueue = { ...deps.jobQueue, enqueue: recording.enqueue } as JobQueue;
+    });
+
+    const groupOf = (...deliveryIds: string[]) => ({
+      id: 'whg-test',
+      name: 'deliver-group',
+      attempt: 1,
+      data: {
+        deliveries: deliveryIds.map((deliveryId) => ({
+          deliveryId,
+          subscriptionId,
+          sourceEventId: `e-${deliveryId}`,
+          body: '{"type":"x"}',
+        })),
+      } satisfies DeliveryGroupJob,
+    });
+
+    it('attempts each delivery once and queues nothing when all succeed', async () => {
+      const ids = [await scheduleDelivery(), await scheduleDelivery(), await scheduleDelivery()];
+      await processDeliveryGroup(deps, groupOf(...ids));
+      assert.deepEqual(
+        posts.map((post) => post.headers['webhook-id']),
+        ids,
+      );
+      for (const id of ids) assert.equal((await stateOf(id)).status, 'succeeded');
+      assert.deepEqual(queued, []);
+    });
+
+    it('continues a failed delivery in a job of its own, on the schedule, which the single-job path finishes', async () => {
+      const [ok, failing] = [await scheduleDelivery(), await scheduleDelivery()];
+      answers = [answer(204), answer(500)];
+      await processDeliveryGroup(deps, groupOf(ok, failing));
+      assert.equal((await stateOf(ok)).status, 'succeeded');
+      const pending = await stateOf(failing);
+      assert.equal(pending.status === 'pending' && pending.roundAttempts, 1);
+      assert.equal(queued.length, 1);
+      const [next] = queued as [EnqueuedJob<DeliveryJob>];
+      assert.equal(next.options.jobId, `whd-e-${failing}-${subscriptionId}-c1`);
+      assert.deepEqual(
+        { ...next.data },
+        { deliveryId: failing, subscriptionId, round: 0, attemptsBefore: 1, body: '{"type":"x"}' },
+      );
+      // The schedule's 1 s, less up to RETRY_JITTER (20 %).
+      assert.ok(
+        (next.options.delayMs ?? 0) >= 800 && (next.options.delayMs ?? 0) <= 1_000,
+        `${next.options.delayMs}`,
+      );
+      await processDeliveryJob(deps, {
+        id: next.options.jobId,
+        name: next.name,
+        attempt: 1,
+        data: next.data,
+      });
+      assert.equal((await stateOf(failing)).status, 'succeeded');
+      assert.equal(posts.length, 3);
+    });
+
+    it('waits as long as Retry-After asks before the continuation', async () => {
+      const id = await scheduleDelivery();
+      answers = [answer(429, 42_000)];
+      await processDeliveryGroup(deps, groupOf(id));
+      assert.equal(queued[0]?.options.delayMs, 42_000);
+    });
+
+    it('records a delivery whose only attempt failed as failed, with no continuation', async () => {
+      deps.schedule = [0];
+      const id = await scheduleDelivery();
+      answers = [answer(500)];
+      await processDeliveryGroup(deps, groupOf(id));
+      assert.equal((await stateOf(id)).status, 'failed');
+      assert.deepEqual(queued, []);
+    });
+
+    it('fails when an attempt cannot be recorded, and its rerun sends only what was not recorded', async () => {
+      const [ok, failing, unrecorded] = [
+        await scheduleDelivery(),
+        await scheduleDelivery(),
+        await scheduleDelivery(),
+      ];
+      answers = [answer(204), answer(500), answer(204)];
+      const recordAttempt = deps.deliveries.recordAttempt;
+      let refused = false;
+      deps.deliveries = {
+        ...deps.deliveries,
+        recordAttempt: (deliveryId, ...rest) => {
+          if (deliveryId === unrecorded && !refused) {
+            refused = true;
+            return Promise.reject(new Error('the event store is down'));
+          }
+          return recordAttempt(deliveryId, ...rest);
+        },
+      };
+      await assert.rejects(
+        processDeliveryGroup(deps, groupOf(ok, failing, unrecorded)),
+        /1 of 3 deliveries of the group were not attempted: the event store is down/,
+      );
+      assert.equal(queued.length, 1);
+      queued = [];
+      clock.advance(300);
+
+      await processDeliveryGroup(deps, { ...groupOf(ok, failing, unrecorded), attempt: 2 });
+      assert.deepEqual(
+        posts.map((post) => post.headers['webhook-id']),
+        [ok, failing, unrecorded, unrecorded],
+      );
+      assert.equal((await stateOf(unrecorded)).status, 'succeeded');
+      // The failed one's continuation is queued again (a no-op for a queue that has it), due when recorded.
+      assert.equal(queued.length, 1);
+      assert.equal(queued[0]?.options.jobId, `whd-e-${failing}-${subscriptionId}-c1`);
+      assert.equal(queued[0]?.options.delayMs, 700);
+    });
+
+    it('cancels without sending what follows a 410 to the same subscription', async () => {
+      const [gone, next] = [await scheduleDelivery(), await scheduleDelivery()];
+      answers = [answer(410)];
+      await processDeliveryGroup(deps, groupOf(gone, next));
+      assert.equal((await stateOf(gone)).status, 'failed');
+      assert.equal((await stateOf(next)).status, 'canceled');
+      assert.equal(posts.length, 1);
+    });
+
+    it('keeps to the worker-wide limit of attempts in flight', async () => {
+      const ids = await Promise.all(Array.from({ length: 6 }, () => scheduleDelivery()));
+      let inFlight = 0;
+      let most = 0;
+      deps.attemptSlots = new ConcurrencyLimit(2);
+      deps.sender = {
+        post: async (request) => {
+          posts.push(request);
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight -= 1;
+          return answer(204);
+        },
+        close: () => undefined,
+      };
+      await Promise.all([
+        processDeliveryGroup(deps, groupOf(...ids.slice(0, 3))),
+        processDeliveryGroup(deps, groupOf(...ids.slice(3))),
+      ]);
+      assert.equal(posts.length, 6);
+      assert.equal(most, 2);
+    });
+
+    it('cuts first attempts into groups of DELIVERIES_PER_GROUP with ids that name their members', () => {
+      const firsts = Array.from({ length: DELIVERIES_PER_GROUP + 1 }, (_, i) => ({
+        deliveryId: `msg_${i}`,
+        subscriptionId: 'whs_1',
+        sourceEventId: `e-${i}`,
+        body: '{}',
+      }));
+      const jobs = deliveryGroupJobsFor(firsts, [0, 1_000]);
+      assert.deepEqual(
+        jobs.map((job) => job.data.deliveries.length),
+        [DELIVERIES_PER_GROUP, 1],
+      );
+      assert.equal(deliveryGroupJobsFor(firsts, [0, 1_000])[0]?.options.jobId, jobs[0]?.options.jobId);
+      assert.notEqual(
+        deliveryGroupJobsFor(firsts.slice(1), [0, 1_000])[0]?.options.jobId,
+        jobs[0]?.options.jobId,
+      );
+      assert.match(jobs[0]?.options.jobId ?? '', /^whg-[A-Za-z0-9_-]{32}$/);
+    });
   });
 });
