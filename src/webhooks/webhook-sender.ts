@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
+import { Agent } from 'undici';
 import {
   checkUrlSyntax,
   guardedLookup,
@@ -38,6 +37,12 @@ export interface WebhookSenderOptions {
   now: () => number;
 }
 
+const USER_AGENT = 'EdgePay-Webhooks/1.0';
+
+class NoAnswerError extends Error {
+  override readonly name = 'NoAnswerError';
+}
+
 /** Enough of an answer to see what went wrong; the rest is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_ERROR_LENGTH = 200;
@@ -57,17 +62,20 @@ const describe = (error: unknown): string => {
 };
 
 /**
- * POSTs a webhook with node's own client: no redirects are followed (a 3xx is a failure), the whole
- * exchange is bounded by `timeoutMs`, and the connection goes only to an address the URL guard accepted.
+ * POSTs a webhook with undici (decision 0039: about 40 % less CPU per request than node:http's client, on
+ * the worker's hottest path). No redirects are followed (a 3xx is a failure), the whole exchange is bounded
+ * by `timeoutMs`, and the connection goes only to an address the URL guard accepted: the guard is the
+ * socket's own `lookup`, so the address checked is the address connected to.
  */
 export const createWebhookSender = (options: WebhookSenderOptions): WebhookSender => {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
   const lookup = options.policy.allowPrivateAddresses ? undefined : guardedLookup(options.resolve);
+  const dispatcher = new Agent({
+    connections: 64,
+    keepAliveTimeout: 4_000,
+    connect: { timeout: options.timeoutMs, ...(lookup ? { lookup } : {}) },
+  });
 
-  const post = (request: WebhookPost): Promise<WebhookPostResult> => {
+  const post = async (request: WebhookPost): Promise<WebhookPostResult> => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const failed = (error: unknown): WebhookPostResult => ({
@@ -88,63 +96,43 @@ export const createWebhookSender = (options: WebhookSenderOptions): WebhookSende
         );
       }
     } catch (error) {
-      return Promise.resolve(failed(error));
+      return failed(error);
     }
-    const protocol = url.protocol as 'http:' | 'https:';
-    const client = protocol === 'https:' ? https : http;
-    return new Promise((resolve) => {
-      let settled = false;
-      const settle = (result: WebhookPostResult) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new NoAnswerError(`no answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    try {
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...request.headers },
+        body: request.body,
+        signal: abort.signal,
+      });
+      // The status is the answer; the body is read only to free the connection, up to a bound, and a body
+      // that fails or stalls past the timeout does not change the answer.
+      await response.body.dump({ limit: MAX_RESPONSE_BYTES }).catch(() => undefined);
+      const retryAfter = response.headers['retry-after'];
+      return {
+        statusCode: response.statusCode,
+        latencyMs: elapsed(),
+        error: null,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, options.now()),
       };
-      const req = client.request(
-        url,
-        {
-          method: 'POST',
-          agent: agents[protocol],
-          ...(lookup ? { lookup } : {}),
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(request.body),
-            'user-agent': 'EdgePay-Webhooks/1.0',
-            ...request.headers,
-          },
-        },
-        (res) => {
-          let received = 0;
-          res.on('data', (chunk: Buffer) => {
-            received += chunk.length;
-            if (received > MAX_RESPONSE_BYTES) res.destroy();
-          });
-          const answered = () =>
-            settle({
-              statusCode: res.statusCode ?? null,
-              latencyMs: elapsed(),
-              error: null,
-              retryAfterMs: parseRetryAfter(res.headers['retry-after'], options.now()),
-            });
-          res.on('end', answered);
-          res.on('close', answered);
-          res.on('error', answered);
-        },
-      );
-      const timer = setTimeout(
-        () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
-        options.timeoutMs,
-      );
-      req.on('error', (error) => settle(failed(error)));
-      req.end(request.body);
-    });
+    } catch (error) {
+      return failed(abort.signal.aborted ? abort.signal.reason : error);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   return {
     post,
     close: () => {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      void dispatcher.destroy();
     },
   };
 };

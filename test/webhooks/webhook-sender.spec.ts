@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createWebhookSender, parseRetryAfter, type WebhookSender } from '../../src/webhooks/webhook-sender';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { fakeResolver } from '../support/fake-resolver';
@@ -73,6 +75,52 @@ describe('webhook sender', () => {
     it('reads Retry-After', async () => {
       receiver.respond = () => ({ status: 503, headers: { 'retry-after': '120' } });
       assert.equal((await post(receiver.url)).retryAfterMs, 120_000);
+    });
+  });
+
+  describe('answers whose body is not worth reading', () => {
+    let server: Server;
+    let url: string;
+    beforeEach(async () => {
+      server = createServer((req, res) => {
+        req.resume();
+        if (req.url === '/huge') {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('x'.repeat(2 * 1024 * 1024));
+        } else if (req.url === '/stalls') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('partial');
+        } else {
+          res.writeHead(204).end();
+        }
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      sender = createWebhookSender({
+        policy: { requireHttps: false, allowPrivateAddresses: true },
+        resolve: fakeResolver({}),
+        timeoutMs: 300,
+        now: () => Date.now(),
+      });
+    });
+    afterEach(async () => {
+      sender?.close();
+      sender = undefined;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('reports the status of an answer with a huge body, without reading it all, and goes on', async () => {
+      const result = await post(`${url}/huge`);
+      assert.deepEqual([result.statusCode, result.error], [500, null]);
+      assert.equal((await post(`${url}/ok`)).statusCode, 204);
+    });
+
+    it('reports the status of an answer whose body stalls, within the timeout, and goes on', async () => {
+      const result = await post(`${url}/stalls`);
+      assert.deepEqual([result.statusCode, result.error], [200, null]);
+      assert.ok(result.latencyMs < 2_000, `${result.latencyMs} ms`);
+      assert.equal((await post(`${url}/ok`)).statusCode, 204);
     });
   });
 
