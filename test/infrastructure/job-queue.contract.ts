@@ -82,6 +82,36 @@ export const jobQueueContract = (name: string, open: () => JobQueueHarness): voi
       );
     });
 
+    it('tells where a job is by its id, and nothing for an id it does not know', async () => {
+      assert.equal(await queue.jobState(q, 'never-queued'), undefined);
+      await queue.enqueue(q, 'later', {}, { jobId: 'delayed-1', delayMs: 60_000 });
+      await queue.enqueue(q, 'now', {}, { jobId: 'waiting-1' });
+      await queue.enqueue(
+        q,
+        'fails',
+        {},
+        { jobId: 'failing-1', retry: { attempts: 1, backoff: { type: 'fixed', delayMs: 0 } } },
+      );
+      assert.equal(await queue.jobState(q, 'delayed-1'), 'delayed');
+      assert.equal(await queue.jobState(q, 'waiting-1'), 'waiting');
+
+      const held = gate();
+      queue.process(
+        q,
+        async (job) => {
+          if (job.id === 'failing-1') throw new Error('no');
+          await held.opened;
+        },
+        { concurrency: 2 },
+      );
+      await waitUntil(async () => (await queue.jobState(q, 'waiting-1')) === 'active', { message: 'active' });
+      await waitUntil(async () => (await queue.jobState(q, 'failing-1')) === 'failed', { message: 'failed' });
+      held.open();
+      await waitUntil(async () => (await queue.jobState(q, 'waiting-1')) === 'completed', {
+        message: 'completed',
+      });
+    });
+
     it('round-trips nested JSON data', async () => {
       const data = {
         amount: 10_000,

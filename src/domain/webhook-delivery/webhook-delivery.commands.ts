@@ -14,6 +14,8 @@ export interface ScheduleWebhookDelivery extends CommandBase {
   source: DeliverySource;
   /** The subscription was disabled when the event happened: recorded (and replayable), not sent. */
   held: boolean;
+  /** The group job that will make the first attempt (decision 0039). */
+  firstAttemptJobId?: string;
 }
 
 export interface RecordWebhookDeliveryAttempt extends CommandBase {

@@ -17,10 +17,20 @@ import {
 /** Scheduling twice (a dispatcher replaying its subscription) does nothing. */
 const schedule = (command: ScheduleWebhookDelivery, state: WebhookDeliveryState): WebhookDeliveryEvent[] => {
   if (state.status !== 'empty') return [];
-  const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, now } = command;
+  const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, now, firstAttemptJobId } =
+    command;
   const scheduled: WebhookDeliveryEvent = {
     type: 'WebhookDeliveryScheduled',
-    data: { deliveryId, subscriptionId, merchantId, eventId, eventType, source, scheduledAt: now },
+    data: {
+      deliveryId,
+      subscriptionId,
+      merchantId,
+      eventId,
+      eventType,
+      source,
+      scheduledAt: now,
+      ...(firstAttemptJobId !== undefined && !command.held ? { firstAttemptJobId } : {}),
+    },
   };
   if (!command.held) return [scheduled];
   return [

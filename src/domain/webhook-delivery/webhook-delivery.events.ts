@@ -26,6 +26,12 @@ export const webhookDeliveryEventSchemas = {
     eventType: z.string(),
     source: deliverySourceSchema,
     scheduledAt: timestamp,
+    /**
+     * The queue job that makes the first attempt, when it is a group's (decision 0039): the reconciler
+     * queues this id again, so a group still queued is not doubled. Absent before groups, and for a
+     * delivery scheduled held.
+     */
+    firstAttemptJobId: z.string().optional(),
   }),
   WebhookDeliveryAttempted: z.object({
     deliveryId: z.string(),

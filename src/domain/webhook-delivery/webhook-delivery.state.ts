@@ -10,6 +10,8 @@ interface Details {
   round: number;
   /** Attempts made in the current round. */
   roundAttempts: number;
+  /** The group job that makes the first attempt (decision 0039); absent before groups. */
+  firstAttemptJobId?: string;
 }
 
 export type WebhookDeliveryState =
@@ -24,7 +26,17 @@ export const initialWebhookDeliveryState = (): WebhookDeliveryState => ({ status
 const details = (state: WebhookDeliveryState): Details => {
   if (state.status === 'empty') throw new Error('webhook delivery event applied before scheduling');
   const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, round, roundAttempts } = state;
-  return { deliveryId, subscriptionId, merchantId, eventId, eventType, source, round, roundAttempts };
+  return {
+    deliveryId,
+    subscriptionId,
+    merchantId,
+    eventId,
+    eventType,
+    source,
+    round,
+    roundAttempts,
+    ...(state.firstAttemptJobId !== undefined ? { firstAttemptJobId: state.firstAttemptJobId } : {}),
+  };
 };
 
 export const evolveWebhookDelivery = (
@@ -33,8 +45,18 @@ export const evolveWebhookDelivery = (
 ): WebhookDeliveryState => {
   switch (event.type) {
     case 'WebhookDeliveryScheduled': {
-      const { deliveryId, subscriptionId, merchantId, eventId, eventType, source, scheduledAt } = event.data;
+      const {
+        deliveryId,
+        subscriptionId,
+        merchantId,
+        eventId,
+        eventType,
+        source,
+        scheduledAt,
+        firstAttemptJobId,
+      } = event.data;
       return {
+        ...(firstAttemptJobId !== undefined ? { firstAttemptJobId } : {}),
         status: 'pending',
         nextAttemptAt: scheduledAt,
         deliveryId,

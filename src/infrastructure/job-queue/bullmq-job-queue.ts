@@ -10,6 +10,7 @@ import {
   type JobHandler,
   type JobOptions,
   type JobQueue,
+  type JobState,
   type QueueWorker,
   type WorkerOptions,
 } from './job-queue';
@@ -159,6 +160,25 @@ export class BullMqJobQueue implements JobQueue {
       completed: counts.completed ?? 0,
       failed: counts.failed ?? 0,
     };
+  }
+
+  async jobState(queue: string, jobId: string): Promise<JobState | undefined> {
+    this.assertOpen();
+    assertValidQueueName(queue);
+    const state = await this.onRedis(() => this.queue(queue).getJobState(jobId));
+    switch (state) {
+      case 'waiting':
+      case 'prioritized':
+      case 'waiting-children':
+        return 'waiting';
+      case 'active':
+      case 'delayed':
+      case 'completed':
+      case 'failed':
+        return state;
+      default:
+        return undefined;
+    }
   }
 
   async ping(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type JobHandler,
   type JobOptions,
   type JobQueue,
+  type JobState,
   type QueueWorker,
   type RetryPolicy,
   type WorkerOptions,
@@ -26,8 +27,6 @@ export interface InProcessJobQueueOptions {
   clock?: Clock;
   logger?: Logger;
 }
-
-type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
 
 interface StoredJob {
   id: string;
@@ -134,6 +133,14 @@ export class InProcessJobQueue implements JobQueue {
     const counts: JobCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 };
     for (const job of state.jobs.values()) counts[job.state] += 1;
     return counts;
+  }
+
+  async jobState(queue: string, jobId: string): Promise<JobState | undefined> {
+    this.assertOpen();
+    assertValidQueueName(queue);
+    const state = this.queue(queue);
+    this.trim(state);
+    return state.jobs.get(jobId)?.state;
   }
 
   async ping(): Promise<void> {

@@ -76,6 +76,9 @@ export interface JobCounts {
   failed: number;
 }
 
+/** Where a job is: 'waiting' includes BullMQ's prioritized and waiting-children. */
+export type JobState = keyof JobCounts;
+
 export interface JobQueue {
   /** Queue names: no ':' allowed. Rejects with JobQueueUnavailableError when the backend is unreachable. */
   enqueue<T>(queue: string, name: string, data: T, options: JobOptions): Promise<void>;
@@ -88,6 +91,8 @@ export interface JobQueue {
   process<T>(queue: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
   /** Completed and failed counts include only jobs still within retention. */
   counts(queue: string): Promise<JobCounts>;
+  /** Where the job with this id is; undefined when the queue does not know it (never queued, past retention, lost). */
+  jobState(queue: string, jobId: string): Promise<JobState | undefined>;
   ping(): Promise<void>;
   /** Graceful: stops taking jobs, waits for active ones, closes connections. */
   close(): Promise<void>;

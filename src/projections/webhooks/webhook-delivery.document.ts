@@ -29,4 +29,6 @@ export interface WebhookDeliveryDocument extends StoredDocument {
   /** Internal: what the reconciler needs to queue the delivery again. */
   roundAttempts: number;
   source: DeliverySource;
+  /** Internal: the group job that makes the first attempt (decision 0039); null before groups. */
+  firstAttemptJobId: string | null;
 }

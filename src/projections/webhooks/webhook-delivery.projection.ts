@@ -31,6 +31,7 @@ const apply = (
       updatedAt: data.scheduledAt,
       roundAttempts: 0,
       source: data.source,
+      firstAttemptJobId: data.firstAttemptJobId ?? null,
     };
   }
   if (!doc) return null;

@@ -92,34 +92,50 @@ export const enqueueDelivery = (
 };
 
 /**
- * `whg-` and a digest of the group's delivery ids: queuing the same group again (a dispatcher retrying its
- * bulk) is a no-op. A dispatcher that restarts may cut its groups differently; a delivery in two groups is
- * attempted by whichever runs first, and skipped by the other (see processDeliveryGroup).
+ * `whg-` and a digest of the group's delivery ids. The dispatcher records it in each delivery's scheduled
+ * event before queuing the group, and every later queuing of the delivery's first attempt (a dispatcher
+ * retrying its bulk or restarting mid-page, the reconciler) uses the recorded id: a group still queued, or
+ * finished, is never queued twice.
  */
-export const deliveryGroupJobId = (deliveries: readonly FirstDelivery[]): string =>
-  `whg-${createHash('sha256')
-    .update(deliveries.map((delivery) => delivery.deliveryId).join(','))
-    .digest('base64url')
-    .slice(0, 32)}`;
+export const deliveryGroupJobId = (deliveryIds: readonly string[]): string =>
+  `whg-${createHash('sha256').update(deliveryIds.join(',')).digest('base64url').slice(0, 32)}`;
+
+/** The group job id for each delivery id, in groups of DELIVERIES_PER_GROUP in the order given. */
+export const groupJobIdsFor = (deliveryIds: readonly string[]): string[] => {
+  const ids: string[] = [];
+  for (let start = 0; start < deliveryIds.length; start += DELIVERIES_PER_GROUP) {
+    const group = deliveryIds.slice(start, start + DELIVERIES_PER_GROUP);
+    const jobId = deliveryGroupJobId(group);
+    for (let i = 0; i < group.length; i += 1) ids.push(jobId);
+  }
+  return ids;
+};
+
+/** A first attempt and the group job recorded for it. */
+export interface GroupedFirstDelivery {
+  jobId: string;
+  delivery: FirstDelivery;
+}
 
 /**
- * First attempts in groups of DELIVERIES_PER_GROUP, in the order given. A group job that fails (a store or
- * the queue down) runs again on the delivery schedule; its deliveries already attempted are skipped.
+ * One job per recorded group id, its members in the order given. A group job that fails (a store or the
+ * queue down) runs again on the delivery schedule; its deliveries already attempted are skipped.
  */
 export const deliveryGroupJobsFor = (
-  deliveries: readonly FirstDelivery[],
+  grouped: readonly GroupedFirstDelivery[],
   schedule: readonly number[],
 ): EnqueuedJob<DeliveryGroupJob>[] => {
-  const jobs: EnqueuedJob<DeliveryGroupJob>[] = [];
-  for (let start = 0; start < deliveries.length; start += DELIVERIES_PER_GROUP) {
-    const group = deliveries.slice(start, start + DELIVERIES_PER_GROUP);
-    jobs.push({
-      name: DELIVERY_GROUP_JOB_NAME,
-      data: { deliveries: group },
-      options: { jobId: deliveryGroupJobId(group), retry: deliveryRetryPolicy(schedule, 0) },
-    });
+  const members = new Map<string, FirstDelivery[]>();
+  for (const { jobId, delivery } of grouped) {
+    const group = members.get(jobId);
+    if (group) group.push(delivery);
+    else members.set(jobId, [delivery]);
   }
-  return jobs;
+  return [...members].map(([jobId, deliveries]) => ({
+    name: DELIVERY_GROUP_JOB_NAME,
+    data: { deliveries },
+    options: { jobId, retry: deliveryRetryPolicy(schedule, 0) },
+  }));
 };
 
 /** What the webhook delivery queue holds: one delivery's attempts, or a group's first attempts. */

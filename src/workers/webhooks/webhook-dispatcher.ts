@@ -17,9 +17,10 @@ import { rebuildDeliveryBody } from './delivery-body';
 import {
   deliveryGroupJobsFor,
   deliveryJobFor,
+  groupJobIdsFor,
   WEBHOOK_DELIVERY_QUEUE,
   type DeliveryJob,
-  type FirstDelivery,
+  type GroupedFirstDelivery,
   type WebhookQueueJob,
 } from './delivery-job';
 import { SubscriptionIndex } from './subscription-index';
@@ -219,35 +220,60 @@ export class WebhookDispatcher {
 
   /**
    * Records the group's deliveries at once and answers the jobs to queue: replays one job each, first
-   * attempts in group jobs. Every write is awaited before a failure is thrown, so a retry never races a
-   * write of the failed try.
+   * attempts in group jobs whose ids each delivery's scheduled event records (decision 0039). Every write
+   * is awaited before a failure is thrown, so a retry never races a write of the failed try.
    */
   private async record(group: readonly PlannedDelivery[]): Promise<EnqueuedJob<WebhookQueueJob>[]> {
-    const settled = await Promise.allSettled(group.map((planned) => this.scheduled(planned)));
+    const toSchedule = group.flatMap((planned) => (planned.kind === 'schedule' ? [planned] : []));
+    const groupJobIds = groupJobIdsFor(toSchedule.map((planned) => planned.schedule.deliveryId));
+    const settled = await Promise.allSettled(
+      toSchedule.map((planned, i) => this.scheduled(planned, groupJobIds[i] as string)),
+    );
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const ready: EnqueuedJob<WebhookQueueJob>[] = [];
-    const firsts: FirstDelivery[] = [];
-    settled.forEach((result, i) => {
-      const planned = group[i] as PlannedDelivery;
-      if (planned.kind === 'ready') ready.push(planned.job);
-      else if (result.status === 'fulfilled' && result.value) firsts.push(result.value);
-    });
-    return [...ready, ...deliveryGroupJobsFor(firsts, this.options.schedule)];
+    const jobs: EnqueuedJob<WebhookQueueJob>[] = group.flatMap((planned) =>
+      planned.kind === 'ready' ? [planned.job] : [],
+    );
+    const grouped: GroupedFirstDelivery[] = [];
+    for (const result of settled) {
+      const first = result.status === 'fulfilled' ? result.value : null;
+      if (first?.kind === 'group') grouped.push(first.grouped);
+      else if (first?.kind === 'single') jobs.push(first.job);
+    }
+    return [...jobs, ...deliveryGroupJobsFor(grouped, this.options.schedule)];
   }
 
-  /** Records a planned delivery; answers its first attempt, or null when it is past that already. */
-  private async scheduled(planned: PlannedDelivery): Promise<FirstDelivery | null> {
-    if (planned.kind === 'ready') return null;
+  /**
+   * Records a planned delivery with the group job meant to attempt it first; answers that first attempt,
+   * under the group id its record names, or null when the delivery is past its first attempt already. A
+   * delivery recorded before groups existed keeps its job of its own, whose id its first queuing used.
+   */
+  private async scheduled(
+    planned: Extract<PlannedDelivery, { kind: 'schedule' }>,
+    groupJobId: string,
+  ): Promise<
+    { kind: 'group'; grouped: GroupedFirstDelivery } | { kind: 'single'; job: QueuedDelivery } | null
+  > {
     const { schedule, body } = planned;
     const sourceEventId = schedule.source.eventId;
     const { state } = await this.options.deliveries.schedule(
-      schedule,
+      { ...schedule, firstAttemptJobId: groupJobId },
       systemContext(`dispatch-${sourceEventId}`, sourceEventId),
     );
     // Already attempted (a dispatcher replaying its subscription): the reconciler owns it from here.
     if (state.status !== 'pending' || state.round !== 0 || state.roundAttempts !== 0) return null;
-    return { deliveryId: schedule.deliveryId, subscriptionId: schedule.subscriptionId, sourceEventId, body };
+    const { deliveryId, subscriptionId } = schedule;
+    if (state.firstAttemptJobId === undefined) {
+      const job = { deliveryId, subscriptionId, round: 0, attemptsBefore: 0, body };
+      return { kind: 'single', job: deliveryJobFor(job, sourceEventId, this.options.schedule) };
+    }
+    return {
+      kind: 'group',
+      grouped: {
+        jobId: state.firstAttemptJobId,
+        delivery: { deliveryId, subscriptionId, sourceEventId, body },
+      },
+    };
   }
 
   /** Retries `work` until it succeeds or the dispatcher stops: skipping the event would lose its webhooks. */

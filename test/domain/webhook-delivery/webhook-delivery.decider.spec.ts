@@ -72,6 +72,23 @@ describe('webhook delivery decider', () => {
     given([scheduled]).when(schedule).then([]);
   });
 
+  it('records the group job that makes the first attempt, except for a delivery held', () => {
+    const grouped = { ...schedule, firstAttemptJobId: 'whg-1' } as WebhookDeliveryCommand;
+    given([])
+      .when(grouped)
+      .then([
+        { ...scheduled, data: { ...scheduled.data, firstAttemptJobId: 'whg-1' } } as WebhookDeliveryEvent,
+      ]);
+    const held = given([]).when({ ...grouped, held: true } as WebhookDeliveryCommand);
+    held.then([
+      scheduled,
+      {
+        type: 'WebhookDeliveryCanceled',
+        data: { ...ids, round: 0, reason: 'subscription_disabled', canceledAt: T0 },
+      },
+    ]);
+  });
+
   it('records a delivery for a disabled subscription as canceled, to be replayed', () =>
     given([])
       .when({ ...schedule, held: true } as WebhookDeliveryCommand)

@@ -17,6 +17,7 @@ import { processDeliveryGroup } from '../../../src/workers/webhooks/delivery-gro
 import {
   deliveryGroupJobsFor,
   DELIVERIES_PER_GROUP,
+  groupJobIdsFor,
   type DeliveryGroupJob,
   type DeliveryJob,
 } from '../../../src/workers/webhooks/delivery-job';
@@ -330,23 +331,28 @@ describe('webhook delivery worker', () => {
     });
 
     it('cuts first attempts into groups of DELIVERIES_PER_GROUP with ids that name their members', () => {
-      const firsts = Array.from({ length: DELIVERIES_PER_GROUP + 1 }, (_, i) => ({
-        deliveryId: `msg_${i}`,
-        subscriptionId: 'whs_1',
-        sourceEventId: `e-${i}`,
-        body: '{}',
-      }));
-      const jobs = deliveryGroupJobsFor(firsts, [0, 1_000]);
+      const deliveryIds = Array.from({ length: DELIVERIES_PER_GROUP + 1 }, (_, i) => `msg_${i}`);
+      const ids = groupJobIdsFor(deliveryIds);
+      assert.equal(new Set(ids.slice(0, DELIVERIES_PER_GROUP)).size, 1);
+      assert.notEqual(ids[DELIVERIES_PER_GROUP], ids[0]);
+      assert.deepEqual(groupJobIdsFor(deliveryIds), ids);
+      assert.notEqual(groupJobIdsFor(deliveryIds.slice(1))[0], ids[0]);
+      assert.match(ids[0] ?? '', /^whg-[A-Za-z0-9_-]{32}$/);
+
+      const jobs = deliveryGroupJobsFor(
+        deliveryIds.map((deliveryId, i) => ({
+          jobId: ids[i] as string,
+          delivery: { deliveryId, subscriptionId: 'whs_1', sourceEventId: `e-${i}`, body: '{}' },
+        })),
+        [0, 1_000],
+      );
       assert.deepEqual(
-        jobs.map((job) => job.data.deliveries.length),
-        [DELIVERIES_PER_GROUP, 1],
+        jobs.map((job) => [job.options.jobId, job.data.deliveries.length]),
+        [
+          [ids[0], DELIVERIES_PER_GROUP],
+          [ids[DELIVERIES_PER_GROUP], 1],
+        ],
       );
-      assert.equal(deliveryGroupJobsFor(firsts, [0, 1_000])[0]?.options.jobId, jobs[0]?.options.jobId);
-      assert.notEqual(
-        deliveryGroupJobsFor(firsts.slice(1), [0, 1_000])[0]?.options.jobId,
-        jobs[0]?.options.jobId,
-      );
-      assert.match(jobs[0]?.options.jobId ?? '', /^whg-[A-Za-z0-9_-]{32}$/);
     });
   });
 });
