@@ -18,6 +18,9 @@
  *
  * Knobs (environment): BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10, the worker's concurrency),
  * BENCH_ROUNDS (1; rounds alternate the three paths, medians reported). `--json` prints one line of rows.
+ * Where perf can count them, the user-space instructions of this process per empty job and per delivery
+ * (from the worker gateway's start) are printed too: unlike rates and CPU time, they hardly move with the
+ * neighbours' load, so they compare code across runs.
  * BENCH_PROFILE=1 writes a CPU profile of each delivery measurement (from the worker gateway's start to the
  * last webhook received) to bench/results/profiles/webhook-delivery-<queue>-round<n>.cpuprofile.
  */
@@ -28,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../src/runtime/gateway';
 import { RedisServer } from '../test/support/redis-server';
+import { countInstructions } from './support/instruction-counter';
 import { ensureProductionBuild, gatewayFromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
 import { formatRate, intEnv, median, note, percent, printRows } from './support/rows';
@@ -94,6 +98,8 @@ const startReceiver = async (count: number): Promise<Receiver> => {
 interface Measured {
   rate: number;
   cpuUsPerItem: number;
+  /** User-space instructions of this process per job or delivery (perf), where perf can count them. */
+  instructionsPerItem?: number;
   steady?: { rate: number; cpuUsPerItem: number };
 }
 
@@ -119,6 +125,7 @@ const emptyJobRate = async (redisUrl: string): Promise<Measured> => {
   let done = 0;
   let finished: (at: number) => void = () => undefined;
   const drained = new Promise<number>((resolve) => (finished = resolve));
+  const instructions = await countInstructions(process.pid);
   const started = performance.now();
   const cpu = process.cpuUsage();
   const worker = new Worker(name, async () => undefined, {
@@ -132,10 +139,15 @@ const emptyJobRate = async (redisUrl: string): Promise<Measured> => {
   });
   const ended = await drained;
   const cpuUs = cpuUsSince(cpu);
+  const counted = await instructions.stop();
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N };
+  return {
+    rate: N / ((ended - started) / 1000),
+    cpuUsPerItem: cpuUs / N,
+    ...(counted ? { instructionsPerItem: counted / N } : {}),
+  };
 };
 
 const gatewayConfig = (dataDir: string, redisUrl: string | undefined) =>
@@ -206,12 +218,14 @@ const deliveryRate = async (redisUrl: string | undefined, round: number): Promis
   try {
     await seed(dataDir, redisUrl, receiver.url);
     await profile?.start();
+    const instructions = await countInstructions(process.pid);
     const started = now();
     const cpu = process.cpuUsage();
     const gateway = await start(dataDir, redisUrl, ['projector', 'worker']);
     try {
       const ended = await receiver.all;
       const cpuUs = cpuUsSince(cpu);
+      const counted = await instructions.stop();
       const first = await receiver.first;
       const steady = {
         rate: (N - 1) / ((ended - first.at) / 1000),
@@ -220,7 +234,12 @@ const deliveryRate = async (redisUrl: string | undefined, round: number): Promis
       const queue = redisUrl ? 'bullmq' : 'in-process';
       if (profile) mkdirSync(PROFILES, { recursive: true });
       await profile?.stop(path.join(PROFILES, `webhook-delivery-${queue}-round${round}.cpuprofile`));
-      return { rate: N / ((ended - started) / 1000), cpuUsPerItem: cpuUs / N, steady };
+      return {
+        rate: N / ((ended - started) / 1000),
+        cpuUsPerItem: cpuUs / N,
+        steady,
+        ...(counted ? { instructionsPerItem: counted / N } : {}),
+      };
     } finally {
       await gateway.close();
     }
@@ -237,7 +256,8 @@ const main = async () => {
     const viaBullMq: Measured[] = [];
     const inProcess: Measured[] = [];
     const show = (m: Measured | undefined) =>
-      `${Math.round(m?.rate ?? 0)}/s (${Math.round(m?.cpuUsPerItem ?? 0)} us CPU each)` +
+      `${Math.round(m?.rate ?? 0)}/s (${Math.round(m?.cpuUsPerItem ?? 0)} us CPU, ` +
+      `${Math.round((m?.instructionsPerItem ?? 0) / 1000)}k instructions each)` +
       (m?.steady ? `, steady ${Math.round(m.steady.rate)}/s (${Math.round(m.steady.cpuUsPerItem)} us)` : '');
     // Alternating, so a burst of outside load hits every path rather than one.
     for (let round = 1; round <= ROUNDS; round++) {
@@ -270,6 +290,13 @@ const main = async () => {
       gateway: `${Math.round(us)} us`,
       ratio: percent(cpu(emptyJob) / us),
     });
+    const instructions = (runs: Measured[]) => median(runs.map((m) => m.instructionsPerItem ?? 0));
+    const instructionRow = (figure: string, perDelivery: number) => ({
+      figure,
+      baseline: `BullMQ empty job ${Math.round(instructions(emptyJob) / 1000)}k`,
+      gateway: `${Math.round(perDelivery / 1000)}k`,
+      ratio: percent(instructions(emptyJob) / perDelivery),
+    });
     printRows([
       rateRow('webhook delivery, steady (BullMQ, same Redis)', steadyRate(viaBullMq)),
       rateRow('webhook delivery, steady (in-process queue)', steadyRate(inProcess)),
@@ -278,6 +305,19 @@ const main = async () => {
       rateRow("webhook delivery from the gateway's start (in-process queue)", rate(inProcess)),
       cpuRow('CPU per delivery, BullMQ (this process)', cpu(viaBullMq)),
       cpuRow('CPU per delivery, in-process (this process)', cpu(inProcess)),
+      // Only where perf could count them (some VMs have no hardware counters).
+      ...(instructions(emptyJob) > 0
+        ? [
+            instructionRow(
+              "instructions per delivery from the gateway's start, BullMQ (perf)",
+              instructions(viaBullMq),
+            ),
+            instructionRow(
+              "instructions per delivery from the gateway's start, in-process (perf)",
+              instructions(inProcess),
+            ),
+          ]
+        : []),
     ]);
   } finally {
     await redis.stop();

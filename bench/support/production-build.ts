@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -34,6 +34,8 @@ const builtAt = (): number => {
  */
 export const ensureProductionBuild = (): void => {
   if (fromSource || builtAt() > newestChange(SOURCE)) return;
+  // As `npm run build` does: a module deleted from src/ must not survive in dist/.
+  rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
     stdio: 'inherit',
