@@ -256,8 +256,9 @@ const main = async () => {
     const viaBullMq: Measured[] = [];
     const inProcess: Measured[] = [];
     const show = (m: Measured | undefined) =>
-      `${Math.round(m?.rate ?? 0)}/s (${Math.round(m?.cpuUsPerItem ?? 0)} us CPU, ` +
-      `${Math.round((m?.instructionsPerItem ?? 0) / 1000)}k instructions each)` +
+      `${Math.round(m?.rate ?? 0)}/s (${Math.round(m?.cpuUsPerItem ?? 0)} us CPU` +
+      (m?.instructionsPerItem ? `, ${Math.round(m.instructionsPerItem / 1000)}k instructions` : '') +
+      ' each)' +
       (m?.steady ? `, steady ${Math.round(m.steady.rate)}/s (${Math.round(m.steady.cpuUsPerItem)} us)` : '');
     // Alternating, so a burst of outside load hits every path rather than one.
     for (let round = 1; round <= ROUNDS; round++) {

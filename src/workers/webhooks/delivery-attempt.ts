@@ -8,6 +8,7 @@ import type { WebhookSubscriptionDocument } from '../../projections/webhooks/web
 import { WEBHOOK_SUBSCRIPTIONS } from '../../projections/webhooks/webhook-subscription.projection';
 import { webhookHeaders } from '../../webhooks/signature';
 import type { WebhookPostResult, WebhookSender } from '../../webhooks/webhook-sender';
+import type { ConcurrencyLimit } from '../concurrency-limit';
 import { isSuccess, judgeAttempt, type AttemptVerdict } from './delivery-outcome';
 import type { SubscriptionStates } from './subscription-states';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook-metrics';
@@ -21,6 +22,8 @@ export interface AttemptDeps {
   schedule: readonly number[];
   disableAfterMs: number;
   metrics?: WebhookMetrics;
+  /** The process's limit on webhooks being sent at once; recording an answer happens outside it. */
+  sendSlots: ConcurrencyLimit;
 }
 
 /** What one attempt is about: a delivery in its round, and the signed body it sends. */
@@ -41,6 +44,10 @@ export type AttemptMade =
  * One attempt of a pending delivery: send it signed, record it in the delivery's stream, and disable the
  * subscription when the answer says so (410, or failing for too long). What happens next (a retry, or
  * nothing) is the caller's: a job retries itself, a group queues a job for the delivery alone.
+ *
+ * The send holds one of the process's send slots, from the subscription check to the answer. A success
+ * lets the slot go before its record waits for the write batch's sync; a failure keeps it until the
+ * subscription's fate is recorded, so a delivery waiting for the slot sees a 410's disabling.
  */
 export const attemptDelivery = async (
   deps: AttemptDeps,
@@ -50,25 +57,44 @@ export const attemptDelivery = async (
   context: CommandContext,
 ): Promise<AttemptMade> => {
   const { deliveryId, subscriptionId, round, body } = target;
-  const subscription = await states.load(subscriptionId);
-  if (subscription.status !== 'active') {
-    const reason = subscription.status === 'disabled' ? 'subscription_disabled' : 'subscription_deactivated';
+  const sent = await deps.sendSlots.run(async () => {
+    const subscription = await states.load(subscriptionId);
+    if (subscription.status !== 'active') return subscription.status;
+    const attemptedAt = deps.clock.now();
+    const secrets = signingSecrets(subscription, attemptedAt.toISOString()).map((secret) =>
+      states.decrypt(secret, subscriptionId),
+    );
+    const headers = webhookHeaders(secrets, {
+      id: deliveryId,
+      timestamp: Math.floor(attemptedAt.getTime() / 1000),
+      body,
+    });
+    const result = await deps.sender.post({ url: subscription.url, headers, body });
+    if (isSuccess(result.statusCode)) return { kind: 'answered' as const, attemptedAt, result };
+    return {
+      kind: 'recorded' as const,
+      made: await recordAnswer(deps, target, attemptsBefore + 1, attemptedAt, result, context),
+    };
+  });
+  if (typeof sent === 'string') {
+    const reason = sent === 'disabled' ? 'subscription_disabled' : 'subscription_deactivated';
     await deps.deliveries.cancel(deliveryId, round, reason, context);
     return { kind: 'canceled' };
   }
+  if (sent.kind === 'recorded') return sent.made;
+  return recordAnswer(deps, target, attemptsBefore + 1, sent.attemptedAt, sent.result, context);
+};
 
-  const attemptedAt = deps.clock.now();
-  const secrets = signingSecrets(subscription, attemptedAt.toISOString()).map((secret) =>
-    states.decrypt(secret, subscriptionId),
-  );
-  const headers = webhookHeaders(secrets, {
-    id: deliveryId,
-    timestamp: Math.floor(attemptedAt.getTime() / 1000),
-    body,
-  });
-  const result = await deps.sender.post({ url: subscription.url, headers, body });
-
-  const attempt = attemptsBefore + 1;
+/** Judges the answer, records the attempt, and disables the subscription when the answer says so. */
+const recordAnswer = async (
+  deps: AttemptDeps,
+  target: AttemptTarget,
+  attempt: number,
+  attemptedAt: Date,
+  result: WebhookPostResult,
+  context: CommandContext,
+): Promise<Extract<AttemptMade, { kind: 'made' }>> => {
+  const { deliveryId, subscriptionId, round } = target;
   // Only a failure is judged by the subscription's delivery health.
   const health = isSuccess(result.statusCode)
     ? null

@@ -8,7 +8,7 @@ import type { DeliveryWorkerDeps } from './webhook-delivery-worker';
 
 /**
  * A group job holds the first attempts of many deliveries (decision 0039). Each is attempted as a job of
- * its own would be, within the worker's limit on attempts in flight; one that fails and has attempts left
+ * its own would be, within the worker's limit on sends in flight; one that fails and has attempts left
  * continues in a job of its own, delayed as the schedule (or Retry-After) says. The group job fails only
  * when an attempt could not be made or recorded (a store or the queue down): it then runs again, and every
  * delivery already attempted is skipped, its continuation queued again (a no-op when it is queued).
@@ -19,9 +19,9 @@ export const processDeliveryGroup = async (
 ): Promise<void> => {
   const context = systemContext(`job-${job.id}`);
   const states = deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox);
-  const slots = deps.attemptSlots ?? new ConcurrencyLimit(deps.concurrency);
+  const withSlots = { ...deps, sendSlots: deps.sendSlots ?? new ConcurrencyLimit(deps.concurrency) };
   const settled = await Promise.allSettled(
-    job.data.deliveries.map((delivery) => slots.run(() => attemptFirst(deps, states, delivery, context))),
+    job.data.deliveries.map((delivery) => attemptFirst(withSlots, states, delivery, context)),
   );
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   if (failures.length > 0) {
@@ -33,7 +33,7 @@ export const processDeliveryGroup = async (
 };
 
 const attemptFirst = async (
-  deps: DeliveryWorkerDeps,
+  deps: DeliveryWorkerDeps & { sendSlots: ConcurrencyLimit },
   states: SubscriptionStates,
   first: FirstDelivery,
   context: CommandContext,

@@ -33,13 +33,13 @@ export interface DeliveryWorkerDeps {
   sender: WebhookSender;
   schedule: readonly number[];
   disableAfterMs: number;
-  /** Attempts in flight in this process, whether they come one per job or in groups. */
+  /** Webhooks this process sends at once, whether they come one per job or in groups. */
   concurrency: number;
   metrics?: WebhookMetrics;
   /** Kept across jobs by `startDeliveryWorker`; without it each job folds the subscription afresh. */
   subscriptionStates?: SubscriptionStates;
-  /** Shared by every job of `startDeliveryWorker`; without it a group runs `concurrency` attempts at once. */
-  attemptSlots?: ConcurrencyLimit;
+  /** Shared by every job of `startDeliveryWorker`; without it each job has `concurrency` sends of its own. */
+  sendSlots?: ConcurrencyLimit;
 }
 
 /** The last attempt of a round failed: the queue records the job as failed. */
@@ -62,7 +62,14 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   if (delivery.roundAttempts > attemptsBefore + job.attempt - 1) return;
 
   const states = deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox);
-  const made = await attemptDelivery(deps, states, job.data, delivery.roundAttempts, context);
+  const sendSlots = deps.sendSlots ?? new ConcurrencyLimit(deps.concurrency);
+  const made = await attemptDelivery(
+    { ...deps, sendSlots },
+    states,
+    job.data,
+    delivery.roundAttempts,
+    context,
+  );
   if (made.kind === 'canceled') return;
   const { verdict } = made;
   if (verdict.kind === 'exhausted') {
@@ -78,15 +85,14 @@ export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker => {
   const shared: DeliveryWorkerDeps = {
     ...deps,
     subscriptionStates: deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox),
-    attemptSlots: deps.attemptSlots ?? new ConcurrencyLimit(deps.concurrency),
+    sendSlots: deps.sendSlots ?? new ConcurrencyLimit(deps.concurrency),
   };
-  const slots = shared.attemptSlots as ConcurrencyLimit;
   return deps.jobQueue.process<WebhookQueueJob>(
     WEBHOOK_DELIVERY_QUEUE,
     (job) =>
       isDeliveryGroup(job.data)
         ? processDeliveryGroup(shared, { ...job, data: job.data })
-        : slots.run(() => processDeliveryJob(shared, { ...job, data: job.data as DeliveryJob })),
+        : processDeliveryJob(shared, { ...job, data: job.data as DeliveryJob }),
     {
       concurrency: deps.concurrency,
       onFailed: (job, error) => {

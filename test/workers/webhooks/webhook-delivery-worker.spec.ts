@@ -306,11 +306,11 @@ describe('webhook delivery worker', () => {
       assert.equal(posts.length, 1);
     });
 
-    it('keeps to the worker-wide limit of attempts in flight', async () => {
+    it('keeps to the worker-wide limit of sends in flight', async () => {
       const ids = await Promise.all(Array.from({ length: 6 }, () => scheduleDelivery()));
       let inFlight = 0;
       let most = 0;
-      deps.attemptSlots = new ConcurrencyLimit(2);
+      deps.sendSlots = new ConcurrencyLimit(2);
       deps.sender = {
         post: async (request) => {
           posts.push(request);
