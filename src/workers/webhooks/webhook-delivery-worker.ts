@@ -1,6 +1,7 @@
 import { systemContext } from '../../commands/command-context';
 import type { WebhookDeliveryService } from '../../commands/webhooks/webhook-delivery.service';
 import type { WebhookSubscriptionService } from '../../commands/webhooks/webhook-subscription.service';
+import type { WebhookDeliveryState } from '../../domain/webhook-delivery/webhook-delivery.state';
 import type { Clock } from '../../infrastructure/clock';
 import type { EventStore } from '../../infrastructure/event-store/event-store';
 import type { Job, JobQueue, QueueWorker } from '../../infrastructure/job-queue/job-queue';
@@ -59,6 +60,14 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   if (delivery.status !== 'pending' || delivery.round !== round) return;
   // The delivery's record is ahead of this job: another job (a duplicate, or one the reconciler queued)
   // made this attempt already. A record behind the job (runs that failed before sending) just goes on.
+  const turn = await groupsTurn(deps, job.data, delivery);
+  if (turn === 'done') return;
+  if (turn === 'wait') {
+    throw new RetryAfterError(
+      `the first attempt of ${deliveryId} is its group's to make`,
+      GROUP_CHECK_AGAIN_MS,
+    );
+  }
   if (delivery.roundAttempts > attemptsBefore + job.attempt - 1) return;
 
   const states = deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox);
@@ -79,6 +88,28 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
     const message = failureMessage(deliveryId, made);
     throw verdict.retryAfter ? new RetryAfterError(message, verdict.delayMs) : new Error(message);
   }
+};
+
+/** How long a single job for a first attempt waits while the delivery's group job may still make it. */
+export const GROUP_CHECK_AGAIN_MS = 60_000;
+
+/**
+ * A delivery's first attempt is its group job's (decision 0039), and its later attempts the continuation
+ * jobs the group queues. A single job for the first attempt (the reconciler's, queued in the moment before
+ * a restarted dispatcher queued the group again) must not race the group: while the group waits or runs,
+ * the single job checks again later; once the group has finished, it stands down. Only when the group
+ * failed or was lost does the single job make the attempts itself.
+ */
+const groupsTurn = async (
+  deps: DeliveryWorkerDeps,
+  job: DeliveryJob,
+  delivery: WebhookDeliveryState,
+): Promise<'wait' | 'done' | 'mine'> => {
+  if (delivery.status !== 'pending' || delivery.firstAttemptJobId === undefined) return 'mine';
+  if (job.round !== 0 || job.attemptsBefore !== 0) return 'mine';
+  const group = await deps.jobQueue.jobState(WEBHOOK_DELIVERY_QUEUE, delivery.firstAttemptJobId);
+  if (group === 'waiting' || group === 'delayed' || group === 'active') return 'wait';
+  return group === 'completed' && delivery.roundAttempts > 0 ? 'done' : 'mine';
 };
 
 export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker => {

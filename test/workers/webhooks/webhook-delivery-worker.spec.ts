@@ -11,7 +11,7 @@ import { MemoryReadStore } from '../../../src/infrastructure/read-store/memory-r
 import { publicEventCatalogue } from '../../../src/public-events/catalogue';
 import { createSecretBox } from '../../../src/webhooks/secret-box';
 import type { WebhookPost, WebhookPostResult } from '../../../src/webhooks/webhook-sender';
-import type { EnqueuedJob, JobQueue } from '../../../src/infrastructure/job-queue/job-queue';
+import type { EnqueuedJob, JobQueue, JobState } from '../../../src/infrastructure/job-queue/job-queue';
 import { ConcurrencyLimit } from '../../../src/workers/concurrency-limit';
 import { processDeliveryGroup } from '../../../src/workers/webhooks/delivery-group';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../../../src/workers/webhooks/delivery-job';
 import {
   DeliveryExhaustedError,
+  GROUP_CHECK_AGAIN_MS,
   processDeliveryJob,
   type DeliveryWorkerDeps,
 } from '../../../src/workers/webhooks/webhook-delivery-worker';
@@ -174,6 +175,75 @@ describe('webhook delivery worker', () => {
     assert.equal(posts.length, 1);
     const events = await deps.eventStore.readAll();
     assert.ok(events.some((event) => event.type === 'WebhookSubscriptionDisabled'));
+  });
+
+  it('leaves a first attempt to its group job while that job waits or runs, and makes it once the group is gone', async () => {
+    counter += 1;
+    const deliveryId = `msg_${String(counter).padStart(26, '0')}`;
+    await deps.deliveries.schedule(
+      {
+        deliveryId,
+        subscriptionId,
+        merchantId: 'mer_1',
+        eventId: 'evt_1',
+        eventType: 'payment_intent.created',
+        source: { eventId: 'e-1', streamName: 'payment_intent-pi_1', revision: 0, position: '1' },
+        held: false,
+        firstAttemptJobId: 'whg-group',
+      },
+      context,
+    );
+    let groupState: JobState | undefined = 'active';
+    deps.jobQueue = {
+      ...deps.jobQueue,
+      jobState: async (_queue, jobId) => (jobId === 'whg-group' ? groupState : undefined),
+    } as JobQueue;
+    await assert.rejects(
+      processDeliveryJob(deps, job(deliveryId, 1)),
+      (error: unknown) => error instanceof RetryAfterError && error.retryAfterMs === GROUP_CHECK_AGAIN_MS,
+    );
+    assert.equal(posts.length, 0);
+    groupState = 'failed';
+    answers = [answer(500)];
+    await assert.rejects(processDeliveryJob(deps, job(deliveryId, 2)), /attempt 1 of .* failed: HTTP 500/);
+    assert.equal(posts.length, 1);
+    await processDeliveryJob(deps, job(deliveryId, 3));
+    assert.equal(posts.length, 2);
+    assert.equal((await stateOf(deliveryId)).status, 'succeeded');
+  });
+
+  it('stands down once the group job made the first attempt and finished', async () => {
+    counter += 1;
+    const deliveryId = `msg_${String(counter).padStart(26, '0')}`;
+    await deps.deliveries.schedule(
+      {
+        deliveryId,
+        subscriptionId,
+        merchantId: 'mer_1',
+        eventId: 'evt_1',
+        eventType: 'payment_intent.created',
+        source: { eventId: 'e-1', streamName: 'payment_intent-pi_1', revision: 0, position: '1' },
+        held: false,
+        firstAttemptJobId: 'whg-group',
+      },
+      context,
+    );
+    answers = [answer(500)];
+    await processDeliveryGroup(
+      { ...deps, jobQueue: { ...deps.jobQueue, enqueue: async () => undefined } as JobQueue },
+      {
+        id: 'whg-group',
+        name: 'deliver-group',
+        attempt: 1,
+        data: { deliveries: [{ deliveryId, subscriptionId, sourceEventId: 'e-1', body: '{"type":"x"}' }] },
+      },
+    );
+    deps.jobQueue = { ...deps.jobQueue, jobState: async () => 'completed' } as JobQueue;
+    // A late single job for the first attempt: the group's continuation makes the second, on schedule.
+    await processDeliveryJob(deps, job(deliveryId, 2));
+    assert.equal(posts.length, 1);
+    const pending = await stateOf(deliveryId);
+    assert.equal(pending.status === 'pending' && pending.roundAttempts, 1);
   });
 
   describe('a group of first attempts (decision 0039)', () => {
