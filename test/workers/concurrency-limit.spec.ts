@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConcurrencyLimit } from '../../src/workers/concurrency-limit';
+import { ConcurrencyLimit, ConcurrencyLimitClosedError } from '../../src/workers/concurrency-limit';
 
 describe('ConcurrencyLimit', () => {
   it('runs at most `limit` tasks at once, the rest in the order they asked', async () => {
@@ -38,5 +38,23 @@ describe('ConcurrencyLimit', () => {
 
   it('refuses a limit below one', () => {
     assert.throws(() => new ConcurrencyLimit(0), RangeError);
+  });
+});
+
+describe('ConcurrencyLimit, closed', () => {
+  it('refuses the waiting tasks and later ones, and lets the running one finish', async () => {
+    const limit = new ConcurrencyLimit(1);
+    let release!: () => void;
+    const running = limit.run(() => new Promise<string>((resolve) => (release = () => resolve('ran'))));
+    const waiting = limit.run(async () => 'should not run');
+    await new Promise((resolve) => setImmediate(resolve));
+    limit.close();
+    await assert.rejects(waiting, ConcurrencyLimitClosedError);
+    await assert.rejects(
+      limit.run(async () => 'later'),
+      ConcurrencyLimitClosedError,
+    );
+    release();
+    assert.equal(await running, 'ran');
   });
 });

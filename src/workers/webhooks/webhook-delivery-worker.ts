@@ -112,13 +112,19 @@ const groupsTurn = async (
   return group === 'completed' && delivery.roundAttempts > 0 ? 'done' : 'mine';
 };
 
+/**
+ * Closing stops the sends that have not started (their jobs fail and run again after a restart, their
+ * attempts not made) and waits for the ones in flight to be answered and recorded: a shutdown waits at
+ * most about one webhook timeout, however many deliveries the active group jobs still hold.
+ */
 export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker => {
+  const sendSlots = deps.sendSlots ?? new ConcurrencyLimit(deps.concurrency);
   const shared: DeliveryWorkerDeps = {
     ...deps,
     subscriptionStates: deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox),
-    sendSlots: deps.sendSlots ?? new ConcurrencyLimit(deps.concurrency),
+    sendSlots,
   };
-  return deps.jobQueue.process<WebhookQueueJob>(
+  const worker = deps.jobQueue.process<WebhookQueueJob>(
     WEBHOOK_DELIVERY_QUEUE,
     (job) =>
       isDeliveryGroup(job.data)
@@ -132,4 +138,10 @@ export const startDeliveryWorker = (deps: DeliveryWorkerDeps): QueueWorker => {
       },
     },
   );
+  return {
+    close: async () => {
+      sendSlots.close();
+      await worker.close();
+    },
+  };
 };

@@ -18,6 +18,7 @@ import {
   deliveryGroupJobsFor,
   DELIVERIES_PER_GROUP,
   groupJobIdsFor,
+  WEBHOOK_DELIVERY_QUEUE,
   type DeliveryGroupJob,
   type DeliveryJob,
 } from '../../../src/workers/webhooks/delivery-job';
@@ -25,6 +26,7 @@ import {
   DeliveryExhaustedError,
   GROUP_CHECK_AGAIN_MS,
   processDeliveryJob,
+  startDeliveryWorker,
   type DeliveryWorkerDeps,
 } from '../../../src/workers/webhooks/webhook-delivery-worker';
 import { fakeResolver } from '../../support/fake-resolver';
@@ -398,6 +400,41 @@ describe('webhook delivery worker', () => {
       ]);
       assert.equal(posts.length, 6);
       assert.equal(most, 2);
+    });
+
+    it('on close, sends nothing more, and waits only for the send in flight, which it records', async () => {
+      const ids = await Promise.all(Array.from({ length: 5 }, () => scheduleDelivery()));
+      let answerFirst!: () => void;
+      deps.sender = {
+        post: (request) => {
+          posts.push(request);
+          return new Promise((resolve) => (answerFirst = () => resolve(answer(204))));
+        },
+        close: () => undefined,
+      };
+      const queue = new InProcessJobQueue();
+      const worker = startDeliveryWorker({ ...deps, jobQueue: queue });
+      await queue.enqueueMany(
+        WEBHOOK_DELIVERY_QUEUE,
+        deliveryGroupJobsFor(
+          ids.map((deliveryId) => ({
+            jobId: 'whg-closing',
+            delivery: { deliveryId, subscriptionId, sourceEventId: `e-${deliveryId}`, body: '{"type":"x"}' },
+          })),
+          deps.schedule,
+        ),
+      );
+      while (posts.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      const closed = worker.close();
+      answerFirst();
+      await closed;
+      assert.equal(posts.length, 1);
+      const states = await Promise.all(ids.map((id) => stateOf(id)));
+      assert.deepEqual(
+        states.map((state) => [state.status, state.status === 'empty' ? 0 : state.roundAttempts]),
+        [['succeeded', 1], ...ids.slice(1).map(() => ['pending', 0])],
+      );
+      await queue.close();
     });
 
     it('cuts first attempts into groups of DELIVERIES_PER_GROUP with ids that name their members', () => {
