@@ -45,26 +45,12 @@ export const evolveWebhookDelivery = (
 ): WebhookDeliveryState => {
   switch (event.type) {
     case 'WebhookDeliveryScheduled': {
-      const {
-        deliveryId,
-        subscriptionId,
-        merchantId,
-        eventId,
-        eventType,
-        source,
-        scheduledAt,
-        firstAttemptJobId,
-      } = event.data;
+      const { scheduledAt, firstAttemptJobId, ...scheduled } = event.data;
       return {
+        ...scheduled,
         ...(firstAttemptJobId !== undefined ? { firstAttemptJobId } : {}),
         status: 'pending',
         nextAttemptAt: scheduledAt,
-        deliveryId,
-        subscriptionId,
-        merchantId,
-        eventId,
-        eventType,
-        source,
         round: 0,
         roundAttempts: 0,
       };

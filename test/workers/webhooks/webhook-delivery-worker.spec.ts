@@ -96,7 +96,7 @@ describe('webhook delivery worker', () => {
     };
   });
 
-  const scheduleDelivery = async () => {
+  const scheduleDelivery = async (fields: { firstAttemptJobId?: string } = {}) => {
     counter += 1;
     const deliveryId = `msg_${String(counter).padStart(26, '0')}`;
     await deps.deliveries.schedule(
@@ -108,6 +108,7 @@ describe('webhook delivery worker', () => {
         eventType: 'payment_intent.created',
         source: { eventId: 'e-1', streamName: 'payment_intent-pi_1', revision: 0, position: '1' },
         held: false,
+        ...fields,
       },
       context,
     );
@@ -180,21 +181,7 @@ describe('webhook delivery worker', () => {
   });
 
   it('leaves a first attempt to its group job while that job waits or runs, and makes it once the group is gone', async () => {
-    counter += 1;
-    const deliveryId = `msg_${String(counter).padStart(26, '0')}`;
-    await deps.deliveries.schedule(
-      {
-        deliveryId,
-        subscriptionId,
-        merchantId: 'mer_1',
-        eventId: 'evt_1',
-        eventType: 'payment_intent.created',
-        source: { eventId: 'e-1', streamName: 'payment_intent-pi_1', revision: 0, position: '1' },
-        held: false,
-        firstAttemptJobId: 'whg-group',
-      },
-      context,
-    );
+    const deliveryId = await scheduleDelivery({ firstAttemptJobId: 'whg-group' });
     let groupState: JobState | undefined = 'active';
     deps.jobQueue = {
       ...deps.jobQueue,
@@ -215,21 +202,7 @@ describe('webhook delivery worker', () => {
   });
 
   it('stands down once the group job made the first attempt and finished', async () => {
-    counter += 1;
-    const deliveryId = `msg_${String(counter).padStart(26, '0')}`;
-    await deps.deliveries.schedule(
-      {
-        deliveryId,
-        subscriptionId,
-        merchantId: 'mer_1',
-        eventId: 'evt_1',
-        eventType: 'payment_intent.created',
-        source: { eventId: 'e-1', streamName: 'payment_intent-pi_1', revision: 0, position: '1' },
-        held: false,
-        firstAttemptJobId: 'whg-group',
-      },
-      context,
-    );
+    const deliveryId = await scheduleDelivery({ firstAttemptJobId: 'whg-group' });
     answers = [answer(500)];
     await processDeliveryGroup(
       { ...deps, jobQueue: { ...deps.jobQueue, enqueue: async () => undefined } as JobQueue },
