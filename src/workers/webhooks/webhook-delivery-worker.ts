@@ -58,8 +58,6 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
   const context = systemContext(`job-${job.id}`);
   const delivery = await deps.deliveries.loadForAttempt(deliveryId);
   if (delivery.status !== 'pending' || delivery.round !== round) return;
-  // The delivery's record is ahead of this job: another job (a duplicate, or one the reconciler queued)
-  // made this attempt already. A record behind the job (runs that failed before sending) just goes on.
   const turn = await groupsTurn(deps, job.data, delivery);
   if (turn === 'done') return;
   if (turn === 'wait') {
@@ -68,6 +66,8 @@ export const processDeliveryJob = async (deps: DeliveryWorkerDeps, job: Job<Deli
       GROUP_CHECK_AGAIN_MS,
     );
   }
+  // The delivery's record is ahead of this job: another job (a duplicate, or one the reconciler queued)
+  // made this attempt already. A record behind the job (runs that failed before sending) just goes on.
   if (delivery.roundAttempts > attemptsBefore + job.attempt - 1) return;
 
   const states = deps.subscriptionStates ?? new SubscriptionStates(deps.eventStore, deps.secretBox);
