@@ -70,21 +70,24 @@ describe('Journey: a charge through the Corpay adapter and its simulator, over H
 
   it('refreshes the token once when it is revoked mid-session, and completes the journey', async () => {
     const { intentId, charge } = await startCharge(j, 'ANK-CP-5', 'A');
-    const at = { issued: 0, refused: 0 };
+    const at = { issued: 0, revoked: 0 };
     await runToCapture(j, charge.id, intentId, async () => {
       // Let a status poll run on the current clock (a token refreshed before its expiry), then revoke it.
       const gets = j.corpay.requests(/^GET /).length;
       await eventually(async () => assert.ok(j.corpay.requests(/^GET /).length > gets + 1));
-      [at.issued, at.refused] = [j.corpay.issuedTokens, j.corpay.unauthorizedCalls];
+      [at.issued, at.revoked] = [j.corpay.issuedTokens, j.corpay.unknownTokenCalls];
       j.corpay.revokeTokens();
-      await eventually(async () => assert.equal(j.corpay.unauthorizedCalls - at.refused, 1));
+      await eventually(async () =>
+        assert.ok(j.corpay.unknownTokenCalls > at.revoked, 'the revoked token refused'),
+      );
       await eventually(async () =>
         assert.equal(j.corpay.issuedTokens - at.issued, 1, 'refreshed on the 401'),
       );
     });
-    // The revoked token is refused once and replaced once; the last 10 minutes of the session then outlive
-    // the new token's 300 s, and it is refreshed before it expires rather than after a refusal.
-    assert.equal(j.corpay.unauthorizedCalls - at.refused, 1);
+    // The revoked token is replaced once, however many calls were in flight with it; the last 10 minutes of
+    // the session then outlive the new token's 300 s, and it is replaced once more. How many calls Corpay
+    // refuses says only how many were in flight (with the revoked token, or at the test's clock jump with
+    // one just expired): a busy machine has more. Each refusal must not cost a token of its own.
     assert.equal(j.corpay.issuedTokens - at.issued, 2);
   });
 

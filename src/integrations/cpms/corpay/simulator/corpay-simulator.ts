@@ -42,6 +42,7 @@ export class CorpaySimulator {
   private behaviour: CorpayBehaviour = DEFAULT_CORPAY_BEHAVIOUR;
   private tokensIssued = 0;
   private refusedTokens = 0;
+  private refusedUnknownTokens = 0;
   private readonly issued: string[] = [];
 
   constructor(private readonly options: CorpaySimulatorOptions) {}
@@ -86,6 +87,11 @@ export class CorpaySimulator {
     return this.refusedTokens;
   }
 
+  /** Of those, the calls with a missing or unknown token (one revoked by `revokeTokens`), not an expired one. */
+  get unknownTokenCalls(): number {
+    return this.refusedUnknownTokens;
+  }
+
   /** Every request received (failed ones included), in order (`POST /sessions/start`). */
   requests(filter?: RegExp): string[] {
     return this.received.filter((line) => !filter || filter.test(line));
@@ -125,6 +131,7 @@ export class CorpaySimulator {
       const expiresAt = bearer === undefined ? undefined : this.tokens.get(bearer);
       if (expiresAt === undefined || expiresAt <= this.nowMs()) {
         this.refusedTokens += 1;
+        if (expiresAt === undefined) this.refusedUnknownTokens += 1;
         return void res
           .status(401)
           .json(apiError('UNAUTHORIZED', 'The access token is missing, invalid or expired.'));
