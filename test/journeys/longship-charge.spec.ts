@@ -79,6 +79,9 @@ describe('Journey: a charge through the Longship adapter and its simulator, over
     try {
       const { intentId, charge } = await startCharge(j, 'IST-LS-3', 'A', 20_000);
       await eventually(async () => assert.equal(j.longship.requests(/LS-CP-3\/remotestart/).length, 1));
+      // The confirmation is awaited from when the gateway has Longship's answer, which it shows by polling
+      // the message; on a busy machine that can come well after the start request arrived.
+      await eventually(async () => assert.ok(j.longship.requests(/GET .*LS-CP-3\/messages/).length > 0));
       j.clock.advance(31_000);
       const failed = await j.h.waitForCharge(charge.id, (c) => c.settlement !== null);
       assert.deepEqual([failed.status, failed.settlement.outcome], ['failed', 'voided']);
