@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,25 +7,13 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/infrastructure/clock';
 import {
   WrongExpectedRevisionError,
-  type NewEvent,
   type RecordedEvent,
 } from '../../src/infrastructure/event-store/event-store';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 import { waitUntil } from '../support/wait-until';
+import { newEvent } from '../support/new-event';
 
 const APPENDER = join(__dirname, '..', 'support', 'append-forever.ts');
-
-const newEvent = (type = 'ThingHappened'): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: 'req_1',
-    actor: { id: 'system', kind: 'system' },
-    occurredAt: '2026-01-15T10:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 /** Starts the appender child process and collects the ids it acknowledges on stdout. */
 const startAppender = (path: string, stream: string, count?: number) => {

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { WrongExpectedRevisionError, type NewEvent } from '../../src/infrastructure/event-store/event-store';
+import { WrongExpectedRevisionError } from '../../src/infrastructure/event-store/event-store';
 import { createMetrics } from '../../src/infrastructure/metrics/metrics';
 import { instrumentEventStore } from '../../src/runtime/instrument-event-store';
 import { InMemoryEventStore } from '../support/in-memory-event-store';
+import { newEvent } from '../support/new-event';
 
 describe('instrumentEventStore', () => {
-  const event = (id: string): NewEvent => ({
-    id,
-    type: 'Happened',
-    data: {},
-    metadata: {
-      correlationId: 'req_1',
-      actor: { id: 'system', kind: 'system' },
-      occurredAt: '2026-01-15T10:00:00.000Z',
-      schemaVersion: 1,
-    },
-  });
+  const event = (id: string) => newEvent('Happened', id);
 
   it('counts appends by aggregate and outcome, and times each', async () => {
     const metrics = createMetrics();

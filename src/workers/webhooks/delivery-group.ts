@@ -1,5 +1,6 @@
 import { systemContext, type CommandContext } from '../../commands/command-context';
 import type { Job } from '../../infrastructure/job-queue/job-queue';
+import { retryDelayMs } from '../../infrastructure/job-queue/retry-delay';
 import { ConcurrencyLimit } from '../concurrency-limit';
 import { attemptDelivery } from './delivery-attempt';
 import { enqueueDelivery, RETRY_JITTER, type DeliveryGroupJob, type FirstDelivery } from './delivery-job';
@@ -51,13 +52,9 @@ const attemptFirst = async (
   const made = await attemptDelivery(deps, states, { ...first, round: 0 }, 0, context);
   if (made.kind !== 'made' || made.verdict.kind !== 'retry') return;
   const { delayMs, retryAfter } = made.verdict;
-  // Jittered like the queue's own retries, so endpoints that failed together do not retry together.
-  await continueAlone(
-    deps,
-    first,
-    made.attempt,
-    retryAfter ? delayMs : delayMs * (1 - RETRY_JITTER * Math.random()),
-  );
+  // Jittered as the queue's own retries are, so endpoints that failed together do not retry together.
+  const jittered = retryDelayMs({ type: 'schedule', delaysMs: [delayMs], jitter: RETRY_JITTER }, 1);
+  await continueAlone(deps, first, made.attempt, retryAfter ? delayMs : jittered);
 };
 
 /** The delivery's next attempts, in a job of its own (the same job the reconciler would queue). */
