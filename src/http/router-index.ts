@@ -7,7 +7,12 @@ const LITERAL_SEGMENT = /^[A-Za-z0-9_.~-]+$/;
 
 interface Layer {
   rawPath?: unknown;
+  route?: { path?: unknown; methods: Record<string, boolean | undefined> };
+  match(path: string): false | { params: Record<string, string> };
+  handleRequest(req: Request, res: Response, next: NextFunction): void;
 }
+
+type Stacked = Router & { stack: Layer[] };
 
 /**
  * The keys a layer can match, lower-cased: its first literal segments, at most KEY_DEPTH. Undefined when
@@ -27,7 +32,7 @@ const layerKey = (layer: Layer): string | undefined => {
 /** Every key of a router's layers, or undefined when one of them has to be tried on every request. */
 const routerKeys = (router: Router): Set<string> | undefined => {
   const keys = new Set<string>();
-  for (const layer of (router as unknown as { stack: Layer[] }).stack) {
+  for (const layer of (router as Stacked).stack) {
     const key = layerKey(layer);
     if (key === undefined) return undefined;
     keys.add(key);
@@ -53,7 +58,11 @@ const requestKeys = (path: string): [string, string | undefined] => {
  * decisions/0034). A router with a layer the index cannot read is run for every request, in its place.
  */
 export const routeByPrefix = (routers: readonly Router[]): RequestHandler => {
-  const keyed = routers.map((router) => ({ router, keys: routerKeys(router) }));
+  const keyed = routers.map((router) => ({
+    router,
+    keys: routerKeys(router),
+    byOperation: dispatchByOperation(router),
+  }));
   const declared = new Set(keyed.flatMap(({ keys }) => [...(keys ?? [])]));
   // Keyed by the declared keys a path meets, so the map stays as small as the routers' declarations.
   const chains = new Map<string, RequestHandler>();
@@ -65,11 +74,99 @@ export const routeByPrefix = (routers: readonly Router[]): RequestHandler => {
     let chain = chains.get(lookup);
     if (!chain) {
       chain = composeMiddleware(
-        keyed.filter(({ keys }) => !keys || keys.has(first) || keys.has(second)).map(({ router }) => router),
+        keyed
+          .filter(({ keys }) => !keys || keys.has(first) || keys.has(second))
+          .map(({ router, byOperation }) => byOperation ?? router),
       );
       chains.set(lookup, chain);
     }
     return chain;
   };
-  return (req: Request, res: Response, next: NextFunction) => chainFor(req.path)(req, res, next);
+  // A request the validator matched: its route's literal first segments are the path's, so the chain can
+  // be found by the route (a bounded set) instead of cutting and lower-casing the path again.
+  const byRoute = new Map<string, RequestHandler>();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const route = (req as Request & ValidatedRoute).openapi?.expressRoute;
+    if (typeof route !== 'string') return chainFor(req.path)(req, res, next);
+    let chain = byRoute.get(route);
+    if (!chain) {
+      chain = literalPrefix(route)
+        ? chainFor(route)
+        : (request, response, proceed) => chainFor(request.path)(request, response, proceed);
+      byRoute.set(route, chain);
+    }
+    return chain(req, res, next);
+  };
+};
+
+/** True when a route's first segments (as far as KEY_DEPTH) are literal, as any path it matches has them. */
+const literalPrefix = (route: string): boolean =>
+  route
+    .split('/')
+    .slice(1, KEY_DEPTH + 1)
+    .every((segment) => LITERAL_SEGMENT.test(segment));
+
+/** A route's path with its parameter names dropped: `/v1/payment-intents/:id` gives `/v1/payment-intents/:`. */
+const shapeOf = (routePath: string): string => routePath.replace(/:[A-Za-z0-9_]+/g, ':');
+const PLAIN_ROUTE = /^(\/([A-Za-z0-9_.~-]+|:[A-Za-z0-9_]+))+$/;
+
+/**
+ * A router whose layers are all plain routes, by method and path shape; undefined for any other router (one
+ * with middleware, a pattern, or `all()`), which then runs as express runs it.
+ */
+const operationIndex = (router: Router): Map<string, Layer[]> | undefined => {
+  const index = new Map<string, Layer[]>();
+  for (const layer of (router as Stacked).stack) {
+    const path = layer.route?.path;
+    if (typeof path !== 'string' || !PLAIN_ROUTE.test(path)) return undefined;
+    for (const [method, handled] of Object.entries(layer.route!.methods)) {
+      if (!handled) continue;
+      if (method === '_all') return undefined;
+      const key = `${method.toUpperCase()} ${shapeOf(path)}`;
+      index.set(key, [...(index.get(key) ?? []), layer]);
+    }
+  }
+  return index;
+};
+
+interface ValidatedRoute {
+  openapi?: { expressRoute?: unknown };
+}
+
+/**
+ * Runs a router's route for the operation the contract validator matched (`req.openapi.expressRoute`)
+ * without express walking the router's other routes: express's router runs each layer's path matcher in
+ * turn, and its own bookkeeping, on every request (docs/decisions/0040). The chosen route still matches the
+ * path itself, so `req.params` is what express would give it. A request the validator did not match, or
+ * whose operation this router does not declare under that method and shape (HEAD included), goes through
+ * the router as express runs it.
+ */
+export const dispatchByOperation = (router: Router): RequestHandler | undefined => {
+  const index = operationIndex(router);
+  if (!index) return undefined;
+  const shapes = new Map<string, string>();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const expressRoute = (req as Request & ValidatedRoute).openapi?.expressRoute;
+    if (typeof expressRoute !== 'string') return router(req, res, next);
+    let shape = shapes.get(expressRoute);
+    if (shape === undefined) {
+      shape = shapeOf(expressRoute);
+      shapes.set(expressRoute, shape);
+    }
+    const layers = index.get(`${req.method} ${shape}`);
+    if (!layers) return router(req, res, next);
+    let at = 0;
+    const step = (error?: unknown): void => {
+      if (error === 'router') return next();
+      if (error !== undefined && error !== null && error !== 'route') return next(error);
+      const layer = layers[at++];
+      if (!layer) return next();
+      const match = layer.match(req.path);
+      if (!match) return step();
+      req.route = layer.route;
+      req.params = match.params;
+      layer.handleRequest(req, res, step);
+    };
+    step();
+  };
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { createServer, type Server } from 'node:http';
-import { routeByPrefix } from '../../src/http/router-index';
+import { dispatchByOperation, routeByPrefix } from '../../src/http/router-index';
 
 /** A router that records every request express hands it, whether or not one of its layers matches. */
 const countingRouter = (name: string, seen: string[], mount: (router: Router) => void) => {
@@ -77,5 +77,103 @@ describe('routeByPrefix (decision 0034)', () => {
   it('falls through to the next middleware when no router answers', async () => {
     assert.equal((await get('/v1/unknown/x')).router, 'none');
     assert.deepEqual(seen, ['everywhere']);
+  });
+});
+
+describe('dispatchByOperation (decision 0040)', () => {
+  let server: Server;
+  let url: string;
+  const seen: string[] = [];
+
+  /** Stands in for the contract validator: names the operation it matched, as `req.openapi` does. */
+  const validated =
+    (routes: Record<string, string>) => (req: Request, _res: Response, next: NextFunction) => {
+      const expressRoute = Object.entries(routes).find(([prefix]) => req.path.startsWith(prefix))?.[1];
+      if (expressRoute) (req as Request & { openapi?: unknown }).openapi = { expressRoute };
+      next();
+    };
+
+  before(async () => {
+    const intents = countingRouter('intents', seen, (router) => {
+      router.post('/v1/payment-intents', (_req, res) => void res.json({ route: 'create' }));
+      router.get('/v1/payment-intents/:id', (req, _res, next) =>
+        req.params.id === 'pass' ? next('route') : next(),
+      );
+      router.get(
+        '/v1/payment-intents/:id',
+        (req, res) => void res.json({ route: 'get', id: req.params.id, path: req.route?.path }),
+      );
+      router.get('/v1/payment-intents/:intentId/events', (req, res, next) =>
+        req.params.intentId === 'fail' ? next(new Error('refused')) : res.json({ route: 'events' }),
+      );
+    });
+    const guarded = countingRouter('guarded', seen, (router) => {
+      router.use('/v1/webhooks', (_req, res, next) => {
+        res.setHeader('X-Guard', 'ran');
+        next();
+      });
+      router.get('/v1/webhooks/:id', (_req, res) => void res.json({ route: 'webhook' }));
+    });
+    const app = express();
+    app.use(
+      validated({
+        '/v1/payment-intents/fail/events': '/v1/payment-intents/:id/events',
+        '/v1/payment-intents/': '/v1/payment-intents/:paymentIntentId',
+        '/v1/webhooks/': '/v1/webhooks/:id',
+      }),
+    );
+    for (const router of [intents, guarded]) app.use(dispatchByOperation(router) ?? router);
+    app.use((_req, res) => void res.status(404).json({ route: 'none' }));
+    app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+      void res.status(500).json({ error: error.message });
+    });
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => (seen.length = 0));
+
+  it("runs the validated operation's route without the router walking its routes", async () => {
+    const answer = await fetch(`${url}/v1/payment-intents/pi%201`);
+    assert.deepEqual(await answer.json(), { route: 'get', id: 'pi 1', path: '/v1/payment-intents/:id' });
+    assert.deepEqual(seen, [], 'the router itself was not run');
+  });
+
+  it('passes next("route") to the next route of the same operation, and errors to the error handlers', async () => {
+    assert.equal(
+      ((await (await fetch(`${url}/v1/payment-intents/pass`)).json()) as { route: string }).route,
+      'get',
+    );
+    const failed = await fetch(`${url}/v1/payment-intents/fail/events`);
+    assert.equal(failed.status, 500);
+    assert.deepEqual(await failed.json(), { error: 'refused' });
+    assert.deepEqual(seen, []);
+  });
+
+  it('leaves a method the router does not declare for that operation to express (HEAD as GET)', async () => {
+    const head = await fetch(`${url}/v1/payment-intents/pi_2`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.deepEqual(seen, ['intents']);
+    seen.length = 0;
+    const unknown = await fetch(`${url}/v1/payment-intents/pi_2`, { method: 'DELETE' });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(seen, ['intents', 'guarded']);
+  });
+
+  it('runs a router with middleware as express runs it', async () => {
+    assert.equal(dispatchByOperation(Router().use((_req, _res, next) => next())), undefined);
+    const answer = await fetch(`${url}/v1/webhooks/wh_1`);
+    assert.equal(answer.headers.get('x-guard'), 'ran');
+    assert.deepEqual(await answer.json(), { route: 'webhook' });
+    assert.deepEqual(seen, ['intents', 'guarded']);
+  });
+
+  it('runs the router for a request the validator did not match', async () => {
+    const answer = await fetch(`${url}/v1/payment-intents`, { method: 'POST' });
+    assert.deepEqual(await answer.json(), { route: 'create' });
+    assert.deepEqual(seen, ['intents']);
   });
 });

@@ -9,7 +9,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set(SECURITY_HEADERS);
+  // node's setHeader: express's res.set would look each name up for a Content-Type charset first.
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
   next();
 };

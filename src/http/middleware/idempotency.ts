@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { hash } from 'node:crypto';
 import type { IdempotencyStore, StoredResponse } from '../../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../../infrastructure/logging/logger';
@@ -43,11 +43,19 @@ const replay = (res: Response, stored: StoredResponse): void => {
  * is sent, so a client that saw an answer always gets the same one again. 5xx answers are not recorded:
  * the request had no effect we vouch for, and the client should retry.
  */
-export const idempotency =
-  (options: IdempotencyOptions): RequestHandler =>
-  async (req, res, next) => {
-    const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || key === undefined) return next();
+export const idempotency = (options: IdempotencyOptions): RequestHandler => {
+  const keyed = idempotentPost(options);
+  // Most requests are not keyed POSTs: they go on without entering the async path (a promise apiece).
+  return (req, res, next) => {
+    const key = req.method === 'POST' ? req.get('idempotency-key') : undefined;
+    if (key === undefined) return next();
+    return keyed(req, res, next, key);
+  };
+};
+
+const idempotentPost =
+  (options: IdempotencyOptions) =>
+  async (req: Request, res: Response, next: NextFunction, key: string): Promise<void> => {
     const scope = replayScopeOf(principalOf(res));
     const hash = requestHash(req.method, req.path, req.body);
     const now = options.now();
