@@ -203,6 +203,7 @@ export const ocpiRuntime = (deps: OcpiRuntimeDeps) => {
         readStore: deps.readStore,
         logger: deps.logger,
         financialAdvice: advice,
+        readModelsAt: (position) => deps.freshness.waitFor(position, config.READ_YOUR_WRITES_TIMEOUT_MS),
         retry: {
           attempts: config.OCPI_FAC_ATTEMPTS,
           backoff: { type: 'exponential', baseDelayMs: config.OCPI_RETRY_BACKOFF_MS },

@@ -1,10 +1,13 @@
 import { systemContext } from '../../commands/command-context';
 import { DomainError } from '../../domain/shared/domain-error';
-import type { EventStore, RecordedEvent } from '../../infrastructure/event-store/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../infrastructure/event-store/event-store';
 import type { Job, JobQueue, RetryPolicy } from '../../infrastructure/job-queue/job-queue';
 import type { ReadStore } from '../../infrastructure/read-store/read-store';
 import { CheckpointedSubscription, type CheckpointStore } from '../../projections/checkpointed-subscription';
-import type { OcpiFinancialAdviceDocument } from '../../projections/ocpi/ocpi-payment.projections';
+import type {
+  OcpiCdrDocument,
+  OcpiFinancialAdviceDocument,
+} from '../../projections/ocpi/ocpi-payment.projections';
 import { runPeriodically } from '../../workers/run-periodically';
 import type { FinancialAdvice } from '../modules/financial-advice';
 import { feedCharge, type ChargeFeedDeps } from './charge-feed';
@@ -26,6 +29,11 @@ export interface OcpiProcessManagerDeps extends ChargeFeedDeps {
   jobQueue: JobQueue;
   checkpoints: CheckpointStore;
   financialAdvice: Pick<FinancialAdvice, 'confirm'>;
+  /**
+   * Waits, bounded, until the read models hold a position of the global stream; false when they did not
+   * get there in time.
+   */
+  readModelsAt: (position: GlobalPosition) => Promise<boolean>;
   /** Backoff of a confirmation the CPO did not take; the sweep takes over after the last attempt. */
   retry: RetryPolicy;
   /** How often confirmations still undelivered are queued again. */
@@ -36,8 +44,8 @@ export interface OcpiProcessManagerDeps extends ChargeFeedDeps {
 
 /**
  * The OCPI flows' process manager, a checkpointed subscription to $all like the webhook dispatcher's:
- * - a payment intent that settled (captured, capture failed, voided, expired) or a CDR naming one queues
- *   its Financial Advice Confirmation, confirmed and pushed to the CPO by a job that retries with backoff;
+ * - a payment intent that settled (captured, capture failed, voided, expired) and that a CDR names, or a CDR
+ *   naming one, queues its Financial Advice Confirmation, confirmed and pushed to the CPO by a job that retries with backoff;
  *   a sweep re-queues any confirmation still undelivered, so none is lost (the CPO sees the same id again);
  * - a session a CPO pushed feeds the charge paying with its authorization_reference.
  * The checkpoint moves only past events fully handled (the job queued, the charge fed).
@@ -52,10 +60,29 @@ export const startOcpiProcessManager = (deps: OcpiProcessManagerDeps) => {
       { jobId, retry: deps.retry },
     );
 
+  const cdrs = deps.readStore.collection<OcpiCdrDocument>('ocpi_cdrs');
+  /**
+   * A settled intent owes a confirmation only when a CDR names it. A CDR received before the settlement is
+   * in the read model once it holds the settlement's position; one received after queues the confirmation
+   * by its own event. Most intents are not OCPI payments: they queue nothing (docs/decisions/0040).
+   */
+  const namedByCdr = async (paymentIntentId: string, position: GlobalPosition): Promise<boolean> => {
+    if (await cdrs.findOne({ paymentIntentId })) return true;
+    if (!(await deps.readModelsAt(position))) {
+      throw new Error('the read models did not reach a settled payment intent in time');
+    }
+    return (await cdrs.findOne({ paymentIntentId })) !== null;
+  };
+
   const handleOne = async (event: RecordedEvent) => {
     const work = ocpiFlowWorkOf(event);
     if (!work) return;
-    if (work.kind === 'confirm') return enqueueConfirmation(work.paymentIntentId, `fac-${event.id}`);
+    if (work.kind === 'confirm') {
+      const due =
+        event.type === 'OcpiCdrReceived' || (await namedByCdr(work.paymentIntentId, event.position));
+      if (due) await enqueueConfirmation(work.paymentIntentId, `fac-${event.id}`);
+      return;
+    }
     await feedCharge(deps, work, systemContext(`ocpi-session-${event.id}`, event.id));
   };
 
