@@ -57,8 +57,8 @@ describe('edgepay ocpi: the credentials operations from the command line, with a
       'register',
       '--versions-url',
       cpo.versionsUrl,
-      '--token',
-      cpo.issueRegistrationToken(),
+      // With "=": a token A may start with "-" (base64url), which parseArgs would refuse as ambiguous.
+      `--token=${cpo.issueRegistrationToken()}`,
       '--name',
       'cpo by cli',
     ]);

@@ -59,9 +59,10 @@ const issueToken: CliCommand = {
 const register: CliCommand = {
   path: ['ocpi', 'register'],
   summary: 'registers us with an OCPI peer given its versions URL and its token A',
-  usage: '--versions-url <url> --token <token A> --name <text> [--unencoded]',
+  usage: '--versions-url <url> --token=<token A> --name <text> [--unencoded]',
   details: [
     'Runs the credentials handshake (A -> our B -> their C) and prints {"partyRef", "version", "roles"}.',
+    'Write --token=<token A> with "=": a token may start with "-", which would otherwise read as an option.',
     'The gateway must be running and reachable at OCPI_PUBLIC_URL: the peer calls our versions endpoint back.',
   ].join('\n'),
   options: {
@@ -73,7 +74,7 @@ const register: CliCommand = {
   run: async ({ values, config, out }) => {
     const input = {
       versionsUrl: required(values['versions-url'], '--versions-url <url>', 'ocpi register'),
-      token: required(values.token, '--token <token A>', 'ocpi register'),
+      token: required(values.token, '--token=<token A>', 'ocpi register'),
       name: required(values.name, '--name <text>', 'ocpi register'),
       acceptsUnencodedTokens: values.unencoded === true,
     };
