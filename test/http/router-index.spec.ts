@@ -3,6 +3,13 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { createServer, type Server } from 'node:http';
 import { dispatchByOperation, routeByPrefix } from '../../src/http/router-index';
 
+const listen = async (app: express.Express): Promise<{ server: Server; url: string }> => {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+};
+
 /** A router that records every request express hands it, whether or not one of its layers matches. */
 const countingRouter = (name: string, seen: string[], mount: (router: Router) => void) => {
   const router = Router();
@@ -45,10 +52,7 @@ describe('routeByPrefix (decision 0034)', () => {
     const app = express();
     app.use(routeByPrefix([intents, tariffs, everywhere, health, last]));
     app.use((_req, res) => void res.status(404).json({ router: 'none' }));
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ server, url } = await listen(app));
   });
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -127,10 +131,7 @@ describe('dispatchByOperation (decision 0040)', () => {
     app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
       void res.status(500).json({ error: error.message });
     });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ server, url } = await listen(app));
   });
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
