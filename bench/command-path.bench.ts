@@ -150,6 +150,8 @@ interface RoundResult {
   serverInstructionsPerRequest?: number;
   /** Share of the round the server's event loop was busy (1 = saturated). */
   serverEventLoopUtilization: number;
+  /** The longest single hold-up of the server's event loop in the round (ms). */
+  serverEventLoopMaxDelayMs: number;
   errors: { connection: number; non2xx: number; wrongBody: number };
   statusCodes: Record<string, number>;
   /** autocannon's own summary of the whole run (its latency histogram has 1 ms resolution). */
@@ -325,6 +327,7 @@ const runAutocannon = (
             },
             serverCpuUsPerRequest: 0,
             serverEventLoopUtilization: 0,
+            serverEventLoopMaxDelayMs: 0,
             errors: { connection: connectionErrors, non2xx, wrongBody: observed.wrongBody },
             statusCodes,
             autocannon: {
@@ -385,6 +388,7 @@ const measure = async (target: Target, seconds: number, round: number): Promise<
     serverCpuUsPerRequest: Math.round((after.cpuUs - before.cpuUs) / Math.max(1, result.autocannon.requests)),
     ...perRequest(instructions, result.autocannon.requests),
     serverEventLoopUtilization: Math.round((active / Math.max(1e-9, active + idle)) * 1000) / 1000,
+    serverEventLoopMaxDelayMs: after.eventLoopMaxDelayMs,
   };
 };
 
@@ -653,7 +657,8 @@ const main = async () => {
           `round ${round} ${target.label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, ` +
             `p99 ${result.latencyMs.p99} ms, server CPU ${result.serverCpuUsPerRequest} us/req` +
             `${showInstructions(result.serverInstructionsPerRequest)}, ` +
-            `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy, errors ${errorCount(result.errors)}`,
+            `event loop ${Math.round(result.serverEventLoopUtilization * 100)}% busy ` +
+            `(longest hold-up ${result.serverEventLoopMaxDelayMs} ms), errors ${errorCount(result.errors)}`,
         );
       }
     }

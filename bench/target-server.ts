@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { gatewayFromProductionBuild } from './support/production-build';
 import { profiler } from './support/profiler';
 
@@ -34,6 +34,8 @@ export interface UsageMessage {
   type: 'usage';
   cpuUs: number;
   eventLoop: { idle: number; active: number };
+  /** The longest the event loop was held up since the previous usage message (ms, 10 ms resolution). */
+  eventLoopMaxDelayMs: number;
 }
 
 type Outgoing = ReadyMessage | UsageMessage | { type: 'closed' } | { type: 'profiled'; file?: string };
@@ -114,6 +116,9 @@ const main = async () => {
   if (!close)
     throw new Error(`usage: target-server.ts bare | gateway FULL|NORMAL (got ${kind} ${synchronous})`);
   const profiling = profiler();
+  // A stall (a checkpoint, a long GC) shows here even where a round's p99 hides it in the machine's noise.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.on('message', (message: { type?: string; action?: 'start' | 'stop'; file?: string }) => {
     if (message.type === 'profile') {
       const done = message.action === 'start' ? profiling.start() : profiling.stop(message.file as string);
@@ -123,7 +128,9 @@ const main = async () => {
     if (message.type === 'usage') {
       const cpu = process.cpuUsage();
       const { idle, active } = performance.eventLoopUtilization();
-      send({ type: 'usage', cpuUs: cpu.user + cpu.system, eventLoop: { idle, active } });
+      const eventLoopMaxDelayMs = Math.round(loopDelay.max / 1e5) / 10;
+      loopDelay.reset();
+      send({ type: 'usage', cpuUs: cpu.user + cpu.system, eventLoop: { idle, active }, eventLoopMaxDelayMs });
       return;
     }
     if (message.type !== 'close') return;

@@ -1,7 +1,14 @@
 import Database from 'better-sqlite3';
+import { WalCheckpointer } from './wal-checkpointer';
 import { WalGroupCommit } from './wal-group-commit';
 
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * With a checkpoint thread, the connection's own checkpoint only bounds the WAL should that thread stop or
+ * fall behind: the thread copies about a second of writes at a time, far below this.
+ */
+const WAL_AUTOCHECKPOINT_BACKSTOP_PAGES = 40_000;
+const CHECKPOINT_INTERVAL_MS = 1_000;
 
 export interface SqliteFileOptions {
   /**
@@ -11,6 +18,11 @@ export interface SqliteFileOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * How often a worker thread checkpoints the WAL (default 1 s); 0 leaves checkpoints to the connection,
+   * inside the commit that crosses 10,000 pages, on the event loop (docs/decisions/0041).
+   */
+  checkpointIntervalMs?: number;
 }
 
 interface QueuedWrite {
@@ -31,6 +43,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class SqliteFile {
   readonly db: Database.Database;
   private readonly groupCommit: WalGroupCommit | undefined;
+  private readonly checkpointer: WalCheckpointer | undefined;
   private queued: QueuedWrite[] = [];
   private committedBatches = 0;
   private closing: Promise<void> | undefined;
@@ -47,15 +60,22 @@ export class SqliteFile {
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      // A checkpoint runs inside the commit that crosses the threshold, on the event loop, and syncs the
-      // database file. SQLite's default (1,000 pages, 4 MB) meant one every ~150 commands under load;
-      // 10,000 pages (40 MB of WAL at most between checkpoints) writes each hot page back once, not ten times.
-      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     } catch (error) {
       this.db.close();
       throw error;
     }
     const inMemory = path === ':memory:' || path === '';
+    const checkpointIntervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
+    this.checkpointer =
+      inMemory || checkpointIntervalMs === 0
+        ? undefined
+        : new WalCheckpointer(path, { intervalMs: checkpointIntervalMs });
+    // The connection's own checkpoint runs inside the commit that crosses the threshold, on the event loop,
+    // and syncs the database file. SQLite's default (1,000 pages, 4 MB) meant one every ~150 commands under
+    // load; 10,000 pages writes each hot page back once, not ten times, but stalls the loop ~90 ms.
+    this.db.pragma(
+      `wal_autocheckpoint = ${this.checkpointer ? WAL_AUTOCHECKPOINT_BACKSTOP_PAGES : WAL_AUTOCHECKPOINT_PAGES}`,
+    );
     this.groupCommit = synchronous === 'FULL' && !inMemory ? new WalGroupCommit(`${path}-wal`) : undefined;
     // Inside the batch's transaction, a better-sqlite3 transaction function is a SAVEPOINT: a write
     // that throws undoes its own changes only, and the others commit.
@@ -130,6 +150,11 @@ export class SqliteFile {
     return this.committedBatches;
   }
 
+  /** WAL frames the checkpoint thread has copied into the database file (0 without one). */
+  get checkpointedFrames(): number {
+    return this.checkpointer?.frames ?? 0;
+  }
+
   get open(): boolean {
     return this.db.open;
   }
@@ -152,6 +177,8 @@ export class SqliteFile {
     this.commitQueued();
     await this.groupCommit?.synced();
     await this.groupCommit?.close();
+    // Before the last connection closes, which checkpoints what is left and removes the WAL.
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

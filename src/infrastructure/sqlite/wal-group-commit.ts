@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 interface Waiter {
@@ -42,11 +42,16 @@ export class WalGroupCommit {
     if (this.syncing || this.waiting.length === 0) return;
     const batch = this.waiting;
     this.waiting = [];
-    let fd: number;
+    let fd: number | undefined;
     try {
       fd = this.walFd();
     } catch (error) {
       for (const waiter of batch) waiter.reject(error as Error);
+      return;
+    }
+    // No WAL yet: nothing was committed on the file in WAL mode, so there is nothing to sync.
+    if (fd === undefined) {
+      for (const waiter of batch) waiter.resolve();
       return;
     }
     this.syncing = true;
@@ -60,8 +65,9 @@ export class WalGroupCommit {
     });
   }
 
-  private walFd(): number {
+  private walFd(): number | undefined {
     if (this.fd === undefined) {
+      if (!existsSync(this.walPath)) return undefined;
       this.fd = openSync(this.walPath, 'r');
       // The WAL may have just been created: its directory entry must survive a power cut as well.
       const directory = openSync(dirname(this.walPath), 'r');
