@@ -164,7 +164,10 @@ describe('SqliteFile WAL checkpoints off the event loop (decision 0041)', () => 
     const script = [
       `const { SqliteFile } = require(${JSON.stringify(require.resolve('../../src/infrastructure/sqlite/sqlite-file'))});`,
       `const file = new SqliteFile(${JSON.stringify(join(dir, 'process.sqlite'))}, { checkpointIntervalMs: 20 });`,
-      `file.close().then(() => process.stdout.write('closed'));`,
+      // A write starts the checkpoint thread.
+      `file.write(() => file.db.exec('CREATE TABLE t (x)'))`,
+      `  .then(() => file.close())`,
+      `  .then(() => process.stdout.write('closed'));`,
     ].join('\n');
     const output = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
       cwd: join(__dirname, '..', '..'),

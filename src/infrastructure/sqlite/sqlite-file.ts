@@ -43,7 +43,9 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class SqliteFile {
   readonly db: Database.Database;
   private readonly groupCommit: WalGroupCommit | undefined;
-  private readonly checkpointer: WalCheckpointer | undefined;
+  /** Started with the first write through `write`: a process that only reads (a CLI audit) runs no thread. */
+  private checkpointer: WalCheckpointer | undefined;
+  private readonly startCheckpointer: (() => WalCheckpointer) | undefined;
   private queued: QueuedWrite[] = [];
   private committedBatches = 0;
   private closing: Promise<void> | undefined;
@@ -65,16 +67,14 @@ export class SqliteFile {
       throw error;
     }
     const inMemory = path === ':memory:' || path === '';
-    const checkpointIntervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
-    this.checkpointer =
-      inMemory || checkpointIntervalMs === 0
-        ? undefined
-        : new WalCheckpointer(path, { intervalMs: checkpointIntervalMs });
+    const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
+    this.startCheckpointer =
+      inMemory || intervalMs === 0 ? undefined : () => new WalCheckpointer(path, { intervalMs });
     // The connection's own checkpoint runs inside the commit that crosses the threshold, on the event loop,
     // and syncs the database file. SQLite's default (1,000 pages, 4 MB) meant one every ~150 commands under
     // load; 10,000 pages writes each hot page back once, not ten times, but stalls the loop ~90 ms.
     this.db.pragma(
-      `wal_autocheckpoint = ${this.checkpointer ? WAL_AUTOCHECKPOINT_BACKSTOP_PAGES : WAL_AUTOCHECKPOINT_PAGES}`,
+      `wal_autocheckpoint = ${this.startCheckpointer ? WAL_AUTOCHECKPOINT_BACKSTOP_PAGES : WAL_AUTOCHECKPOINT_PAGES}`,
     );
     this.groupCommit = synchronous === 'FULL' && !inMemory ? new WalGroupCommit(`${path}-wal`) : undefined;
     // Inside the batch's transaction, a better-sqlite3 transaction function is a SAVEPOINT: a write
@@ -104,6 +104,8 @@ export class SqliteFile {
   write<T>(run: () => T, options: { singleStatement?: boolean } = {}): Promise<T> {
     if (!this.db.open) return Promise.reject(new Error('the SQLite file is closed'));
     const savepoint = options.singleStatement !== true;
+    if (this.checkpointer === undefined && this.closing === undefined)
+      this.checkpointer = this.startCheckpointer?.();
     return new Promise<T>((resolve, reject) => {
       this.queued.push({ run, savepoint, resolve: resolve as (result: unknown) => void, reject });
       if (this.queued.length === 1) setImmediate(() => this.commitQueued());
@@ -150,7 +152,7 @@ export class SqliteFile {
     return this.committedBatches;
   }
 
-  /** WAL frames the checkpoint thread has copied into the database file (0 without one). */
+  /** WAL frames the checkpoint thread's latest checkpoint found in the database file (0 without one). */
   get checkpointedFrames(): number {
     return this.checkpointer?.frames ?? 0;
   }

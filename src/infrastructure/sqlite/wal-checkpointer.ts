@@ -17,13 +17,15 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 0 });
 db.pragma('synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+let reported = -1;
 const timer = setInterval(() => {
+  // A checkpoint that fails (another one running, the disk) is tried again at the next interval.
   try {
     const [result] = checkpoint.all();
-    parentPort.postMessage({ type: 'checkpointed', frames: result.checkpointed, busy: result.busy === 1 });
-  } catch (error) {
-    parentPort.postMessage({ type: 'failed', message: String(error && error.message) });
-  }
+    if (result.checkpointed === reported) return;
+    reported = result.checkpointed;
+    parentPort.postMessage(reported);
+  } catch {}
 }, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'close') return;
@@ -32,9 +34,6 @@ parentPort.on('message', (message) => {
   parentPort.close();
 });
 `;
-
-type ThreadMessage =
-  { type: 'checkpointed'; frames: number; busy: boolean } | { type: 'failed'; message: string };
 
 /**
  * Checkpoints a SQLite file's WAL from a worker thread, so the copy of the WAL into the database file and
@@ -46,7 +45,6 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private checkpointedFrames = 0;
-  private lastFailure: string | undefined;
 
   constructor(path: string, options: WalCheckpointerOptions) {
     this.worker = new Worker(THREAD, {
@@ -55,22 +53,18 @@ export class WalCheckpointer {
     });
     // A checkpoint never keeps the process alive; close() ends the thread.
     this.worker.unref();
-    this.worker.on('message', (message: ThreadMessage) => {
-      if (message.type === 'checkpointed') this.checkpointedFrames += message.frames;
-      else this.lastFailure = message.message;
-    });
+    this.worker.on('message', (frames: number) => (this.checkpointedFrames = frames));
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     // A thread that fails to start or dies leaves the connection's own automatic checkpoint as the bound.
-    this.worker.on('error', (error) => (this.lastFailure = error.message));
+    this.worker.on('error', () => undefined);
   }
 
-  /** WAL frames this thread has copied into the database file, for specs and diagnostics. */
+  /**
+   * The frames the latest checkpoint found copied into the database file (SQLite counts the whole current
+   * WAL, so this is a level, not a running total), for specs and diagnostics.
+   */
   get frames(): number {
     return this.checkpointedFrames;
-  }
-
-  get failure(): string | undefined {
-    return this.lastFailure;
   }
 
   async close(): Promise<void> {

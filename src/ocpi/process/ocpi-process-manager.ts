@@ -45,8 +45,9 @@ export interface OcpiProcessManagerDeps extends ChargeFeedDeps {
 /**
  * The OCPI flows' process manager, a checkpointed subscription to $all like the webhook dispatcher's:
  * - a payment intent that settled (captured, capture failed, voided, expired) and that a CDR names, or a CDR
- *   naming one, queues its Financial Advice Confirmation, confirmed and pushed to the CPO by a job that retries with backoff;
- *   a sweep re-queues any confirmation still undelivered, so none is lost (the CPO sees the same id again);
+ *   naming one, queues its Financial Advice Confirmation, confirmed and pushed to the CPO by a job that
+ *   retries with backoff; a sweep re-queues any confirmation still undelivered, so none is lost (the CPO
+ *   sees the same id again);
  * - a session a CPO pushed feeds the charge paying with its authorization_reference.
  * The checkpoint moves only past events fully handled (the job queued, the charge fed).
  */

@@ -52,9 +52,12 @@ const attemptFirst = async (
   const made = await attemptDelivery(deps, states, { ...first, round: 0 }, 0, context);
   if (made.kind !== 'made' || made.verdict.kind !== 'retry') return;
   const { delayMs, retryAfter } = made.verdict;
-  // Jittered as the queue's own retries are, so endpoints that failed together do not retry together.
-  const jittered = retryDelayMs({ type: 'schedule', delaysMs: [delayMs], jitter: RETRY_JITTER }, 1);
-  await continueAlone(deps, first, made.attempt, retryAfter ? delayMs : jittered);
+  // Jittered as the queue's own retries are, so endpoints that failed together do not retry together;
+  // a Retry-After is the endpoint's own time and is kept.
+  const delay = retryAfter
+    ? delayMs
+    : retryDelayMs({ type: 'schedule', delaysMs: [delayMs], jitter: RETRY_JITTER }, 1);
+  await continueAlone(deps, first, made.attempt, delay);
 };
 
 /** The delivery's next attempts, in a job of its own (the same job the reconciler would queue). */
