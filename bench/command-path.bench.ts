@@ -8,7 +8,10 @@
  * `--json` prints the summary rows as one JSON line on stdout (everything else goes to stderr).
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION_S (6), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (6),
  * BENCH_TARGETS (bare,FULL,NORMAL), BENCH_PROFILE=1 (CPU profiles of the gateways during the measured
- * command and GET rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`).
+ * command and GET rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`),
+ * BENCH_PROFILE=heap or heap-promoted (allocation profiles instead, .heapprofile: every allocation, or only what
+ * outlived the young generation), BENCH_PROFILE_BARE=1 (profile the bare route too), BENCH_GATEWAY_FLAGS (node
+ * flags for the gateways only, e.g. `--max-semi-space-size=64`).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -40,7 +43,7 @@ const JSON_OUTPUT = process.argv.includes('--json');
 // With --json, stdout carries the one JSON line alone.
 if (JSON_OUTPUT) console.log = (...args: unknown[]) => console.error(...args);
 const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
-const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE = process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE?.startsWith('heap') === true;
 const KILL_CHECK_S = 3;
 
 type Synchronous = 'FULL' | 'NORMAL';
@@ -76,7 +79,11 @@ const labelOf = (name: TargetName) => (name === 'bare' ? 'bare express' : `gatew
 
 const startTarget = (name: TargetName): Promise<Target> =>
   new Promise((resolve, reject) => {
-    const execArgv = ['--require', 'tsx/cjs'];
+    const execArgv = [
+      '--require',
+      'tsx/cjs',
+      ...(name === 'bare' ? [] : (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean)),
+    ];
     const child = fork(
       path.join(__dirname, 'target-server.ts'),
       name === 'bare' ? ['bare'] : ['gateway', name],
@@ -369,7 +376,7 @@ const showInstructions = (perAnswer: number | undefined) =>
 
 /** A measured round: autocannon plus the server's CPU time and event-loop utilisation over it. */
 const measure = async (target: Target, seconds: number, round: number): Promise<RoundResult> => {
-  const profiled = PROFILE && target.name !== 'bare';
+  const profiled = PROFILE && (process.env.BENCH_PROFILE_BARE === '1' || target.name !== 'bare');
   if (profiled) await profile(target, 'start');
   const counting = await countInstructions(target.child.pid as number);
   const before = await usageOf(target);
@@ -668,7 +675,7 @@ const main = async () => {
     if (captured.length > 0) {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const target of targets) {
-          const profiled = PROFILE && target.name !== 'bare';
+          const profiled = PROFILE && (process.env.BENCH_PROFILE_BARE === '1' || target.name !== 'bare');
           if (profiled) await profile(target, 'start');
           const counting = await countInstructions(target.child.pid as number);
           const usageBefore = await usageOf(target);

@@ -49,6 +49,13 @@ export interface CommandOptions<State> {
   expectedVersion?: number;
   /** Runs on the loaded state before deciding, e.g. to hide another merchant's resource as absent. */
   guard?: (state: State) => void;
+  /**
+   * The caller has just made up the id, so the stream is almost surely new: decide on the initial state
+   * and append expecting no stream, without reading it first. Only a hint: when the stream exists after
+   * all, or the decision on the initial state refuses, the command is loaded and decided as without it.
+   * Ignored for a command with an Idempotency-Key (docs/decisions/0042).
+   */
+  assumeNew?: boolean;
 }
 
 export interface CommandHandler<State, Command, View = never> {
@@ -235,48 +242,94 @@ export const commandHandlerFor = <
     async handle(id, command, context, commandOptions = {}) {
       const streamName = aggregate.streamName(id);
       const requestKey = requestKeyOf(context);
+
+      /** What the command makes of the stream as loaded: events to append, or nothing to change. */
+      const decideOn = (current: StreamState<State, View>): Event[] | 'unchanged' => {
+        commandOptions.guard?.(current.state);
+        // A retry whose first attempt was appended but never answered: do not apply it twice.
+        if (requestKey !== undefined && current.appliedKeys.has(requestKey)) return 'unchanged';
+        const { expectedVersion } = commandOptions;
+        if (expectedVersion !== undefined && expectedVersion !== current.version) {
+          throw new PreconditionFailedError(expectedVersion, current.version);
+        }
+        const decided = decider.decide(command, current.state).map((event) => codec.parse(event));
+        return decided.length === 0 ? 'unchanged' : decided;
+      };
+
+      /** Appends at the loaded revision; WrongExpectedRevisionError when the stream moved meanwhile. */
+      const append = async (
+        current: StreamState<State, View>,
+        decided: Event[],
+      ): Promise<CommandResult<State, View>> => {
+        const { state, version } = current;
+        const newEvents = toNewEvents(decided, streamName, version - 1, context, command.now);
+        const result = await eventStore.appendToStream(
+          streamName,
+          newEvents,
+          version === 0 ? 'no_stream' : version - 1,
+        );
+        // The answer is folded from the appended events. Only the store knows each event's own
+        // position and time, which neither the decider's state nor a view reads; the stream's last
+        // position is the append's. So the folded stream is kept as is and the next command reads
+        // back nothing (no JSON parse, schema check or fold of its own writes).
+        const appended: RecordedEvent[] = newEvents.map((event, index) => ({
+          ...event,
+          streamName,
+          revision: version + index,
+          position: result.position,
+          recordedAt: command.now,
+        }));
+        let doc = current.view;
+        if (view) for (const recorded of appended) doc = view(doc, recorded);
+        const next: StreamState<State, View> = {
+          state: decided.reduce(decider.evolve, state),
+          version: result.nextExpectedRevision + 1,
+          position: result.position,
+          view: doc,
+          appliedKeys: current.appliedKeys,
+        };
+        keepAppended(streamName, version, appended, next);
+        return { ...publicView(next), appended };
+      };
+
+      /**
+       * `assumeNew`: decided on the initial state and appended expecting no stream. Undefined when that
+       * does not hold (the stream exists, or the initial state refuses or changes nothing): only a
+       * decision on the stream as read may answer then.
+       */
+      const onAssumedNewStream = async (): Promise<CommandResult<State, View> | undefined> => {
+        const current = empty();
+        let decided: Event[] | 'unchanged';
+        try {
+          decided = decideOn(current);
+        } catch {
+          return undefined;
+        }
+        if (decided === 'unchanged') return undefined;
+        try {
+          return await append(current, decided);
+        } catch (error) {
+          if (error instanceof WrongExpectedRevisionError) return undefined;
+          throw error;
+        }
+      };
+
+      // Not with an Idempotency-Key: its event ids are derived from the key, so the store would take a
+      // retry's append on the existing stream as the earlier one replayed, and the guess would pass.
+      if (
+        commandOptions.assumeNew === true &&
+        requestKey === undefined &&
+        cache.get(streamName) === undefined
+      ) {
+        const answered = await onAssumedNewStream();
+        if (answered) return answered;
+      }
       for (let attempt = 0; ; attempt++) {
         const current = await load(streamName, true);
-        const { state, version } = current;
-        commandOptions.guard?.(state);
-        // A retry whose first attempt was appended but never answered: do not apply it twice.
-        if (requestKey !== undefined && current.appliedKeys.has(requestKey))
-          return { ...publicView(current), appended: [] };
-        if (commandOptions.expectedVersion !== undefined && commandOptions.expectedVersion !== version) {
-          throw new PreconditionFailedError(commandOptions.expectedVersion, version);
-        }
-        const decided = decider.decide(command, state).map((event) => codec.parse(event));
-        if (decided.length === 0) return { ...publicView(current), appended: [] };
-
-        const newEvents = toNewEvents(decided, streamName, version - 1, context, command.now);
+        const decided = decideOn(current);
+        if (decided === 'unchanged') return { ...publicView(current), appended: [] };
         try {
-          const result = await eventStore.appendToStream(
-            streamName,
-            newEvents,
-            version === 0 ? 'no_stream' : version - 1,
-          );
-          // The answer is folded from the appended events. Only the store knows each event's own
-          // position and time, which neither the decider's state nor a view reads; the stream's last
-          // position is the append's. So the folded stream is kept as is and the next command reads
-          // back nothing (no JSON parse, schema check or fold of its own writes).
-          const appended: RecordedEvent[] = newEvents.map((event, index) => ({
-            ...event,
-            streamName,
-            revision: version + index,
-            position: result.position,
-            recordedAt: command.now,
-          }));
-          let doc = current.view;
-          if (view) for (const recorded of appended) doc = view(doc, recorded);
-          const next: StreamState<State, View> = {
-            state: decided.reduce(decider.evolve, state),
-            version: result.nextExpectedRevision + 1,
-            position: result.position,
-            view: doc,
-            appliedKeys: current.appliedKeys,
-          };
-          keepAppended(streamName, version, appended, next);
-          return { ...publicView(next), appended };
+          return await append(current, decided);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           if (commandOptions.expectedVersion !== undefined) {

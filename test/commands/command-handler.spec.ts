@@ -233,3 +233,102 @@ describe('command handler: state kept per stream', () => {
     assert.deepEqual(reads, [{ streamName: 'payment_intent-pi_a', fromRevision: 0 }]);
   });
 });
+
+describe('command handler: assumeNew', () => {
+  let store: EventStore;
+  let lookups: string[];
+  let counting: EventStore;
+  beforeEach(() => {
+    store = createEventStore({ url: 'sqlite::memory:', dataDir: '' });
+    lookups = [];
+    counting = Object.create(store) as EventStore;
+    counting.readStream = async (streamName, options) => {
+      lookups.push(`read ${streamName}`);
+      return store.readStream(streamName, options);
+    };
+    counting.streamHead = async (streamName) => {
+      lookups.push(`head ${streamName}`);
+      return store.streamHead(streamName);
+    };
+  });
+  afterEach(() => store.close());
+
+  /** The same command through a fresh handler with and without the hint, on the same kind of stream. */
+  const outcome = async (run: () => Promise<unknown>): Promise<unknown> => {
+    try {
+      const result = (await run()) as { version: number; appended: unknown[]; state: unknown };
+      return { version: result.version, appended: result.appended.length, state: result.state };
+    } catch (error) {
+      return { refused: (error as Error).message };
+    }
+  };
+
+  it('creates a new stream without looking it up first', async () => {
+    const result = await commandHandlerFor(counting, paymentIntentAggregate).handle(ID, create(), context(), {
+      assumeNew: true,
+    });
+    assert.equal(result.version, 1);
+    assert.deepEqual(lookups, []);
+    assert.equal((await store.readStream(STREAM)).length, 1);
+  });
+
+  it('answers as without the hint when the stream exists, and appends nothing more', async () => {
+    await commandHandlerFor(store, paymentIntentAggregate).handle(ID, create(), context());
+    const hinted = await outcome(() =>
+      commandHandlerFor(counting, paymentIntentAggregate).handle(ID, create(), context(), {
+        assumeNew: true,
+      }),
+    );
+    const plain = await outcome(() =>
+      commandHandlerFor(store, paymentIntentAggregate).handle(ID, create(), context()),
+    );
+    assert.deepEqual(hinted, plain);
+    assert.ok(lookups.length > 0, 'the stream was read once the guess failed');
+    assert.equal((await store.readStream(STREAM)).length, 1);
+  });
+
+  it('reads first for a command with an Idempotency-Key, whose retry the store would take for a replay', async () => {
+    await commandHandlerFor(store, paymentIntentAggregate).handle(ID, create(), context('k-create'));
+    const retried = await commandHandlerFor(counting, paymentIntentAggregate).handle(
+      ID,
+      create(),
+      context('k-create'),
+      { assumeNew: true },
+    );
+    assert.deepEqual(retried.appended, [], 'the retry is recognised, not reported as a new append');
+    assert.equal(retried.version, 1);
+    assert.equal((await store.readStream(STREAM)).length, 1);
+  });
+
+  it('decides on the stream as read when the initial state refuses the command', async () => {
+    await commandHandlerFor(store, paymentIntentAggregate).handle(ID, create(), context());
+    const authorized = await commandHandlerFor(counting, paymentIntentAggregate).handle(
+      ID,
+      authorize(),
+      context(),
+      { assumeNew: true },
+    );
+    assert.equal(authorized.version, 2);
+    assert.equal(authorized.state.status, 'authorized');
+    const onNothing = await outcome(() =>
+      commandHandlerFor(counting, paymentIntentAggregate).handle('pi_2', authorize(), context(), {
+        assumeNew: true,
+      }),
+    );
+    const plainOnNothing = await outcome(() =>
+      commandHandlerFor(store, paymentIntentAggregate).handle('pi_3', authorize(), context()),
+    );
+    assert.deepEqual(onNothing, plainOnNothing);
+  });
+
+  it('passes on a failure of the store that is not a lost race', async () => {
+    const failing = Object.create(store) as EventStore;
+    failing.appendToStream = async () => {
+      throw new Error('disk I/O error');
+    };
+    await assert.rejects(
+      commandHandlerFor(failing, paymentIntentAggregate).handle(ID, create(), context(), { assumeNew: true }),
+      /disk I\/O error/,
+    );
+  });
+});

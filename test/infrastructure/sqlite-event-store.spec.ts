@@ -10,6 +10,7 @@ import {
   type RecordedEvent,
 } from '../../src/infrastructure/event-store/event-store';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
+import { computeEventHash, streamAnchor } from '../../src/infrastructure/event-store/hash-chain';
 import { waitUntil } from '../support/wait-until';
 import { newEvent } from '../support/new-event';
 
@@ -34,6 +35,14 @@ const startAppender = (path: string, stream: string, count?: number) => {
   );
   return { child, acknowledged, exited, stderr: () => stderr };
 };
+
+/** Each event chains on the one before it, from the stream's anchor. */
+const assertChained = (streamName: string, events: readonly RecordedEvent[]): void =>
+  events.forEach((event, i) => {
+    assert.equal(event.metadata.hash, computeEventHash(event), `hash of revision ${i}`);
+    const previous = i === 0 ? streamAnchor(streamName) : events[i - 1]!.metadata.hash;
+    assert.equal(event.metadata.previousHash, previous, `chain at revision ${i}`);
+  });
 
 const assertContiguous = (events: readonly RecordedEvent[]): void =>
   assert.deepEqual(
@@ -127,8 +136,23 @@ describe('SqliteEventStore', function () {
     assert.equal(stored.length, 2 * (50 * 1 + 50 * 2 + 50 * 3));
     assertContiguous(stored);
     assertWholeBatches(stored);
+    assertChained('terminal-shared', stored);
     const acknowledged = writers.flatMap((writer) => writer.acknowledged);
     assert.deepEqual(new Set(stored.map((event) => event.id)), new Set(acknowledged));
+  });
+
+  it("chains an append on another writer's event, not on the hash it remembers from its own", async () => {
+    const path = join(dir, 'chain.sqlite');
+    const ours = open(path);
+    const theirs = open(path);
+    await ours.appendToStream('terminal-chain', [newEvent(), newEvent()], 'no_stream');
+    await theirs.appendToStream('terminal-chain', [newEvent()], 1);
+    await assert.rejects(ours.appendToStream('terminal-chain', [newEvent()], 1), WrongExpectedRevisionError);
+    await ours.appendToStream('terminal-chain', [newEvent()], 2);
+    await ours.appendToStream('terminal-chain', [newEvent()], 3);
+    const stored = await open(path).readStream('terminal-chain');
+    assert.equal(stored.length, 5);
+    assertChained('terminal-chain', stored);
   });
 
   it('delivers events appended by another instance on the same file, by polling', async () => {

@@ -142,6 +142,8 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
           ...(input.edenredLinkId === undefined ? {} : { edenredLinkId: input.edenredLinkId }),
         },
         context,
+        // A new id, or one derived from an Idempotency-Key that was not answered yet (a retry finds it).
+        { assumeNew: true },
       );
     },
 

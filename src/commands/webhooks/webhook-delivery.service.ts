@@ -54,8 +54,11 @@ export const webhookDeliveryService = (deps: WebhookDeliveryServiceDeps) => {
     loadForAttempt: async (deliveryId: string): Promise<WebhookDeliveryState> =>
       (await handler.load(deliveryId, { byHead: true })).state,
 
+    /** Each delivery id is scheduled once; only a replay after a crash finds its stream already there. */
     schedule: (input: ScheduleInput, context: CommandContext) =>
-      run(input.deliveryId, { type: 'ScheduleWebhookDelivery', now: now(), ...input }, context),
+      handler.handle(input.deliveryId, { type: 'ScheduleWebhookDelivery', now: now(), ...input }, context, {
+        assumeNew: true,
+      }),
 
     /** `at` is when the attempt was made, which the caller measured. */
     recordAttempt: (deliveryId: string, input: AttemptInput, at: string, context: CommandContext) =>

@@ -46,6 +46,8 @@ const SCHEMA = `
   )`;
 
 const COLUMNS = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+/** Streams whose last committed hash an append may chain on without reading; past it the map starts over. */
+const COMMITTED_HASHES_KEPT = 50_000;
 
 interface EventRow {
   position: bigint;
@@ -151,6 +153,12 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: Clock;
   private readonly statements: Statements;
   private readonly heads: StreamHeadCache;
+  /**
+   * The hash of each stream's last event as this process committed it, so the next append chains on it
+   * without reading the event back. Kept only after the commit: a committed revision never changes, so
+   * an entry whose revision is still the stream's current one is its hash, whoever wrote since.
+   */
+  private readonly committedHashes = new Map<string, { revision: number; hash: string }>();
   /** The last page a subscription read, shared with the others (see readPage). */
   private lastPage:
     { after: GlobalPosition; limit: number; commits: number; events: RecordedEvent[] } | undefined;
@@ -186,7 +194,7 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     const recordedAt = this.clock.now().toISOString();
     this.heads.forget(streamName);
-    let appended: { result: AppendResult; replayed: boolean };
+    let appended: { result: AppendResult; replayed: boolean; lastHash?: string };
     try {
       appended = await this.file.write(() =>
         this.appendInTransaction(streamName, events, expectedRevision, recordedAt),
@@ -200,9 +208,10 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     // A replayed append answers with where those events were stored, which need not be the head.
-    const { result, replayed } = appended;
+    const { result, replayed, lastHash } = appended;
     if (!replayed) {
       this.heads.remember(streamName, { revision: result.nextExpectedRevision, position: result.position });
+      this.rememberHash(streamName, result.nextExpectedRevision, lastHash);
     }
     await this.file.durable();
     this.signal.notify();
@@ -267,7 +276,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     expectedRevision: ExpectedRevision,
     recordedAt: string,
-  ): { result: AppendResult; replayed: boolean } {
+  ): { result: AppendResult; replayed: boolean; lastHash?: string } {
     const current = this.statements.streamRevision.get(streamName) ?? undefined;
     const matches = expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision;
     if (!matches) {
@@ -291,12 +300,21 @@ export class SqliteEventStore implements EventStore {
       );
       position = BigInt(inserted.lastInsertRowid);
     }
-    return { result: { nextExpectedRevision: revision, position }, replayed: false };
+    const lastHash = chained.at(-1)?.metadata.hash;
+    return { result: { nextExpectedRevision: revision, position }, replayed: false, lastHash };
+  }
+
+  private rememberHash(streamName: string, revision: number, hash: string | undefined): void {
+    if (typeof hash !== 'string') return;
+    if (this.committedHashes.size >= COMMITTED_HASHES_KEPT) this.committedHashes.clear();
+    this.committedHashes.set(streamName, { revision, hash });
   }
 
   /** The hash the next event of the stream chains on; undefined for a new stream. */
   private headHash(streamName: string, current: number | undefined): string | undefined {
     if (current === undefined) return undefined;
+    const committed = this.committedHashes.get(streamName);
+    if (committed?.revision === current) return committed.hash;
     const last = JSON.parse(this.statements.lastMetadata.get(streamName) ?? '{}') as { hash?: string };
     if (last.hash !== undefined) return last.hash;
     const stored = this.statements.readStream.all(streamName, 0, -1).map(toRecordedEvent);
