@@ -58,6 +58,10 @@ export interface CommandOptions<State> {
   assumeNew?: boolean;
 }
 
+export interface LoadOptions {
+  byHead?: boolean;
+}
+
 export interface CommandHandler<State, Command, View = never> {
   /** Load, decide, append with the exact expected revision; on a lost race, all again (bounded). */
   handle(
@@ -69,9 +73,11 @@ export interface CommandHandler<State, Command, View = never> {
   /**
    * The current state, for a decision that spans aggregates; reads only what the cache has not seen.
    * `byHead`: trusts the cached state when the store's (possibly cached, decision 0026) stream head is
-   * where it ends, as `handle` does; only for a caller whose next step is a `handle` that checks again.
+   * where it ends, as `handle` does. Only for a caller whose next step is a `handle` that checks again, or
+   * a check that accepts the head cache's bound on other processes' appends, as key revocation does
+   * (decisions 0038 and 0042).
    */
-  load(id: string, options?: { byHead?: boolean }): Promise<LoadedAggregate<State, View>>;
+  load(id: string, options?: LoadOptions): Promise<LoadedAggregate<State, View>>;
   /** Every event of the stream, for the rare caller that needs history the state does not keep. */
   history(id: string): Promise<RecordedEvent[]>;
 }
@@ -235,7 +241,7 @@ export const commandHandlerFor = <
   });
 
   return {
-    load: async (id, loadOptions = {}) =>
+    load: async (id, loadOptions: LoadOptions = {}) =>
       publicView(await load(aggregate.streamName(id), loadOptions.byHead === true)),
     history: (id) => eventStore.readStream(aggregate.streamName(id)),
 

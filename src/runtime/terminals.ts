@@ -77,9 +77,11 @@ export const terminalRuntime = (deps: TerminalRuntimeDeps) => {
 
   return {
     terminalTrust: terminalTrust({
-      terminal: async (terminalId) => (await terminals.load(terminalId)).state,
-      policy: (merchantId) => policies.current(merchantId),
-      attestation: async (terminalId) => (await attestations.load(terminalId)).state,
+      // By head: what this process appended counts at once, another process's within the head cache's
+      // check interval, the bound key revocation has (decision 0042).
+      terminal: async (terminalId) => (await terminals.load(terminalId, { byHead: true })).state,
+      policy: (merchantId) => policies.current(merchantId, { byHead: true }),
+      attestation: async (terminalId) => (await attestations.load(terminalId, { byHead: true })).state,
     }),
 
     routers: (): Router[] => [

@@ -17,7 +17,7 @@ import type { ReadModelFreshness } from '../../projections/read-model-freshness'
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
 import { evolveMerchantAttestationPolicyDocument } from '../../projections/terminals/merchant-attestation-policy.projection';
-import { commandHandlerFor } from '../command-handler';
+import { commandHandlerFor, type LoadOptions } from '../command-handler';
 
 export interface MerchantAttestationPolicyServiceDeps {
   eventStore: EventStore;
@@ -40,9 +40,12 @@ export const merchantAttestationPolicyService = (deps: MerchantAttestationPolicy
     /** The policy's state and document, as of its stream's last event. */
     load: (merchantId: string) => handler.load(merchantId),
 
-    /** The merchant's policy as its stream holds it (the handler's cache), never a lagging read model. */
-    current: async (merchantId: string): Promise<MerchantAttestationPolicyState> =>
-      (await handler.load(merchantId)).state,
+    /**
+     * The merchant's policy as its stream holds it (the handler's cache), never a lagging read model.
+     * `byHead`: see `CommandHandler.load`.
+     */
+    current: async (merchantId: string, options?: LoadOptions): Promise<MerchantAttestationPolicyState> =>
+      (await handler.load(merchantId, options)).state,
 
     /**
      * Payment commands decide from the policy's stream, so the change is enforced at once; the answer

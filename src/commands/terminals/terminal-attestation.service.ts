@@ -22,7 +22,7 @@ import { TERMINALS_COLLECTION } from '../../projections/terminals/terminal.proje
 import type { AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
 import { evolveTerminalAttestationDocument } from '../../projections/terminals/terminal-attestation.projection';
-import { commandHandlerFor } from '../command-handler';
+import { commandHandlerFor, type LoadOptions } from '../command-handler';
 import type { MerchantAttestationPolicyService } from './merchant-attestation-policy.service';
 
 export const CHALLENGE_BYTES = 32;
@@ -105,7 +105,7 @@ export const terminalAttestationService = (deps: TerminalAttestationServiceDeps)
 
   return {
     /** The terminal's attestation as its stream holds it now (the payment trust check decides from it). */
-    load: (id: string) => handler.load(id),
+    load: (id: string, options?: LoadOptions) => handler.load(id, options),
 
     issueChallenge: async (id: string, scope: AccessScope, context: CommandContext) => {
       const terminal = await terminalFor(id, scope);

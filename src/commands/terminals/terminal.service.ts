@@ -16,7 +16,7 @@ import { canReach, type AccessScope } from '../access-scope';
 import type { CommandContext } from '../command-context';
 import type { TerminalDocument } from '../../projections/terminals/terminal.document';
 import { evolveTerminalDocument } from '../../projections/terminals/terminal.projection';
-import { commandHandlerFor, type CommandResult } from '../command-handler';
+import { commandHandlerFor, type CommandResult, type LoadOptions } from '../command-handler';
 import type { TerminalCredentials } from './terminal-credentials';
 
 export interface TerminalServiceDeps {
@@ -147,7 +147,7 @@ export const terminalService = (deps: TerminalServiceDeps) => {
 
   return {
     /** The terminal as its stream holds it now (the payment trust check decides from it). */
-    load: (id: string) => handler.load(id),
+    load: (id: string, options?: LoadOptions) => handler.load(id, options),
 
     register: async (input: RegisterTerminalInput, scope: AccessScope, context: CommandContext) => {
       operatorOnly(scope, 'register terminals');
