@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEventStore } from '../src/infrastructure/event-store/create-event-store';
 import { countInstructions } from './support/instruction-counter';
+import { AUTHORIZE_BODY, CAPTURE_BODY, CREATE_BODY } from './support/payment-flow';
 import { ensureProductionBuild } from './support/production-build';
 import type { ReadyMessage, UsageMessage } from './target-server';
 
@@ -54,11 +55,6 @@ const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,FULL,NORMAL')
 for (const name of TARGETS) {
   if (!['bare', 'FULL', 'NORMAL'].includes(name)) throw new Error(`unknown target ${name}`);
 }
-
-const cardPresent = { scheme: 'troy', last4: '4242', authorizationCode: 'A1B2C3', rrn: '123456789012' };
-const AMOUNT = 10_000;
-const AUTHORIZE_BODY = JSON.stringify({ amount: AMOUNT, cardPresent });
-const CAPTURE_BODY = JSON.stringify({});
 
 // ---------------------------------------------------------------------------------------------------
 // targets: each server in its own child process
@@ -185,12 +181,6 @@ interface Observed {
   wrongBody: number;
   acknowledged: Acknowledged;
 }
-
-const CREATE_BODY = JSON.stringify({
-  amount: AMOUNT,
-  paymentMethodType: 'card_present',
-  terminalId: 'trm_bench',
-});
 
 /** Each connection loops: create an intent, authorize it, capture it, each with its own Idempotency-Key. */
 const gatewayRequests = (target: Target, observed: Observed): autocannon.RequestStep[] => {

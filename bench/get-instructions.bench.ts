@@ -11,12 +11,17 @@
  *
  * Knobs (environment): BENCH_GETS (2000), BENCH_WARMUP_GETS (6000), BENCH_TARGETS (bare,gateway).
  * Takes about a minute per target; needs valgrind (Debian's package).
+ *
+ * `BENCH_WHAT=commands` counts the gateway's instructions per create+authorize+capture flow instead (the
+ * command bench's flow, each request with its own Idempotency-Key, 8 flows at a time): BENCH_FLOWS (300)
+ * after BENCH_WARMUP_FLOWS (300). The bare route has no flow to compare with, so it is not run.
  */
 import autocannon from 'autocannon';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AUTHORIZE_BODY, CAPTURE_BODY, CREATE_BODY } from './support/payment-flow';
 import { ensureProductionBuild } from './support/production-build';
 import type { ReadyMessage } from './target-server';
 
@@ -28,8 +33,14 @@ const intEnv = (name: string, fallback: number): number => {
 
 const GETS = intEnv('BENCH_GETS', 2000);
 const WARMUP_GETS = intEnv('BENCH_WARMUP_GETS', 6000);
+const FLOWS = intEnv('BENCH_FLOWS', 300);
+const WARMUP_FLOWS = intEnv('BENCH_WARMUP_FLOWS', 300);
+const WHAT = process.env.BENCH_WHAT ?? 'get';
+if (WHAT !== 'get' && WHAT !== 'commands') throw new Error('BENCH_WHAT must be get or commands');
 type TargetName = 'bare' | 'gateway';
-const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,gateway').split(',').map((name) => name.trim());
+const TARGETS = (process.env.BENCH_TARGETS ?? (WHAT === 'get' ? 'bare,gateway' : 'gateway'))
+  .split(',')
+  .map((name) => name.trim());
 for (const name of TARGETS) {
   if (name !== 'bare' && name !== 'gateway') throw new Error(`unknown target ${name}`);
 }
@@ -75,6 +86,49 @@ const getOf = async (name: TargetName, ready: ReadyMessage) => {
   return { path: `/v1/payment-intents/${id}`, headers };
 };
 
+/** `count` create+authorize+capture flows, 8 at a time, each request with its own Idempotency-Key. */
+const runFlows = async (ready: ReadyMessage, count: number, label: string): Promise<void> => {
+  const headers = { 'content-type': 'application/json', 'x-api-key': ready.apiKey as string };
+  const post = async (route: string, key: string, body: string, status: number): Promise<{ id: string }> => {
+    const answer = await fetch(`${ready.url}${route}`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': key },
+      body,
+    });
+    if (answer.status !== status)
+      throw new Error(`${route} answered ${answer.status}: ${await answer.text()}`);
+    return (await answer.json()) as { id: string };
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const n = next++;
+      const { id } = await post('/v1/payment-intents', `${label}-create-${n}`, CREATE_BODY, 201);
+      await post(`/v1/payment-intents/${id}/authorize`, `${label}-auth-${n}`, AUTHORIZE_BODY, 200);
+      await post(`/v1/payment-intents/${id}/capture`, `${label}-cap-${n}`, CAPTURE_BODY, 200);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+};
+
+const measureFlows = async () => {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'edgepay-callgrind-flows-'));
+  const { child, ready } = await startUnderCallgrind('gateway', outDir);
+  try {
+    await runFlows(ready, WARMUP_FLOWS, 'warm-up');
+    const pid = String(child.pid);
+    execFileSync('callgrind_control', ['--instr=on', pid], { stdio: 'ignore' });
+    await runFlows(ready, FLOWS, 'measured');
+    execFileSync('callgrind_control', ['--instr=off', pid], { stdio: 'ignore' });
+    execFileSync('callgrind_control', ['--dump', pid], { stdio: 'ignore' });
+    return totalInstructions(outDir, 'gateway') / FLOWS;
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill('SIGKILL');
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};
+
 const totalInstructions = (outDir: string, name: TargetName): number => {
   let total = 0;
   for (const file of readdirSync(outDir).filter((entry) => entry.startsWith(`${name}.`))) {
@@ -118,6 +172,11 @@ const measure = async (name: TargetName) => {
 
 const main = async () => {
   if (TARGETS.includes('gateway')) ensureProductionBuild();
+  if (WHAT === 'commands') {
+    const perFlow = await measureFlows();
+    console.log(`gateway: ${Math.round(perFlow)} instructions per create+authorize+capture (${FLOWS} flows)`);
+    return;
+  }
   const rows = [];
   for (const name of TARGETS as TargetName[]) {
     const row = await measure(name);

@@ -197,7 +197,12 @@ export const commandHandlerFor = <
    */
   const load = async (streamName: string, byHead = false): Promise<StreamState<State, View>> => {
     const cached = cache.get(streamName);
-    if (cached && byHead && (await eventStore.streamHead(streamName))?.revision === cached.version - 1) {
+    // A stream with no events has no head: revision -1, so a cached empty stream is trusted too.
+    if (
+      cached &&
+      byHead &&
+      ((await eventStore.streamHead(streamName))?.revision ?? -1) === cached.version - 1
+    ) {
       return cached;
     }
     const fresh = await eventStore.readStream(streamName, { fromRevision: cached?.version ?? 0 });

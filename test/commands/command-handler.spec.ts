@@ -181,6 +181,17 @@ describe('command handler: state kept per stream', () => {
       [0, 1],
     );
   });
+  it('loads a stream that has no events by head without reading it again, and sees its first event', async () => {
+    const handler = commandHandlerFor(counting, paymentIntentAggregate);
+    assert.equal((await handler.load('pi_none', { byHead: true })).version, 0);
+    assert.equal((await handler.load('pi_none', { byHead: true })).version, 0);
+    assert.equal(reads.length, 1, 'the second load trusted the absent head');
+    await commandHandlerFor(store, paymentIntentAggregate).handle('pi_none', create(), context());
+    const loaded = await handler.load('pi_none', { byHead: true });
+    assert.equal(loaded.version, 1);
+    assert.equal(loaded.state.status, 'requires_authorization');
+  });
+
   it("decides again when another process's append is not in the store's cached head yet", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgepay-handler-'));
     const file = join(dir, 'events.sqlite');
