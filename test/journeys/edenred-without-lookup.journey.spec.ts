@@ -41,6 +41,9 @@ describe('Journey: Edenred captures without a transaction lookup (real client, s
     j.simulator.recordThenHangNext();
     const { id, login } = await pendingCapture(20_000, 7_000);
     await waitUntil(() => j.simulator.calls('transaction') >= before + 2, { message: 'the resend' });
+    // A sweep's job may resend while the first call still hangs: that call's timeout must come before the
+    // clock jumps, or its answer (TIMEOUT) is the last one when the overdue capture is flagged.
+    await waitUntil(() => j.simulator.heldRequests() === 0, { message: 'the held call timed out' });
     const pending = await j.intentOf(id);
     assert.equal(pending.status, 'capture_pending');
     j.h.clock.set(new Date(j.h.clock.now().getTime() + 61 * 60_000));

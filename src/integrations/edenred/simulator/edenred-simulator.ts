@@ -80,6 +80,7 @@ export class EdenredSimulator {
   private readonly ledger = new SimulatedLedger();
   private readonly faults = new FaultQueue();
   private readonly receivedTransactions: Record<string, unknown>[] = [];
+  private held = 0;
   private readonly server = new SimulatorServer();
   private baseUrl = '';
 
@@ -167,6 +168,11 @@ export class EdenredSimulator {
     this.faults.add('transaction', input.count, { kind: 'record_then_hang' });
   }
 
+  /** Requests a hang fault holds open now: each ends when its caller gives up and closes it. */
+  heldRequests(): number {
+    return this.held;
+  }
+
   transactions(): SimulatedTransaction[] {
     return this.ledger.all();
   }
@@ -210,6 +216,11 @@ export class EdenredSimulator {
     return this.faults.calls(operation);
   }
 
+  private hold(res: Response): void {
+    this.held += 1;
+    res.once('close', () => (this.held -= 1));
+  }
+
   private takeFault(operation: SimulatedOperation): Fault | undefined {
     return this.faults.take(operation);
   }
@@ -217,7 +228,10 @@ export class EdenredSimulator {
   /** Answers an injected failure or hangs; true when the request is handled. */
   private injected(operation: SimulatedOperation, fault: Fault | undefined, res: Response): boolean {
     if (!fault || fault.kind === 'record_then_hang') return false;
-    if (fault.kind === 'hang') return true;
+    if (fault.kind === 'hang') {
+      this.hold(res);
+      return true;
+    }
     if (fault.code === null) {
       res.status(fault.httpStatus).type('text/html').send('<html><body>upstream error</body></html>');
     } else if (operation === 'token' || operation === 'endsession') {
@@ -374,7 +388,7 @@ export class EdenredSimulator {
     const outcome =
       this.ledger.orderRefCheck(orderRef) ??
       this.ledger.pay(user, orderRef, body.amount as number, turkeyDay(this.clock.now()));
-    if (fault?.kind === 'record_then_hang') return;
+    if (fault?.kind === 'record_then_hang') return this.hold(res);
     if (outcome.kind === 'refused') return failed(res, outcome.httpStatus, outcome.code);
     const { transaction } = outcome;
     res.json({
