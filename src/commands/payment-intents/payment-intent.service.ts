@@ -142,7 +142,7 @@ export const paymentIntentService = (deps: PaymentIntentServiceDeps) => {
           ...(input.edenredLinkId === undefined ? {} : { edenredLinkId: input.edenredLinkId }),
         },
         context,
-        // A new id, or one derived from an Idempotency-Key that was not answered yet (a retry finds it).
+        // A new id. With an Idempotency-Key the id is the key's, and the handler reads first anyway.
         { assumeNew: true },
       );
     },
