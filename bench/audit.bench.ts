@@ -19,12 +19,7 @@ import { createProgress } from '../src/cli/progress';
 import { systemClock } from '../src/infrastructure/clock';
 import type { NewEvent } from '../src/infrastructure/event-store/event-store';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite-event-store';
-
-const intEnv = (name: string, fallback: number): number => {
-  const parsed = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer`);
-  return parsed;
-};
+import { intEnv } from './support/rows';
 
 const EVENTS = intEnv('BENCH_EVENTS', 1_000_000);
 const PER_STREAM = intEnv('BENCH_EVENTS_PER_STREAM', 5);

@@ -24,12 +24,7 @@ import path from 'node:path';
 import { AUTHORIZE_BODY, CAPTURE_BODY, CREATE_BODY } from './support/payment-flow';
 import { ensureProductionBuild } from './support/production-build';
 import type { ReadyMessage } from './target-server';
-
-const intEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
+import { intEnv } from './support/rows';
 
 const GETS = intEnv('BENCH_GETS', 2000);
 const WARMUP_GETS = intEnv('BENCH_WARMUP_GETS', 6000);

@@ -30,12 +30,7 @@ import { silentLogger } from '../src/infrastructure/logging/logger';
 import { startGateway } from '../src/runtime/gateway';
 import { energyTariff, startChargingHarness } from '../test/http/adhoc-charges.fixtures';
 import { OPERATOR_SCOPES, registerTerminal } from '../test/http/terminals.fixtures';
-
-const intEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
+import { intEnv } from './support/rows';
 
 const ROUNDS = intEnv('BENCH_ROUNDS', 5);
 const SAMPLES = intEnv('BENCH_SAMPLES', 20);
