@@ -1,16 +1,14 @@
 import express, { Router, type Express } from 'express';
-import { openApiValidation } from './openapi-validation';
+import { contractValidation, OPENAPI_SPEC, openApiValidation } from './openapi-validation';
 import { compileOpenApiRoutesOnce } from './openapi-route-cache';
 import { indexOpenApiRoutes } from './openapi-route-index';
 import { routeByPrefix } from './router-index';
 import { composeMiddleware } from './compose-middleware';
-import path from 'node:path';
 import type { Clock } from '../infrastructure/clock';
 import type { IdempotencyStore } from '../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { Metrics } from '../infrastructure/metrics/metrics';
 import { TokenBucketRateLimiter } from './auth/rate-limiter';
-import { isDateTime, toUtcDateTime } from './edge/date-time';
 import { boundedJsonDepth, declaredShapeOnly, decodablePath } from './edge/request-shape';
 import { securityHeaders } from './edge/response-headers';
 import { authenticate, type Authenticators } from './middleware/authenticate';
@@ -24,7 +22,8 @@ import { requireScopeFromContract } from './middleware/require-scope';
 import { docsRoutes } from './routes/docs.routes';
 import { protectedHealthRoutes, publicHealthRoutes, type HealthCheck } from './routes/health.routes';
 
-export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
+export { OPENAPI_SPEC };
+
 const BODY_LIMIT = '64kb';
 
 export interface AppDeps {
@@ -75,22 +74,7 @@ export const createApp = (deps: AppDeps): Express => {
   }
   compileOpenApiRoutesOnce();
   indexOpenApiRoutes();
-  const validateRequests = openApiValidation(app, {
-    apiSpec: OPENAPI_SPEC,
-    validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
-    validateResponses: settings.validateResponses,
-    validateSecurity: false,
-    validateFormats: true,
-    // One date-time reader for every parameter and body field: strict, and normalized to UTC.
-    formats: { 'date-time': { type: 'string', validate: isDateTime } },
-    serDes: [
-      {
-        format: 'date-time',
-        deserialize: toUtcDateTime,
-        serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
-      },
-    ],
-  });
+  const validateRequests = openApiValidation(app, contractValidation(settings.validateResponses));
 
   app.use(
     composeMiddleware([

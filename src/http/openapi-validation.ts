@@ -1,17 +1,18 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OpenApiValidatorOpts } from 'express-openapi-validator/dist/framework/types';
 import path from 'node:path';
+import { isDateTime, toUtcDateTime } from './edge/date-time';
 import { composeMiddleware } from './compose-middleware';
+import { requestValidation } from './openapi-request-validation';
 
 /** The parts of express-openapi-validator 5.x this module builds the middleware from (its own classes). */
 interface Validator {
   options: OpenApiValidatorOpts & { ignorePaths?: unknown; ignoreUndocumented?: boolean };
-  ajvOpts: { preprocessor: unknown };
+  ajvOpts: { preprocessor: unknown; request: unknown };
   installPathParams(app: Express, context: Context): void;
   metadataMiddleware(context: Context, responseApiDoc: unknown): RequestHandler;
   securityMiddleware(apiDoc: unknown): RequestHandler;
   multipartMiddleware(apiDoc: unknown): RequestHandler;
-  requestValidationMiddleware(apiDoc: unknown): RequestHandler;
   responseValidationMiddleware(apiDoc: unknown, serial: number): RequestHandler;
 }
 interface Context {
@@ -20,6 +21,26 @@ interface Context {
 interface Spec {
   apiDoc: unknown;
 }
+
+export const OPENAPI_SPEC = path.resolve(__dirname, '../../openapi/edgepay.yaml');
+
+/** How the gateway validates requests (and in tests, answers) against its contract. */
+export const contractValidation = (validateResponses: boolean): OpenApiValidatorOpts => ({
+  apiSpec: OPENAPI_SPEC,
+  validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
+  validateResponses,
+  validateSecurity: false,
+  validateFormats: true,
+  // One date-time reader for every parameter and body field: strict, and normalized to UTC.
+  formats: { 'date-time': { type: 'string', validate: isDateTime } },
+  serDes: [
+    {
+      format: 'date-time',
+      deserialize: toUtcDateTime,
+      serialize: (date: unknown) => (date instanceof Date ? date.toISOString() : String(date)),
+    },
+  ],
+});
 
 const fromValidator = (file: string): Record<string, new (...args: never[]) => unknown> => {
   const directory = path.dirname(require.resolve('express-openapi-validator'));
@@ -68,7 +89,7 @@ export const openApiValidation = (app: Express, options: OpenApiValidatorOpts): 
       chain.push(validator.securityMiddleware(spec.apiDoc));
     }
     if (settings.fileUploader) chain.push(validator.multipartMiddleware(spec.apiDoc));
-    if (settings.validateRequests) chain.push(validator.requestValidationMiddleware(spec.apiDoc));
+    if (settings.validateRequests) chain.push(requestValidation(spec.apiDoc, validator.ajvOpts.request));
     if (settings.validateResponses) {
       chain.push(validator.responseValidationMiddleware(apiDocRes, context.serial));
     }
