@@ -8,7 +8,8 @@ import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charg
 import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
-import { freshDocument, type ReadSide } from '../read-your-writes';
+import { freshRendered, type ReadSide } from '../read-your-writes';
+import { sendRendered } from '../rendered-resource';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
@@ -77,14 +78,14 @@ export const adhocChargeRoutes = (deps: AdhocChargeRoutesDeps): Router => {
 
   router.get('/v1/adhoc-charges/:id', async (req, res) => {
     const id = idParam(req);
-    const doc = await freshDocument<ChargeDocument>(
+    const rendered = await freshRendered<ChargeDocument>(
       deps,
       chargeSessionStreamName(id),
       CHARGES_COLLECTION,
       id,
     );
-    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
-    sendResource(res, 200, doc);
+    if (!rendered || !canReach(scopeOf(res), rendered.doc)) throw notFound(id);
+    sendRendered(res, 200, rendered);
   });
 
   router.get('/v1/adhoc-charges', async (req, res) => {

@@ -12,7 +12,8 @@ import { ApiError } from '../errors/api-error';
 import type { EdenredAuthorization } from '../../commands/edenred/edenred-authorization';
 import { commandContext, scopeOf } from '../request-context';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
-import { freshDocument, type ReadSide } from '../read-your-writes';
+import { freshRendered, type ReadSide } from '../read-your-writes';
+import { sendRendered } from '../rendered-resource';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 
 export interface PaymentIntentRoutesDeps extends ReadSide {
@@ -70,14 +71,14 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
 
   router.get('/v1/payment-intents/:id', async (req, res) => {
     const id = idParam(req);
-    const doc = await freshDocument<PaymentIntentDocument>(
+    const rendered = await freshRendered<PaymentIntentDocument>(
       deps,
       paymentIntentStreamName(id),
       'payment_intents',
       id,
     );
-    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
-    sendResource(res, 200, doc);
+    if (!rendered || !canReach(scopeOf(res), rendered.doc)) throw notFound(id);
+    sendRendered(res, 200, rendered);
   });
 
   /** A command on one existing intent: id from the path, scope and context from the credential. */

@@ -8,7 +8,8 @@ import { TARIFFS_COLLECTION, type TariffDocument } from '../../projections/tarif
 import { ApiError } from '../errors/api-error';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
-import { freshDocument, type ReadSide } from '../read-your-writes';
+import { freshRendered, type ReadSide } from '../read-your-writes';
+import { sendRendered } from '../rendered-resource';
 import { decodeCursor, listPage } from '../pagination';
 
 export interface TariffRoutesDeps extends ReadSide {
@@ -42,14 +43,14 @@ export const tariffRoutes = (deps: TariffRoutesDeps): Router => {
   router.get('/v1/tariffs/:id', async (req, res) => {
     const id = idParam(req);
     const { merchantId } = scopeOf(res);
-    const doc = await freshDocument<TariffDocument>(
+    const rendered = await freshRendered<TariffDocument>(
       deps,
       tariffStreamName(merchantId, id),
       TARIFFS_COLLECTION,
       tariffDocumentId(merchantId, id),
     );
-    if (!doc) throw notFound(id);
-    sendResource(res, 200, doc);
+    if (!rendered) throw notFound(id);
+    sendRendered(res, 200, rendered);
   });
 
   router.delete('/v1/tariffs/:id', async (req, res) => {

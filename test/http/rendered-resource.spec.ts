@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Response } from 'express';
+import { MemoryReadStore } from '../../src/infrastructure/read-store/memory-read-store';
+import type { ReadCollection, StoredDocument } from '../../src/infrastructure/read-store/read-store';
+import { applyProjections, projectionsByEventType } from '../../src/projections/apply-projections';
+import type { Projection } from '../../src/projections/projection';
+import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
+import { renderedById, sendRendered } from '../../src/http/rendered-resource';
+import { sendResource } from '../../src/http/resource';
+
+interface Intent extends StoredDocument {
+  id: string;
+  version: number;
+  amount: number;
+  note?: { text: string };
+}
+
+const intentProjection: Projection<Intent> = {
+  name: 'intents',
+  collection: 'intents',
+  eventTypes: ['Amounted'],
+  documentId: (event) => event.streamName,
+  evolve: (doc, event) => {
+    const { amount } = event.data as { amount: number };
+    return {
+      _id: event.streamName,
+      id: event.streamName,
+      version: (doc?.version ?? 0) + 1,
+      amount,
+      note: { text: `amount ${amount}` },
+    };
+  },
+};
+
+let position = 0n;
+const amounted = (streamName: string, amount: number): RecordedEvent =>
+  ({
+    streamName,
+    type: 'Amounted',
+    data: { amount },
+    position: (position += 1n),
+  }) as unknown as RecordedEvent;
+
+describe('HTTP: a resource rendered once per stored document', () => {
+  let store: MemoryReadStore;
+  let intents: ReadCollection<Intent>;
+  const project = (...events: RecordedEvent[]) =>
+    applyProjections(
+      store,
+      projectionsByEventType([intentProjection as unknown as Projection<StoredDocument>]),
+      events,
+    );
+
+  beforeEach(() => {
+    store = new MemoryReadStore();
+    intents = store.collection<Intent>('intents');
+  });
+
+  it('keeps the body while the document is unchanged and renders it again when a projection replaces it', async () => {
+    await project(amounted('pi_1', 100));
+    const first = await renderedById(intents, 'pi_1');
+    assert.ok(first);
+    assert.deepEqual(JSON.parse(first.body), {
+      id: 'pi_1',
+      version: 1,
+      amount: 100,
+      note: { text: 'amount 100' },
+    });
+    assert.equal(await renderedById(intents, 'pi_1'), first, 'the same rendering, not a new one');
+
+    await project(amounted('pi_1', 250));
+    const second = await renderedById(intents, 'pi_1');
+    assert.notEqual(second, first);
+    assert.deepEqual(JSON.parse(second!.body), {
+      id: 'pi_1',
+      version: 2,
+      amount: 250,
+      note: { text: 'amount 250' },
+    });
+    assert.equal(await renderedById(intents, 'pi_2'), null);
+  });
+
+  it('follows writes made through the collection API, deletes and a rebuild from zero', async () => {
+    await project(amounted('pi_1', 100));
+    await renderedById(intents, 'pi_1');
+    await intents.updateOne({ _id: 'pi_1' }, { $set: { amount: 7 } });
+    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 7);
+    await intents.replaceOne({ _id: 'pi_1' }, { _id: 'pi_1', id: 'pi_1', version: 9, amount: 8 });
+    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 8);
+    await intents.deleteOne({ _id: 'pi_1' });
+    assert.equal(await renderedById(intents, 'pi_1'), null);
+    await project(amounted('pi_1', 5));
+    await store.dropAll();
+    assert.equal(await renderedById(intents, 'pi_1'), null);
+    await project(amounted('pi_1', 6));
+    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 6);
+  });
+
+  it('reads through a collection whose reads were replaced, every time', async () => {
+    await project(amounted('pi_1', 100));
+    let reads = 0;
+    const decorated = Object.assign(Object.create(intents) as ReadCollection<Intent>, {
+      findOne: async (filter: Record<string, unknown>) => {
+        reads++;
+        return intents.findOne(filter);
+      },
+    });
+    await renderedById(decorated, 'pi_1');
+    await renderedById(decorated, 'pi_1');
+    assert.equal(reads, 2);
+  });
+
+  describe('sent', () => {
+    let server: Server;
+
+    // The same document sent both ways, by the path's last segment.
+    const send = async (res: Response, doc: Intent): Promise<void> => {
+      const sent = new MemoryReadStore().collection<Intent>('sent');
+      await sent.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      const rendered = await renderedById(sent, doc._id);
+      if (res.req.params.how === 'rendered') sendRendered(res, 200, rendered!);
+      else sendResource(res, 200, doc);
+    };
+
+    before(async () => {
+      const app = express();
+      app.get('/:how', (req, res, next) => {
+        send(res, { _id: 'pi_1', id: 'pi_1', version: 3, amount: 1, _position: '12' } as Intent).catch(next);
+      });
+      app.get('/wrapped/:how', (req, res, next) => {
+        const json = res.json.bind(res);
+        res.json = (body: unknown) => json({ wrapped: body });
+        send(res, { _id: 'pi_1', id: 'pi_1', version: 3, amount: 1 } as Intent).catch(next);
+      });
+      server = await new Promise((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+      });
+    });
+    after(() => server.close());
+
+    const get = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
+      const headers = Object.fromEntries(
+        [...response.headers].filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name)),
+      );
+      return { status: response.status, headers, body: await response.text() };
+    };
+
+    it('as sendResource sends the document: status, ETag, content type and bytes', async () => {
+      const expected = await get('/plain');
+      assert.equal(expected.headers.etag, '"3"');
+      assert.deepEqual(await get('/rendered'), expected);
+    });
+
+    it('through whatever wraps res.json', async () => {
+      assert.deepEqual(await get('/wrapped/rendered'), await get('/wrapped/plain'));
+      assert.match((await get('/wrapped/rendered')).body, /"wrapped"/);
+    });
+  });
+});
