@@ -1,12 +1,11 @@
 import express, { type Response } from 'express';
-import { LruCache } from '../commands/lru-cache';
 import {
   ownedDocumentsOf,
   type OwnedDocuments,
   type ReadCollection,
   type StoredDocument,
 } from '../infrastructure/read-store/read-store';
-import { etagOf, toResource } from './resource';
+import { etagOf, resourceJson } from './resource';
 
 type VersionedDocument = StoredDocument & { version: number };
 
@@ -17,51 +16,25 @@ export interface RenderedResource<D extends VersionedDocument> {
   readonly body: string;
 }
 
-/** Bodies kept per collection: the documents GET requests come back for (a terminal polling its intent). */
-const REMEMBERED_PER_COLLECTION = 5_000;
+const ownedByCollection = new WeakMap<ReadCollection, OwnedDocuments | undefined>();
 
-interface Rendering {
-  owned: OwnedDocuments | undefined;
-  bodies: LruCache<string, RenderedResource<VersionedDocument>>;
-}
-const renderings = new WeakMap<ReadCollection, Rendering>();
-
-const renderingOf = (collection: ReadCollection): Rendering => {
-  let rendering = renderings.get(collection);
-  if (rendering === undefined) {
-    rendering = { owned: ownedDocumentsOf(collection), bodies: new LruCache(REMEMBERED_PER_COLLECTION) };
-    renderings.set(collection, rendering);
-  }
-  return rendering;
+const ownedOf = (collection: ReadCollection): OwnedDocuments | undefined => {
+  if (!ownedByCollection.has(collection)) ownedByCollection.set(collection, ownedDocumentsOf(collection));
+  return ownedByCollection.get(collection);
 };
 
-const render = <D extends VersionedDocument>(doc: D): RenderedResource<D> => ({
-  doc,
-  body: JSON.stringify(toResource(doc)),
-});
-
 /**
- * One document by `_id` with its API body. On the in-memory store the body is rendered once per stored
- * document: that store never changes a stored document, it replaces it, so a body kept beside the very
- * object it was rendered from is current exactly while that object is still the one stored. A GET then
- * neither copies the document nor serializes it again (docs/decisions/0043). Other stores render each read.
+ * One document by `_id` with its API body. On the in-memory store the body is rendered from the stored
+ * document itself, which is only read, instead of from a copy the store would make for a caller that could
+ * change it: a GET neither copies the document nor builds the resource object (docs/decisions/0043).
  */
 export const renderedById = async <D extends VersionedDocument>(
   collection: ReadCollection<D>,
   id: string,
 ): Promise<RenderedResource<D> | null> => {
-  const { owned, bodies } = renderingOf(collection as unknown as ReadCollection);
-  if (owned === undefined) {
-    const doc = await collection.findOne({ _id: id });
-    return doc === null ? null : render(doc);
-  }
-  const stored = owned.get(id) as D | null;
-  if (stored === null) return null;
-  const remembered = bodies.get(id);
-  if (remembered?.doc === stored) return remembered as RenderedResource<D>;
-  const rendered = render(stored);
-  bodies.set(id, rendered);
-  return rendered;
+  const owned = ownedOf(collection as unknown as ReadCollection);
+  const doc = owned === undefined ? await collection.findOne({ _id: id }) : (owned.get(id) as D | null);
+  return doc === null ? null : { doc, body: resourceJson(doc) };
 };
 
 const plainJson = express.response.json;

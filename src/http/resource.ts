@@ -14,6 +14,26 @@ export const toResource = <D extends StoredDocument>(doc: D): Omit<D, '_id' | '_
   return resource as Omit<D, '_id' | '_position'>;
 };
 
+/**
+ * `JSON.stringify(toResource(doc))` without building the resource: a stored document whose first key is
+ * `_id` and whose last is `_position` (or that has none: MongoDB puts `_id` first, the projection runner
+ * adds `_position` last) is serialized whole and the two members are cut off its ends, by their exact
+ * encoded length. Any other document goes through `toResource`.
+ */
+export const resourceJson = (doc: StoredDocument): string => {
+  const keys = Object.keys(doc);
+  const last = keys[keys.length - 1];
+  const positionLast = last === '_position' && typeof doc._position === 'string';
+  const plain = typeof doc._id === 'string' && typeof doc.toJSON !== 'function';
+  if (!plain || keys[0] !== '_id' || (!positionLast && keys.includes('_position'))) {
+    return JSON.stringify(toResource(doc));
+  }
+  const json = JSON.stringify(doc);
+  const head = `{"_id":${JSON.stringify(doc._id)},`.length;
+  const tail = positionLast ? `,"_position":${JSON.stringify(doc._position)}}`.length : 1;
+  return `{${json.slice(head, json.length - tail)}}`;
+};
+
 export const etagOf = (version: number): string => `"${version}"`;
 
 /** Accepts `"3"`, `W/"3"` and `3`; undefined when the header is absent. */

@@ -3,12 +3,17 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Response } from 'express';
 import { MemoryReadStore } from '../../src/infrastructure/read-store/memory-read-store';
-import type { ReadCollection, StoredDocument } from '../../src/infrastructure/read-store/read-store';
+import {
+  ownedDocumentsOf,
+  type ReadCollection,
+  type StoredDocument,
+} from '../../src/infrastructure/read-store/read-store';
 import { applyProjections, projectionsByEventType } from '../../src/projections/apply-projections';
 import type { Projection } from '../../src/projections/projection';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
 import { renderedById, sendRendered } from '../../src/http/rendered-resource';
-import { sendResource } from '../../src/http/resource';
+import { resourceJson, sendResource, toResource } from '../../src/http/resource';
+import fc from 'fast-check';
 
 interface Intent extends StoredDocument {
   id: string;
@@ -43,7 +48,7 @@ const amounted = (streamName: string, amount: number): RecordedEvent =>
     position: (position += 1n),
   }) as unknown as RecordedEvent;
 
-describe('HTTP: a resource rendered once per stored document', () => {
+describe('HTTP: a resource rendered from the stored document', () => {
   let store: MemoryReadStore;
   let intents: ReadCollection<Intent>;
   const project = (...events: RecordedEvent[]) =>
@@ -58,7 +63,7 @@ describe('HTTP: a resource rendered once per stored document', () => {
     intents = store.collection<Intent>('intents');
   });
 
-  it('keeps the body while the document is unchanged and renders it again when a projection replaces it', async () => {
+  it('renders the stored document without copying it, as the projections leave it', async () => {
     await project(amounted('pi_1', 100));
     const first = await renderedById(intents, 'pi_1');
     assert.ok(first);
@@ -68,11 +73,10 @@ describe('HTTP: a resource rendered once per stored document', () => {
       amount: 100,
       note: { text: 'amount 100' },
     });
-    assert.equal(await renderedById(intents, 'pi_1'), first, 'the same rendering, not a new one');
+    assert.equal(first.doc, ownedDocumentsOf(intents)?.get('pi_1'), 'the stored document, not a copy');
 
     await project(amounted('pi_1', 250));
     const second = await renderedById(intents, 'pi_1');
-    assert.notEqual(second, first);
     assert.deepEqual(JSON.parse(second!.body), {
       id: 'pi_1',
       version: 2,
@@ -110,6 +114,46 @@ describe('HTTP: a resource rendered once per stored document', () => {
     await renderedById(decorated, 'pi_1');
     await renderedById(decorated, 'pi_1');
     assert.equal(reads, 2);
+  });
+
+  it('serializes any document as JSON.stringify(toResource(doc)) would (property)', () => {
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fc.constant(undefined),
+      fc.date({ noInvalidDate: true }),
+      fc.string({ unit: 'binary' }),
+    );
+    const storage = fc.record(
+      {
+        _id: fc.oneof(fc.string({ unit: 'binary' }), fc.constant('pi_1'), fc.constant(undefined), fc.nat()),
+        _position: fc.oneof(fc.string(), fc.constant(undefined), fc.nat()),
+      },
+      { requiredKeys: [] },
+    );
+    const order = fc.constantFrom('storage first', 'storage last', 'id first, position last', 'id last');
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), value),
+        storage,
+        order,
+        fc.boolean(),
+        (fields, { _id, _position }, how, keyed) => {
+          const id = _id === undefined && !keyed ? {} : { _id };
+          const position = _position === undefined && !keyed ? {} : { _position };
+          const doc = (
+            how === 'storage first'
+              ? { ...id, ...position, ...fields }
+              : how === 'storage last'
+                ? { ...fields, ...id, ...position }
+                : how === 'id last'
+                  ? { ...position, ...fields, ...id }
+                  : { ...id, ...fields, ...position }
+          ) as StoredDocument;
+          assert.equal(resourceJson(doc), JSON.stringify(toResource(doc)));
+        },
+      ),
+      { seed: 20_261_128, numRuns: 3_000 },
+    );
   });
 
   describe('sent', () => {
