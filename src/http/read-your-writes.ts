@@ -1,8 +1,8 @@
 import type { EventStore, GlobalPosition } from '../infrastructure/event-store/event-store';
 import type { ReadStore, StoredDocument } from '../infrastructure/read-store/read-store';
+import { readOnlyDocument } from '../infrastructure/read-store/read-only-document';
 import type { ReadModelFreshness } from '../projections/read-model-freshness';
 import { ApiError } from './errors/api-error';
-import { renderedById, type RenderedResource } from './rendered-resource';
 
 /** What a router needs to serve read models that show the caller's own writes (docs/decisions/0003). */
 export interface ReadSide {
@@ -32,35 +32,19 @@ export const waitForReadModels = async (
   if (position !== undefined && !(await freshness.waitFor(position, timeoutMs))) throw readModelLagging();
 };
 
-/** Waits, bounded, until the read models have applied the stream's last event; false when there is no stream. */
-const waitForStream = async (deps: ReadSide, streamName: string): Promise<boolean> => {
-  const head = await deps.eventStore.streamHead(streamName);
-  if (!head) return false;
-  await waitForReadModels(deps.freshness, head.position, deps.readYourWritesTimeoutMs);
-  return true;
-};
-
 /**
  * Read-your-writes for one resource: waits until the read model has applied the stream's last event,
- * then reads the document. Undefined when the stream does not exist.
+ * then reads the document, to render it and never to change it (`readOnlyDocument`). Undefined when the
+ * stream does not exist.
  */
 export const freshDocument = async <D extends StoredDocument>(
   deps: ReadSide,
   streamName: string,
   collection: string,
   documentId: string,
-): Promise<D | null | undefined> => {
-  if (!(await waitForStream(deps, streamName))) return undefined;
-  return deps.readStore.collection<D>(collection).findOne({ _id: documentId });
-};
-
-/** `freshDocument` with the body the API sends for it (`renderedById`), for a GET of the resource alone. */
-export const freshRendered = async <D extends StoredDocument & { version: number }>(
-  deps: ReadSide,
-  streamName: string,
-  collection: string,
-  documentId: string,
-): Promise<RenderedResource<D> | null | undefined> => {
-  if (!(await waitForStream(deps, streamName))) return undefined;
-  return renderedById(deps.readStore.collection<D>(collection), documentId);
+): Promise<Readonly<D> | null | undefined> => {
+  const head = await deps.eventStore.streamHead(streamName);
+  if (!head) return undefined;
+  await waitForReadModels(deps.freshness, head.position, deps.readYourWritesTimeoutMs);
+  return readOnlyDocument(deps.readStore.collection<D>(collection), documentId);
 };

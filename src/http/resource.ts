@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import express, { type Response } from 'express';
 import type { StoredDocument } from '../infrastructure/read-store/read-store';
 
 /**
@@ -43,11 +43,24 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
   return match ? Number(match[1]) : undefined;
 };
 
+const plainJson = express.response.json;
+
+/**
+ * Sends a read-model document as its resource, with its ETag. Whatever wraps `res.json` (the idempotency
+ * record of a keyed command, the contract's response validation in tests) is given the resource object;
+ * otherwise the same bytes `res.json` would send are sent without building it (`resourceJson`).
+ */
 export const sendResource = (
   res: Response,
   status: number,
-  doc: StoredDocument & { version: number },
+  doc: Readonly<StoredDocument & { version: number }>,
 ): void => {
   res.setHeader('ETag', etagOf(doc.version));
-  res.status(status).json(toResource(doc));
+  res.status(status);
+  if (res.json !== plainJson) {
+    res.json(toResource(doc));
+    return;
+  }
+  if (!res.get('Content-Type')) res.setHeader('Content-Type', 'application/json');
+  res.send(resourceJson(doc));
 };

@@ -8,8 +8,7 @@ import { CHARGES_COLLECTION, type ChargeDocument } from '../../projections/charg
 import { ApiError } from '../errors/api-error';
 import { sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
-import { freshRendered, type ReadSide } from '../read-your-writes';
-import { sendRendered } from '../rendered-resource';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
 
 export interface AdhocChargeRoutesDeps extends ReadSide {
@@ -78,14 +77,14 @@ export const adhocChargeRoutes = (deps: AdhocChargeRoutesDeps): Router => {
 
   router.get('/v1/adhoc-charges/:id', async (req, res) => {
     const id = idParam(req);
-    const rendered = await freshRendered<ChargeDocument>(
+    const doc = await freshDocument<ChargeDocument>(
       deps,
       chargeSessionStreamName(id),
       CHARGES_COLLECTION,
       id,
     );
-    if (!rendered || !canReach(scopeOf(res), rendered.doc)) throw notFound(id);
-    sendRendered(res, 200, rendered);
+    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
+    sendResource(res, 200, doc);
   });
 
   router.get('/v1/adhoc-charges', async (req, res) => {

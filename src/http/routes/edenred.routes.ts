@@ -7,8 +7,7 @@ import {
   type EdenredLinkDocument,
 } from '../../projections/edenred/edenred-link.document';
 import { ApiError } from '../errors/api-error';
-import { freshRendered, type ReadSide } from '../read-your-writes';
-import { sendRendered } from '../rendered-resource';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { commandContext, scopeOf } from '../request-context';
 import { parseIfMatch, sendResource, etagOf, toResource } from '../resource';
 
@@ -60,14 +59,14 @@ export const edenredLinkRoutes = (deps: EdenredRoutesDeps): Router => {
 
   router.get('/v1/edenred/links/:id', async (req, res) => {
     const id = idParam(req);
-    const rendered = await freshRendered<EdenredLinkDocument>(
+    const doc = await freshDocument<EdenredLinkDocument>(
       deps,
       edenredLinkStreamName(id),
       EDENRED_LINKS_COLLECTION,
       id,
     );
-    if (!rendered || !canReach(scopeOf(res), rendered.doc)) throw notFound(id);
-    sendRendered(res, 200, rendered);
+    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
+    sendResource(res, 200, doc);
   });
 
   router.get('/v1/edenred/links/:id/balance', async (req, res) => {

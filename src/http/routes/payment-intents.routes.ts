@@ -12,8 +12,7 @@ import { ApiError } from '../errors/api-error';
 import type { EdenredAuthorization } from '../../commands/edenred/edenred-authorization';
 import { commandContext, scopeOf } from '../request-context';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
-import { freshRendered, type ReadSide } from '../read-your-writes';
-import { sendRendered } from '../rendered-resource';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 
 export interface PaymentIntentRoutesDeps extends ReadSide {
@@ -71,14 +70,14 @@ export const paymentIntentRoutes = (deps: PaymentIntentRoutesDeps): Router => {
 
   router.get('/v1/payment-intents/:id', async (req, res) => {
     const id = idParam(req);
-    const rendered = await freshRendered<PaymentIntentDocument>(
+    const doc = await freshDocument<PaymentIntentDocument>(
       deps,
       paymentIntentStreamName(id),
       'payment_intents',
       id,
     );
-    if (!rendered || !canReach(scopeOf(res), rendered.doc)) throw notFound(id);
-    sendRendered(res, 200, rendered);
+    if (!doc || !canReach(scopeOf(res), doc)) throw notFound(id);
+    sendResource(res, 200, doc);
   });
 
   /** A command on one existing intent: id from the path, scope and context from the credential. */

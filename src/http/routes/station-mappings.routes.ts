@@ -13,8 +13,7 @@ import {
 } from '../../projections/charging-infrastructure/station-mapping.document';
 import { ApiError } from '../errors/api-error';
 import { createdAtAndId, listPage, merchantListFilter } from '../pagination';
-import { freshRendered, type ReadSide } from '../read-your-writes';
-import { sendRendered } from '../rendered-resource';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { commandContext, scopeOf } from '../request-context';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 
@@ -75,14 +74,14 @@ export const stationMappingRoutes = (deps: StationMappingRoutesDeps): Router => 
 
   router.get(`${BASE}/:id`, async (req, res) => {
     const id = idParam(req);
-    const rendered = await freshRendered<StationMappingDocument>(
+    const doc = await freshDocument<StationMappingDocument>(
       deps,
       stationMappingStreamName(id),
       STATION_MAPPINGS_COLLECTION,
       id,
     );
-    if (!rendered || rendered.doc.merchantId !== scopeOf(res).merchantId) throw notFound();
-    sendRendered(res, 200, rendered);
+    if (!doc || doc.merchantId !== scopeOf(res).merchantId) throw notFound();
+    sendResource(res, 200, doc);
   });
 
   router.patch(`${BASE}/:id`, async (req, res) => {

@@ -8,8 +8,7 @@ import { TARIFFS_COLLECTION, type TariffDocument } from '../../projections/tarif
 import { ApiError } from '../errors/api-error';
 import { parseIfMatch, sendResource, toResource } from '../resource';
 import { commandContext, scopeOf } from '../request-context';
-import { freshRendered, type ReadSide } from '../read-your-writes';
-import { sendRendered } from '../rendered-resource';
+import { freshDocument, type ReadSide } from '../read-your-writes';
 import { decodeCursor, listPage } from '../pagination';
 
 export interface TariffRoutesDeps extends ReadSide {
@@ -43,14 +42,14 @@ export const tariffRoutes = (deps: TariffRoutesDeps): Router => {
   router.get('/v1/tariffs/:id', async (req, res) => {
     const id = idParam(req);
     const { merchantId } = scopeOf(res);
-    const rendered = await freshRendered<TariffDocument>(
+    const doc = await freshDocument<TariffDocument>(
       deps,
       tariffStreamName(merchantId, id),
       TARIFFS_COLLECTION,
       tariffDocumentId(merchantId, id),
     );
-    if (!rendered) throw notFound(id);
-    sendRendered(res, 200, rendered);
+    if (!doc) throw notFound(id);
+    sendResource(res, 200, doc);
   });
 
   router.delete('/v1/tariffs/:id', async (req, res) => {

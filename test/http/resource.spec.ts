@@ -11,7 +11,7 @@ import {
 import { applyProjections, projectionsByEventType } from '../../src/projections/apply-projections';
 import type { Projection } from '../../src/projections/projection';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store';
-import { renderedById, sendRendered } from '../../src/http/rendered-resource';
+import { readOnlyDocument } from '../../src/infrastructure/read-store/read-only-document';
 import { resourceJson, sendResource, toResource } from '../../src/http/resource';
 import fc from 'fast-check';
 
@@ -48,7 +48,7 @@ const amounted = (streamName: string, amount: number): RecordedEvent =>
     position: (position += 1n),
   }) as unknown as RecordedEvent;
 
-describe('HTTP: a resource rendered from the stored document', () => {
+describe('HTTP: a resource read without a copy and sent without building it', () => {
   let store: MemoryReadStore;
   let intents: ReadCollection<Intent>;
   const project = (...events: RecordedEvent[]) =>
@@ -63,43 +63,43 @@ describe('HTTP: a resource rendered from the stored document', () => {
     intents = store.collection<Intent>('intents');
   });
 
-  it('renders the stored document without copying it, as the projections leave it', async () => {
+  it('reads the stored document, not a copy, as the projections leave it', async () => {
     await project(amounted('pi_1', 100));
-    const first = await renderedById(intents, 'pi_1');
+    const first = await readOnlyDocument(intents, 'pi_1');
     assert.ok(first);
-    assert.deepEqual(JSON.parse(first.body), {
+    assert.deepEqual(JSON.parse(resourceJson(first)), {
       id: 'pi_1',
       version: 1,
       amount: 100,
       note: { text: 'amount 100' },
     });
-    assert.equal(first.doc, ownedDocumentsOf(intents)?.get('pi_1'), 'the stored document, not a copy');
+    assert.equal(first, ownedDocumentsOf(intents)?.get('pi_1'), 'the stored document, not a copy');
 
     await project(amounted('pi_1', 250));
-    const second = await renderedById(intents, 'pi_1');
-    assert.deepEqual(JSON.parse(second!.body), {
+    const second = await readOnlyDocument(intents, 'pi_1');
+    assert.deepEqual(JSON.parse(resourceJson(second!)), {
       id: 'pi_1',
       version: 2,
       amount: 250,
       note: { text: 'amount 250' },
     });
-    assert.equal(await renderedById(intents, 'pi_2'), null);
+    assert.equal(await readOnlyDocument(intents, 'pi_2'), null);
   });
 
   it('follows writes made through the collection API, deletes and a rebuild from zero', async () => {
     await project(amounted('pi_1', 100));
-    await renderedById(intents, 'pi_1');
+    await readOnlyDocument(intents, 'pi_1');
     await intents.updateOne({ _id: 'pi_1' }, { $set: { amount: 7 } });
-    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 7);
+    assert.equal(JSON.parse(resourceJson((await readOnlyDocument(intents, 'pi_1'))!)).amount, 7);
     await intents.replaceOne({ _id: 'pi_1' }, { _id: 'pi_1', id: 'pi_1', version: 9, amount: 8 });
-    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 8);
+    assert.equal(JSON.parse(resourceJson((await readOnlyDocument(intents, 'pi_1'))!)).amount, 8);
     await intents.deleteOne({ _id: 'pi_1' });
-    assert.equal(await renderedById(intents, 'pi_1'), null);
+    assert.equal(await readOnlyDocument(intents, 'pi_1'), null);
     await project(amounted('pi_1', 5));
     await store.dropAll();
-    assert.equal(await renderedById(intents, 'pi_1'), null);
+    assert.equal(await readOnlyDocument(intents, 'pi_1'), null);
     await project(amounted('pi_1', 6));
-    assert.equal(JSON.parse((await renderedById(intents, 'pi_1'))!.body).amount, 6);
+    assert.equal(JSON.parse(resourceJson((await readOnlyDocument(intents, 'pi_1'))!)).amount, 6);
   });
 
   it('reads through a collection whose reads were replaced, every time', async () => {
@@ -111,8 +111,8 @@ describe('HTTP: a resource rendered from the stored document', () => {
         return intents.findOne(filter);
       },
     });
-    await renderedById(decorated, 'pi_1');
-    await renderedById(decorated, 'pi_1');
+    await readOnlyDocument(decorated, 'pi_1');
+    await readOnlyDocument(decorated, 'pi_1');
     assert.equal(reads, 2);
   });
 
@@ -161,11 +161,14 @@ describe('HTTP: a resource rendered from the stored document', () => {
 
     // The same document sent both ways, by the path's last segment.
     const send = async (res: Response, doc: Intent): Promise<void> => {
+      if (res.req.params.how === 'built') {
+        res.setHeader('ETag', `"${doc.version}"`);
+        res.status(200).json(toResource(doc));
+        return;
+      }
       const sent = new MemoryReadStore().collection<Intent>('sent');
       await sent.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      const rendered = await renderedById(sent, doc._id);
-      if (res.req.params.how === 'rendered') sendRendered(res, 200, rendered!);
-      else sendResource(res, 200, doc);
+      sendResource(res, 200, (await readOnlyDocument(sent, doc._id))!);
     };
 
     before(async () => {
@@ -192,15 +195,15 @@ describe('HTTP: a resource rendered from the stored document', () => {
       return { status: response.status, headers, body: await response.text() };
     };
 
-    it('as sendResource sends the document: status, ETag, content type and bytes', async () => {
-      const expected = await get('/plain');
+    it('with the status, ETag, content type and bytes res.json sends for the built resource', async () => {
+      const expected = await get('/built');
       assert.equal(expected.headers.etag, '"3"');
-      assert.deepEqual(await get('/rendered'), expected);
+      assert.deepEqual(await get('/sent'), expected);
     });
 
     it('through whatever wraps res.json', async () => {
-      assert.deepEqual(await get('/wrapped/rendered'), await get('/wrapped/plain'));
-      assert.match((await get('/wrapped/rendered')).body, /"wrapped"/);
+      assert.deepEqual(await get('/wrapped/sent'), await get('/wrapped/built'));
+      assert.match((await get('/wrapped/sent')).body, /"wrapped"/);
     });
   });
 });
