@@ -133,11 +133,19 @@ interface ValidatedRoute {
   openapi?: { expressRoute?: unknown };
 }
 
+/** Path parameters as a route's matcher gives them: decoded strings, which the validator leaves alone too. */
+const allStrings = (params: Record<string, unknown>): boolean => {
+  for (const name in params) if (typeof params[name] !== 'string') return false;
+  return true;
+};
+
 /**
  * Runs a router's route for the operation the contract validator matched (`req.openapi.expressRoute`)
  * without express walking the router's other routes: express's router runs each layer's path matcher in
- * turn, and its own bookkeeping, on every request (docs/decisions/0040). The chosen route still matches the
- * path itself, so `req.params` is what express would give it. A request the validator did not match, or
+ * turn, and its own bookkeeping, on every request (docs/decisions/0040). A route declared with the very path
+ * the validator matched keeps the validator's path parameters (the same pattern, decoded the same way;
+ * docs/decisions/0043) unless the contract's schema coerced one from its string; any other route still
+ * matches the path itself, so `req.params` is what express would give it. A request the validator did not match, or
  * whose operation this router does not declare under that method and shape (HEAD included), goes through
  * the router as express runs it.
  */
@@ -161,10 +169,12 @@ export const dispatchByOperation = (router: Router): RequestHandler | undefined 
       if (error !== undefined && error !== null && error !== 'route') return next(error);
       const layer = layers[at++];
       if (!layer) return next();
-      const match = layer.match(req.path);
-      if (!match) return step();
+      if (layer.route?.path !== expressRoute || !allStrings(req.params)) {
+        const match = layer.match(req.path);
+        if (!match) return step();
+        req.params = match.params;
+      }
       req.route = layer.route;
-      req.params = match.params;
       layer.handleRequest(req, res, step);
     };
     step();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { createServer, type Server } from 'node:http';
 import { dispatchByOperation, routeByPrefix } from '../../src/http/router-index';
+import { composeMiddleware } from '../../src/http/compose-middleware';
 
 const listen = async (app: express.Express): Promise<{ server: Server; url: string }> => {
   const server = createServer(app);
@@ -89,11 +90,17 @@ describe('dispatchByOperation (decision 0040)', () => {
   let url: string;
   const seen: string[] = [];
 
-  /** Stands in for the contract validator: names the operation it matched, as `req.openapi` does. */
+  /**
+   * Stands in for the contract validator: names the operation it matched, as `req.openapi` does, and for
+   * some sets `req.params` as it does (marked here, to tell them from the route's own).
+   */
   const validated =
-    (routes: Record<string, string>) => (req: Request, _res: Response, next: NextFunction) => {
-      const expressRoute = Object.entries(routes).find(([prefix]) => req.path.startsWith(prefix))?.[1];
+    (routes: Record<string, string | [string, Record<string, unknown>]>) =>
+    (req: Request, _res: Response, next: NextFunction) => {
+      const found = Object.entries(routes).find(([prefix]) => req.path.startsWith(prefix))?.[1];
+      const [expressRoute, params] = typeof found === 'string' ? [found, undefined] : (found ?? []);
       if (expressRoute) (req as Request & { openapi?: unknown }).openapi = { expressRoute };
+      if (params) req.params = params as Request['params'];
       next();
     };
 
@@ -119,14 +126,19 @@ describe('dispatchByOperation (decision 0040)', () => {
       router.get('/v1/webhooks/:id', (_req, res) => void res.json({ route: 'webhook' }));
     });
     const app = express();
+    // One express layer, as in the gateway: express resets req.params between its own layers.
     app.use(
-      validated({
-        '/v1/payment-intents/fail/events': '/v1/payment-intents/:id/events',
-        '/v1/payment-intents/': '/v1/payment-intents/:paymentIntentId',
-        '/v1/webhooks/': '/v1/webhooks/:id',
-      }),
+      composeMiddleware([
+        validated({
+          '/v1/payment-intents/fail/events': '/v1/payment-intents/:id/events',
+          '/v1/payment-intents/same': ['/v1/payment-intents/:id', { id: 'as the validator gave it' }],
+          '/v1/payment-intents/coerced': ['/v1/payment-intents/:id', { id: 42 }],
+          '/v1/payment-intents/': '/v1/payment-intents/:paymentIntentId',
+          '/v1/webhooks/': '/v1/webhooks/:id',
+        }),
+        ...[intents, guarded].map((router) => dispatchByOperation(router) ?? router),
+      ]),
     );
-    for (const router of [intents, guarded]) app.use(dispatchByOperation(router) ?? router);
     app.use((_req, res) => void res.status(404).json({ route: 'none' }));
     app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
       void res.status(500).json({ error: error.message });
@@ -141,6 +153,14 @@ describe('dispatchByOperation (decision 0040)', () => {
     const answer = await fetch(`${url}/v1/payment-intents/pi%201`);
     assert.deepEqual(await answer.json(), { route: 'get', id: 'pi 1', path: '/v1/payment-intents/:id' });
     assert.deepEqual(seen, [], 'the router itself was not run');
+  });
+
+  it('keeps the path parameters the validator gave for the route it matched, unless one is no string', async () => {
+    const same = await fetch(`${url}/v1/payment-intents/same`);
+    assert.equal(((await same.json()) as { id: string }).id, 'as the validator gave it');
+    const coerced = await fetch(`${url}/v1/payment-intents/coerced`);
+    assert.equal(((await coerced.json()) as { id: string }).id, 'coerced', 'matched again, as express does');
+    assert.deepEqual(seen, []);
   });
 
   it('passes next("route") to the next route of the same operation, and errors to the error handlers', async () => {

@@ -26,7 +26,8 @@ export interface StreamHeadCacheOptions {
  * ignores the connection's own commits, so the appends of this process never clear the cache).
  */
 export class StreamHeadCache {
-  private readonly heads = new Map<string, StreamHead | undefined>();
+  /** `null`: the stream has no events; one lookup answers both questions. */
+  private readonly heads = new Map<string, StreamHead | null>();
   private readonly writesByOthers: () => number;
   private readonly now: () => number;
   private readonly checkEveryMs: number;
@@ -43,10 +44,11 @@ export class StreamHeadCache {
 
   headOf(streamName: string, read: () => StreamHead | undefined): StreamHead | undefined {
     this.dropIfOthersWrote();
-    if (this.heads.has(streamName)) return this.heads.get(streamName);
+    const known = this.heads.get(streamName);
+    if (known !== undefined) return known ?? undefined;
     const head = read();
     if (this.heads.size >= this.maxStreams) this.heads.clear();
-    this.heads.set(streamName, head);
+    this.heads.set(streamName, head ?? null);
     return head;
   }
 
