@@ -17,6 +17,7 @@ const LITERAL_SEGMENT = /^[A-Za-z0-9_.~-]+$/;
 const PARAMETER_SEGMENT = /^:[A-Za-z0-9_]+$/;
 /** Leading literal segments in the key: "", "v1", "payment-intents" for /v1/payment-intents/:id. */
 const KEY_DEPTH = 3;
+const SLASH = 0x2f;
 
 /** A request path as the candidates' key: its segment count and first segments, lower-cased. */
 export const keyOf = (segments: readonly string[]): string =>
@@ -29,6 +30,24 @@ export const requestSegments = (url: string): string[] => {
   // The validator matches without strict routing: one trailing slash is allowed.
   if (segments.length > 2 && segments[segments.length - 1] === '') segments.pop();
   return segments;
+};
+
+/** `keyOf(requestSegments(url))`, without building the segments: a request's path is cut only once. */
+export const requestKey = (url: string): string => {
+  const question = url.indexOf('?');
+  let requestPath = question === -1 ? url : url.slice(0, question);
+  let segments = 1;
+  for (let at = 0; at < requestPath.length; at++) if (requestPath.charCodeAt(at) === SLASH) segments++;
+  if (segments > 2 && requestPath.charCodeAt(requestPath.length - 1) === SLASH) {
+    requestPath = requestPath.slice(0, -1);
+    segments--;
+  }
+  let end = -1;
+  for (let depth = 0; depth < KEY_DEPTH; depth++) {
+    end = requestPath.indexOf('/', end + 1);
+    if (end === -1) break;
+  }
+  return `${segments} ${(end === -1 ? requestPath : requestPath.slice(0, end)).toLowerCase()}`;
 };
 
 /**
@@ -78,7 +97,7 @@ export const indexOpenApiRoutes = (): void => {
     return (req, res, next) => {
       // The same URL the validator's lookupRoute matches against.
       const url = context.useRequestUrl === true ? req.url : req.originalUrl;
-      view.expressRouteMap = groups.get(keyOf(requestSegments(url))) ?? noRoutes;
+      view.expressRouteMap = groups.get(requestKey(url)) ?? noRoutes;
       return middleware(req, res, next);
     };
   };

@@ -56,11 +56,11 @@ export const sendResource = (
   doc: Readonly<StoredDocument & { version: number }>,
 ): void => {
   res.setHeader('ETag', etagOf(doc.version));
-  res.status(status);
   if (res.json !== plainJson) {
-    res.json(toResource(doc));
+    res.status(status).json(toResource(doc));
     return;
   }
-  if (!res.get('Content-Type')) res.setHeader('Content-Type', 'application/json');
+  res.statusCode = status;
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
   res.send(resourceJson(doc));
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { OPENAPI_SPEC } from '../../src/http/app';
-import { groupRoutes, keyOf, requestSegments } from '../../src/http/openapi-route-index';
+import { groupRoutes, keyOf, requestKey, requestSegments } from '../../src/http/openapi-route-index';
 
 interface SpecLoader {
   load(): Promise<{ routes: { expressRoute: string }[] }>;
@@ -64,6 +64,20 @@ describe('HTTP: the OpenAPI route index offers the validator only the routes a p
       }),
     );
     for (const url of urls) assert.equal(firstMatch(grouped(groups, url), url), firstMatch(routes, url), url);
+  });
+
+  it('keys a request path without splitting it as it keys its segments (property)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('', 'v1', 'V1', 'payment-intents', 'x?y', '?', 'é'),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 7 }), (segments) => {
+        const url = segments.join('/');
+        assert.equal(requestKey(url), keyOf(requestSegments(url)), url);
+      }),
+      { seed: 20_261_128, numRuns: 5_000 },
+    );
   });
 
   it('agrees with trying every route on arbitrary paths made of the contract’s words (property)', () => {
