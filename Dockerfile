@@ -55,5 +55,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # Exec form: node is PID 1 and receives SIGTERM itself (the CLI stops accepting, drains, closes clients).
-ENTRYPOINT ["node", "dist/cli/edgepay.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/cli/edgepay.js"]
 CMD ["start"]

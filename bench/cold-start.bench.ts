@@ -20,6 +20,7 @@ import { intEnv, median, note, printRows, type BenchRow } from './support/rows';
 const count = (events: number): string =>
   events >= 1_000_000 ? `${events / 1_000_000}M` : `${events / 1000}k`;
 import { probe, spawnServer, type SpawnedServer } from './support/spawned-server';
+import { gatewayNodeFlags } from './support/production-flags';
 
 const GATEWAY = ['src/cli/edgepay.ts', ['start']] as const;
 const BARE = ['bench/support/bare-server.ts', []] as const;
@@ -35,7 +36,12 @@ const withDataDir = async <T>(events: string | undefined, run: (dataDir: string)
 };
 
 const start = (target: typeof GATEWAY | typeof BARE, dataDir: string): SpawnedServer =>
-  spawnServer(target[0], [...target[1]], { EDGEPAY_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+  spawnServer(
+    target[0],
+    [...target[1]],
+    { EDGEPAY_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    target === GATEWAY ? gatewayNodeFlags() : [],
+  );
 
 /** Spawn to the first 200 from /health/ready, in ms. */
 const timeToReady = (target: typeof GATEWAY | typeof BARE) =>

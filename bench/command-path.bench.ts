@@ -11,7 +11,7 @@
  * command and GET rounds, in bench/results/profiles/; summarise with `npx tsx bench/profile-summary.ts <files>`),
  * BENCH_PROFILE=heap or heap-promoted (allocation profiles instead, .heapprofile: every allocation, or only what
  * outlived the young generation), BENCH_PROFILE_BARE=1 (profile the bare route too), BENCH_GATEWAY_FLAGS (node
- * flags for the gateways only, e.g. `--max-semi-space-size=64`).
+ * flags for the gateways instead of production's, package.json `config.nodeFlags`; empty for none).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -22,6 +22,7 @@ import { createEventStore } from '../src/infrastructure/event-store/create-event
 import { countInstructions } from './support/instruction-counter';
 import { AUTHORIZE_BODY, CAPTURE_BODY, CREATE_BODY } from './support/payment-flow';
 import { ensureProductionBuild } from './support/production-build';
+import { gatewayNodeFlags } from './support/production-flags';
 import type { ReadyMessage, UsageMessage } from './target-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -75,11 +76,7 @@ const labelOf = (name: TargetName) => (name === 'bare' ? 'bare express' : `gatew
 
 const startTarget = (name: TargetName): Promise<Target> =>
   new Promise((resolve, reject) => {
-    const execArgv = [
-      '--require',
-      'tsx/cjs',
-      ...(name === 'bare' ? [] : (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean)),
-    ];
+    const execArgv = ['--require', 'tsx/cjs', ...(name === 'bare' ? [] : gatewayNodeFlags())];
     const child = fork(
       path.join(__dirname, 'target-server.ts'),
       name === 'bare' ? ['bare'] : ['gateway', name],

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AUTHORIZE_BODY, CAPTURE_BODY, CREATE_BODY } from './support/payment-flow';
 import { ensureProductionBuild } from './support/production-build';
+import { gatewayNodeFlags } from './support/production-flags';
 import type { ReadyMessage } from './target-server';
 import { intEnv } from './support/rows';
 
@@ -55,6 +56,7 @@ const startUnderCallgrind = (name: TargetName, outDir: string) =>
           '--smc-check=all-non-file',
           `--callgrind-out-file=${path.join(outDir, `${name}.%p`)}`,
           process.execPath,
+          ...(name === 'bare' ? [] : gatewayNodeFlags()),
           '--require',
           'tsx/cjs',
         ],

@@ -19,12 +19,21 @@ export interface SpawnedServer {
 const TICKS_PER_SECOND = 100;
 
 /** Runs a TypeScript entry point under tsx in its own process (the gateway's `edgepay start`, or a baseline). */
-export const spawnServer = (entry: string, args: string[], env: Record<string, string>): SpawnedServer => {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, entry), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export const spawnServer = (
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): SpawnedServer => {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, '--require', 'tsx/cjs', path.join(ROOT, entry), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
