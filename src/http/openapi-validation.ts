@@ -30,6 +30,9 @@ export const contractValidation = (validateResponses: boolean): OpenApiValidator
   validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false },
   validateResponses,
   validateSecurity: false,
+  // The contract has no multipart or binary body; the package's upload middleware would only inspect
+  // every request's body declaration to find that out (docs/decisions/0043).
+  fileUploader: false,
   validateFormats: true,
   // One date-time reader for every parameter and body field: strict, and normalized to UTC.
   formats: { 'date-time': { type: 'string', validate: isDateTime } },

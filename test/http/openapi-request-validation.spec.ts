@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { contractValidation, openApiValidation } from '../../src/http/openapi-validation';
+import { contractValidation, OPENAPI_SPEC, openApiValidation } from '../../src/http/openapi-validation';
+import { readFileSync } from 'node:fs';
 
 const INTENT = 'pi_01JD0000000000000000000000';
 const KEY = 'b2f4a7a0-6c1e-4c7e-9a59-5a8f0d4f3c11';
@@ -60,6 +61,12 @@ const PROBES: Probe[] = [
   { method: 'POST', url: `/v1/payment-intents/${INTENT}/cancel?reason=x`, body: {} },
   {
     method: 'POST',
+    url: '/v1/payment-intents',
+    body: 'amount=1',
+    headers: { 'content-type': 'multipart/form-data; boundary=x' },
+  },
+  {
+    method: 'POST',
     url: `/v1/payment-intents/${INTENT}/capture`,
     body: { amount: 1 },
     headers: { 'content-type': 'text/plain' },
@@ -95,7 +102,9 @@ const send = async (server: Server, probe: Probe) => {
       ...(probe.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...probe.headers,
     },
-    ...(probe.body === undefined ? {} : { body: JSON.stringify(probe.body) }),
+    ...(probe.body === undefined
+      ? {}
+      : { body: typeof probe.body === 'string' ? probe.body : JSON.stringify(probe.body) }),
   });
   return { status: response.status, body: (await response.json()) as unknown };
 };
@@ -129,9 +138,9 @@ describe('HTTP: request validation skips the validator’s preparation only wher
 
   before(async () => {
     preparations = countPreparations();
-    packaged = await listen(
-      appWith((app) => app.use(OpenApiValidator.middleware(contractValidation(false)))),
-    );
+    // The package as it comes, with its upload middleware, which the gateway turns off.
+    const asItComes = { ...contractValidation(false), fileUploader: {} };
+    packaged = await listen(appWith((app) => app.use(OpenApiValidator.middleware(asItComes))));
     ours = await listen(appWith((app) => app.use(openApiValidation(app, contractValidation(false)))));
   });
 
@@ -146,6 +155,11 @@ describe('HTTP: request validation skips the validator’s preparation only wher
       const expected = await send(packaged, probe);
       assert.deepEqual(await send(ours, probe), expected);
     });
+  });
+
+  it('needs no upload middleware: the contract declares no multipart or binary body', () => {
+    assert.doesNotMatch(readFileSync(OPENAPI_SPEC, 'utf8'), /multipart|format:\s*binary/);
+    assert.equal(contractValidation(false).fileUploader, false);
   });
 
   it('accepts valid requests on plain operations without the preparation, and prepares any other', async () => {
