@@ -64,6 +64,14 @@ export const idempotencyStoreContract = (
       assert.equal(again.record.expiresAt, t0 + day);
     });
 
+    it('records a response whose body comes serialized as the same response', async () => {
+      assert.deepEqual(await claimAt(t0), { outcome: 'claimed' });
+      await store.complete('key_a', 'idem-1', { ...created, bodyJson: JSON.stringify(created.body) });
+      const again = await claimAt(t0 + minute);
+      assert.equal(again.outcome, 'completed');
+      assert.deepEqual(again.record.response, created);
+    });
+
     it('reports an in-flight claim while its lock holds', async () => {
       await claimAt(t0);
       const second = await claimAt(t0 + minute);

@@ -8,6 +8,8 @@ import { createIdempotencyStore } from '../../src/infrastructure/idempotency/cre
 import { MongoIdempotencyStore } from '../../src/infrastructure/idempotency/mongo-idempotency-store';
 import { SqliteIdempotencyStore } from '../../src/infrastructure/idempotency/sqlite-idempotency-store';
 import { idempotencyStoreContract } from './idempotency-store.contract';
+import { responseJson } from '../../src/infrastructure/idempotency/idempotency-store';
+import fc from 'fast-check';
 
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 
@@ -236,3 +238,21 @@ if (mongoUrl) {
     });
   });
 }
+
+describe('idempotency store: the recorded JSON of a response', () => {
+  it('is JSON.stringify of the response, whether or not its body comes serialized (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 599 }),
+        fc.jsonValue(),
+        fc.dictionary(fc.string(), fc.string()),
+        (status, body, headers) => {
+          const expected = JSON.stringify({ status, body, headers });
+          assert.equal(responseJson({ status, body, headers }), expected);
+          assert.equal(responseJson({ status, body, headers, bodyJson: JSON.stringify(body) }), expected);
+        },
+      ),
+      { seed: 20_261_128, numRuns: 2_000 },
+    );
+  });
+});

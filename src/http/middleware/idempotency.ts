@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { hash } from 'node:crypto';
 import type { IdempotencyStore, StoredResponse } from '../../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../../infrastructure/logging/logger';
@@ -16,6 +16,7 @@ export interface IdempotencyOptions {
 }
 
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
+const plainJson = express.response.json;
 
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
@@ -97,6 +98,9 @@ const idempotentPost =
 
     res.locals.idempotency = { scope, key };
     const send = res.json.bind(res);
+    // The body is serialized once, for the record and the answer alike, unless something else wraps
+    // res.json (the contract's response validation in tests), which is then given the body itself.
+    const serializeOnce = res.json === plainJson;
     res.json = (body: unknown) => {
       const status = res.statusCode;
       const headers: Record<string, string> = {};
@@ -104,20 +108,28 @@ const idempotentPost =
         const value = res.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
+      const bodyJson = serializeOnce ? (JSON.stringify(body) as string | undefined) : undefined;
+      const answer = () => {
+        if (bodyJson === undefined) return void send(body);
+        if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
+        res.send(bodyJson);
+      };
       const settle =
         status >= 500
           ? options.store.release(scope, key)
-          : options.store.complete(scope, key, { status, body, headers });
-      settle.then(
-        () => send(body),
-        (error: unknown) => {
-          options.logger.error('idempotency record could not be saved', {
-            requestId: res.locals.requestId,
-            error,
-          });
-          send(body);
-        },
-      );
+          : options.store.complete(scope, key, {
+              status,
+              body,
+              headers,
+              ...(bodyJson === undefined ? {} : { bodyJson }),
+            });
+      settle.then(answer, (error: unknown) => {
+        options.logger.error('idempotency record could not be saved', {
+          requestId: res.locals.requestId,
+          error,
+        });
+        answer();
+      });
       return res;
     };
     next();

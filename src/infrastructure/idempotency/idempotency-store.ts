@@ -10,6 +10,17 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
+/** What `complete` records: the response, and its body's JSON when the caller has serialized it already. */
+export interface CompletedResponse extends StoredResponse {
+  bodyJson?: string;
+}
+
+/** The JSON a store records for a response, `JSON.stringify({ status, body, headers })`, the body's given JSON spliced in. */
+export const responseJson = ({ status, body, headers, bodyJson }: CompletedResponse): string =>
+  bodyJson === undefined
+    ? JSON.stringify({ status, body, headers })
+    : `{"status":${JSON.stringify(status)},"body":${bodyJson},"headers":${JSON.stringify(headers)}}`;
+
 export interface IdempotencyRecord {
   scope: string;
   key: string;
@@ -43,7 +54,7 @@ export interface IdempotencyStore {
     ttlMs: number;
   }): Promise<ClaimResult>;
   /** Stores the answer to replay; the record keeps the expiry set by its claim. */
-  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  complete(scope: string, key: string, response: CompletedResponse): Promise<void>;
   /** Forgets an in-flight claim whose request failed without effect, so the client may retry. Never a completed one. */
   release(scope: string, key: string): Promise<void>;
   /**

@@ -1,6 +1,13 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import { canTakeOver, newClaim, reportLive, type ClaimInput } from './idempotency-claim-rules';
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredResponse } from './idempotency-store';
+import {
+  responseJson,
+  type ClaimResult,
+  type CompletedResponse,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './idempotency-store';
 
 interface IdempotencyDocument {
   scope: string;
@@ -104,10 +111,10 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     throw new Error(`idempotency claim for scope ${input.scope} did not settle in ${maxClaimRounds} rounds`);
   }
 
-  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+  async complete(scope: string, key: string, response: CompletedResponse): Promise<void> {
     await this.collection.updateOne(
       { scope, key, state: 'in_flight' },
-      { $set: { state: 'completed', responseJson: JSON.stringify(response) } },
+      { $set: { state: 'completed', responseJson: responseJson(response) } },
     );
   }
 

@@ -1,7 +1,14 @@
 import type Database from 'better-sqlite3';
 import { SqliteFile } from '../sqlite/sqlite-file';
 import { canTakeOver, newClaim, reportLive, type ClaimInput } from './idempotency-claim-rules';
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredResponse } from './idempotency-store';
+import {
+  responseJson,
+  type ClaimResult,
+  type CompletedResponse,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './idempotency-store';
 
 export interface SqliteIdempotencyStoreOptions {
   /** For a file of its own. FULL survives power loss; NORMAL (with WAL) may lose the last commits, never corrupts. */
@@ -108,9 +115,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.file.write(() => this.claimTransaction(input), { singleStatement: true });
   }
 
-  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+  async complete(scope: string, key: string, response: CompletedResponse): Promise<void> {
     this.assertOpen();
-    const json = JSON.stringify(response);
+    const json = responseJson(response);
     await this.file.write(() => this.completeRecord.run(json, scope, key), { singleStatement: true });
     await this.file.durable();
   }
