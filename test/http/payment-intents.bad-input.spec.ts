@@ -97,6 +97,15 @@ describe('HTTP: bad input is refused with 4xx, the envelope, and nothing appende
       'card_data_refused',
     ));
 
+  it('a full card number in the query string: 400 card_data_refused, and none without one', async () => {
+    assertEnvelope(
+      await api.request('GET', '/v1/payment-intents?terminalId=4111111111111111', { key }),
+      400,
+      'card_data_refused',
+    );
+    assert.equal((await api.request('GET', '/v1/payment-intents?terminalId=trm_1', { key })).status, 200);
+  });
+
   it('a full card number in place of last4: 400', () =>
     refusedWithoutEffect(
       () =>

@@ -45,6 +45,21 @@ interface ValidatedOperation {
   pathParams?: Record<string, unknown>;
 }
 
+/** The name of a parameter the validator coerced to an infinite number, if any. */
+const unboundedNumber = (params: Record<string, unknown> | undefined): string | undefined => {
+  for (const name in params) {
+    const value = params[name];
+    if (typeof value === 'number' && !Number.isFinite(value)) return name;
+  }
+  return undefined;
+};
+
+/**
+ * Whether the URL has a query string: without one, `req.query` is empty, and reading it would parse the
+ * URL again (express computes it on every access).
+ */
+export const hasQueryString = (req: { url: string }): boolean => req.url.includes('?');
+
 /**
  * After validation, for what the validator lets through: a body sent to an operation that declares none
  * (nothing reads it, but every later step would still walk it), and numbers the validator coerced from
@@ -55,13 +70,10 @@ export const declaredShapeOnly: RequestHandler = (req, _res, next) => {
   if (operation?.schema && !operation.schema.requestBody?.content && carriesBody(req.headers)) {
     return next(invalid('body_not_allowed', 'this operation takes no request body'));
   }
-  for (const [name, value] of [
-    ...Object.entries(req.query),
-    ...Object.entries(operation?.pathParams ?? {}),
-  ]) {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      return next(invalid('validation_failed', `${name}: must be a finite number`, name));
-    }
+  const unbounded =
+    (hasQueryString(req) ? unboundedNumber(req.query) : undefined) ?? unboundedNumber(operation?.pathParams);
+  if (unbounded !== undefined) {
+    return next(invalid('validation_failed', `${unbounded}: must be a finite number`, unbounded));
   }
   next();
 };

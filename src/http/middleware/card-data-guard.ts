@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ApiError } from '../errors/api-error';
+import { hasQueryString } from '../edge/request-shape';
 
 const CANDIDATE = /(?:\d[ -]?){12,18}\d/g;
 
@@ -41,7 +42,8 @@ const findCardNumber = (value: unknown, path: string, depth = 0): string | undef
  * one anywhere (body or query) is refused before anything stores or logs it.
  */
 export const cardDataGuard: RequestHandler = (req, _res, next) => {
-  const param = findCardNumber(req.body, '') ?? findCardNumber(req.query, '');
+  const param =
+    findCardNumber(req.body, '') ?? (hasQueryString(req) ? findCardNumber(req.query, '') : undefined);
   if (param !== undefined) {
     next(
       new ApiError(
