@@ -102,11 +102,8 @@ export const requestValidation = (apiDoc: unknown, ajvOptions: unknown): Request
     }
     return (req, res, next) => {
       if (req.originalUrl.includes('?')) return packaged(req, res, next);
-      const { pathParams } = (req as Request & ValidatedRequest).openapi;
-      for (const _name in pathParams) {
-        req.params = pathParams;
-        break;
-      }
+      // The package's own step; the metadata middleware before it has set the same object already.
+      req.params = (req as Request & ValidatedRequest).openapi.pathParams;
       const cookies = req.cookies ? { ...req.cookies, ...req.signedCookies } : undefined;
       const data = { query: {}, headers: req.headers, params: req.params, cookies, body: req.body };
       if (general(data) && body(data)) return next();

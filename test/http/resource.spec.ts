@@ -102,6 +102,16 @@ describe('HTTP: a resource read without a copy and sent without building it', ()
     assert.equal(JSON.parse(resourceJson((await readOnlyDocument(intents, 'pi_1'))!)).amount, 6);
   });
 
+  it('reads through findOne once it is replaced on the collection itself, after earlier reads', async () => {
+    await project(amounted('pi_1', 100));
+    assert.equal((await readOnlyDocument(intents, 'pi_1'))?.amount, 100);
+    const failing = intents as ReadCollection<Intent> & { findOne: ReadCollection<Intent>['findOne'] };
+    failing.findOne = async () => {
+      throw new Error('read store down');
+    };
+    await assert.rejects(readOnlyDocument(intents, 'pi_1'), /read store down/);
+  });
+
   it('reads through a collection whose reads were replaced, every time', async () => {
     await project(amounted('pi_1', 100));
     let reads = 0;
