@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import path from 'node:path';
+import { validatorModule } from './validator-module';
 
 /** The compiled schema functions ajv keeps under a key (the validator's `useAjvCache`). */
 interface CompiledSchema {
@@ -37,16 +37,10 @@ interface ValidatedRequest {
   openapi: { pathParams: Record<string, string> };
 }
 
-const fromValidator = <M>(file: string): M => {
-  const directory = path.dirname(require.resolve('express-openapi-validator'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the validator's own module instances
-  return require(path.join(directory, file)) as M;
-};
-
-const { RequestValidator } = fromValidator<{
+const { RequestValidator } = validatorModule<{
   RequestValidator: new (apiDoc: unknown, options: unknown) => RequestValidator;
 }>('middlewares/openapi.request.validator.js');
-const { dereferenceParameter, normalizeParameter } = fromValidator<{
+const { dereferenceParameter, normalizeParameter } = validatorModule<{
   dereferenceParameter(apiDoc: unknown, parameter: unknown): Parameter;
   normalizeParameter(ajv: Ajv, parameter: Parameter): { schema?: { type?: unknown } };
 }>('middlewares/parsers/util.js');

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { validatorModule } from './validator-module';
 
 type RouteMap = Record<string, unknown>;
 interface OpenApiContext {
@@ -23,16 +23,10 @@ const SLASH = 0x2f;
 export const keyOf = (segments: readonly string[]): string =>
   `${segments.length} ${segments.slice(0, KEY_DEPTH).join('/').toLowerCase()}`;
 
-export const requestSegments = (url: string): string[] => {
-  const question = url.indexOf('?');
-  const requestPath = question === -1 ? url : url.slice(0, question);
-  const segments = requestPath.split('/');
-  // The validator matches without strict routing: one trailing slash is allowed.
-  if (segments.length > 2 && segments[segments.length - 1] === '') segments.pop();
-  return segments;
-};
-
-/** `keyOf(requestSegments(url))`, without building the segments: a request's path is cut only once. */
+/**
+ * The key of a request path: its segment count (one trailing slash dropped, as the validator matches without
+ * strict routing) and its first segments, lower-cased, as `keyOf` keys a route. Counted without splitting.
+ */
 export const requestKey = (url: string): string => {
   const question = url.indexOf('?');
   let requestPath = question === -1 ? url : url.slice(0, question);
@@ -81,11 +75,7 @@ export const groupRoutes = (routes: RouteMap): Map<string, RouteMap> | undefined
  * itself, 404, 405, path parameters) is the validator's own code, unchanged.
  */
 export const indexOpenApiRoutes = (): void => {
-  const validatorDirectory = path.dirname(require.resolve('express-openapi-validator'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the validator's own module instance
-  const module = require(
-    path.join(validatorDirectory, 'middlewares', 'openapi.metadata.js'),
-  ) as MetadataModule;
+  const module = validatorModule<MetadataModule>('middlewares/openapi.metadata.js');
   const apply = module.applyOpenApiMetadata;
   if (apply.indexed) return;
   const indexed: ApplyOpenApiMetadata = (context, responseApiDoc) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isDateTime, toUtcDateTime } from './edge/date-time';
 import { composeMiddleware } from './compose-middleware';
 import { requestValidation } from './openapi-request-validation';
+import { validatorModule } from './validator-module';
 
 /** The parts of express-openapi-validator 5.x this module builds the middleware from (its own classes). */
 interface Validator {
@@ -45,11 +46,7 @@ export const contractValidation = (validateResponses: boolean): OpenApiValidator
   ],
 });
 
-const fromValidator = (file: string): Record<string, new (...args: never[]) => unknown> => {
-  const directory = path.dirname(require.resolve('express-openapi-validator'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the validator's own module instances
-  return require(path.join(directory, file)) as Record<string, new (...args: never[]) => unknown>;
-};
+type Classes = Record<string, new (...args: never[]) => unknown>;
 
 /**
  * The same middleware as `OpenApiValidator.middleware(options)`, in the same order, minus a promise per
@@ -59,10 +56,10 @@ const fromValidator = (file: string): Record<string, new (...args: never[]) => u
  * arrive before that wait for it (docs/decisions/0037).
  */
 export const openApiValidation = (app: Express, options: OpenApiValidatorOpts): RequestHandler => {
-  const { OpenApiValidator } = fromValidator('openapi.validator.js');
-  const { OpenApiSpecLoader } = fromValidator('framework/openapi.spec.loader.js');
-  const { OpenApiContext } = fromValidator('framework/openapi.context.js');
-  const { SchemaPreprocessor } = fromValidator('middlewares/parsers/schema.preprocessor.js');
+  const { OpenApiValidator } = validatorModule<Classes>('openapi.validator.js');
+  const { OpenApiSpecLoader } = validatorModule<Classes>('framework/openapi.spec.loader.js');
+  const { OpenApiContext } = validatorModule<Classes>('framework/openapi.context.js');
+  const { SchemaPreprocessor } = validatorModule<Classes>('middlewares/parsers/schema.preprocessor.js');
   const validator = new OpenApiValidator!(options as never) as Validator;
   const settings = validator.options;
 

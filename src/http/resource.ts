@@ -46,6 +46,12 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
 const plainJson = express.response.json;
 
 /**
+ * True when something has wrapped `res.json` (the idempotency record of a keyed command, the contract's
+ * response validation in tests): it must be given the body as an object, not bytes serialized ahead of it.
+ */
+export const jsonIsWrapped = (res: Response): boolean => res.json !== plainJson;
+
+/**
  * Sends a read-model document as its resource, with its ETag. Whatever wraps `res.json` (the idempotency
  * record of a keyed command, the contract's response validation in tests) is given the resource object;
  * otherwise the same bytes `res.json` would send are sent without building it (`resourceJson`).
@@ -56,7 +62,7 @@ export const sendResource = (
   doc: Readonly<StoredDocument & { version: number }>,
 ): void => {
   res.setHeader('ETag', etagOf(doc.version));
-  if (res.json !== plainJson) {
+  if (jsonIsWrapped(res)) {
     res.status(status).json(toResource(doc));
     return;
   }

@@ -1,8 +1,9 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { hash } from 'node:crypto';
 import type { IdempotencyStore, StoredResponse } from '../../infrastructure/idempotency/idempotency-store';
 import type { Logger } from '../../infrastructure/logging/logger';
 import { ApiError } from '../errors/api-error';
+import { jsonIsWrapped } from '../resource';
 import { replayScopeOf } from '../auth/principal';
 import { principalOf } from './authenticate';
 
@@ -16,7 +17,6 @@ export interface IdempotencyOptions {
 }
 
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
-const plainJson = express.response.json;
 
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
@@ -100,7 +100,7 @@ const idempotentPost =
     const send = res.json.bind(res);
     // The body is serialized once, for the record and the answer alike, unless something else wraps
     // res.json (the contract's response validation in tests), which is then given the body itself.
-    const serializeOnce = res.json === plainJson;
+    const serializeOnce = !jsonIsWrapped(res);
     res.json = (body: unknown) => {
       const status = res.statusCode;
       const headers: Record<string, string> = {};
